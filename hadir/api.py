@@ -1,0 +1,42 @@
+"""The one NinjaAPI instance: OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Each app owns a Router in its own api.py; they are mounted here.
+"""
+
+from ninja import NinjaAPI
+
+from hadir.approvals.api import router as approvals_router
+from hadir.auth import API_AUTH
+from hadir.errors import install_handlers
+from hadir.leave.api import router as leave_router
+from hadir.mobile.api import router as mobile_router
+from hadir.notify.api import router as notify_router
+from hadir.org.api import auth_router
+from hadir.org.api import router as org_router
+from hadir.presence.api import router as presence_router
+from hadir.schedules.api import router as schedules_router
+from hadir.terminals.api import router as terminals_router
+from hadir.web.api import router as web_router
+
+api = NinjaAPI(
+    title="Hadir API",
+    version="1",
+    description="API e-presensi Hadir untuk klien web dan Android. Pesan galat dalam Bahasa Indonesia; "
+    "kirim `Accept-Language: en` untuk bahasa Inggris.",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_handlers(api)
+
+api.add_router("/auth", auth_router)
+api.add_router("/org", org_router)
+api.add_router("/schedules", schedules_router)
+api.add_router("/presence", presence_router)
+api.add_router("/terminals", terminals_router)
+api.add_router("/approvals", approvals_router)
+api.add_router("/leave", leave_router)
+api.add_router("/dashboard", web_router)
+api.add_router("/mobile", mobile_router)
+api.add_router("/notifications", notify_router)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeaveConfig(AppConfig):
+    name = "hadir.leave"
+    verbose_name = "Izin, Cuti dan Dinas Luar"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MobileConfig(AppConfig):
+    name = "hadir.mobile"
+    verbose_name = "Aplikasi Presensi"

@@ -1,0 +1,364 @@
+"""Organisation model: units (OPD tree), positions (jabatan tree), employees, work locations, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .identity import IdentityError, parse_nik, parse_nip
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+class UnitKind(models.TextChoices):
+    PEMDA = "pemda", "Pemerintah Daerah"
+    SEKRETARIAT_DAERAH = "setda", "Sekretariat Daerah"
+    DINAS = "dinas", "Dinas"
+    BADAN = "badan", "Badan"
+    KANTOR = "kantor", "Kantor"
+    INSPEKTORAT = "inspektorat", "Inspektorat"
+    KECAMATAN = "kecamatan", "Kecamatan"
+    KELURAHAN = "kelurahan", "Kelurahan"
+    RSUD = "rsud", "RSUD"
+    SEKRETARIAT = "sekretariat", "Sekretariat"
+    BIDANG = "bidang", "Bidang"
+    BAGIAN = "bagian", "Bagian"
+    SUBBAGIAN = "subbagian", "Subbagian"
+    SEKSI = "seksi", "Seksi"
+    UPT = "upt", "UPT"
+    SEKOLAH = "sekolah", "Sekolah"
+    PUSKESMAS = "puskesmas", "Puskesmas"
+
+
+# Kinds that are an OPD in their own right when they hang directly under the Pemda.
+OPD_KINDS = {
+    UnitKind.SEKRETARIAT_DAERAH,
+    UnitKind.DINAS,
+    UnitKind.BADAN,
+    UnitKind.KANTOR,
+    UnitKind.INSPEKTORAT,
+    UnitKind.KECAMATAN,
+    UnitKind.RSUD,
+    UnitKind.SEKRETARIAT,
+}
+
+PATH_STEP = 6  # digits per level in Unit.path
+
+
+class Unit(models.Model):
+    """A node of the organisation tree: the Pemda at the root, OPDs below it, sub-units below those.
+
+    `path` is a materialised path (zero-padded ids joined by '.') so that a whole subtree is one
+    indexed prefix query; `opd` points at the OPD a unit belongs to (itself for an OPD).
+    """
+
+    name = models.CharField("nama", max_length=200)
+    code = models.CharField("kode", max_length=40, unique=True)
+    kind = models.CharField("jenis", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="induk", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    opd = models.ForeignKey(
+        "self", verbose_name="OPD", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False,
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    is_active = models.BooleanField("aktif", default=True)
+
+    class Meta:
+        verbose_name = "unit kerja"
+        verbose_name_plural = "unit kerja"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_opd(self) -> bool:
+        return self.opd_id is not None and self.opd_id == self.pk
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk:
+            node: Unit | None = self.parent
+            while node is not None:
+                if node.pk == self.pk:
+                    raise ValidationError({"parent": "Induk unit tidak boleh unit itu sendiri atau turunannya."})
+                node = node.parent
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        self._refresh_tree_fields()
+
+    def _refresh_tree_fields(self) -> None:
+        parent = self.parent
+        path = f"{parent.path}.{self.pk:0{PATH_STEP}d}" if parent else f"{self.pk:0{PATH_STEP}d}"
+        if self.kind == UnitKind.PEMDA:
+            opd_id = None
+        elif parent is None or parent.kind == UnitKind.PEMDA or (self.kind in OPD_KINDS and parent.opd_id is None):
+            opd_id = self.pk
+        else:
+            opd_id = parent.opd_id
+        if path != self.path or opd_id != self.opd_id:
+            old_path = self.path
+            Unit.objects.filter(pk=self.pk).update(path=path, opd_id=opd_id)
+            self.path, self.opd_id = path, opd_id
+            if old_path:
+                for child in Unit.objects.filter(parent=self):
+                    child._refresh_tree_fields()
+
+    def subtree(self) -> QuerySet[Unit]:
+        return Unit.objects.filter(Q(path=self.path) | Q(path__startswith=self.path + "."))
+
+    def ancestors(self) -> list[Unit]:
+        chain: list[Unit] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class TimeZoneChoice(models.TextChoices):
+    WIB = "Asia/Jakarta", "WIB (UTC+7)"
+    WITA = "Asia/Makassar", "WITA (UTC+8)"
+    WIT = "Asia/Jayapura", "WIT (UTC+9)"
+
+
+class WorkLocation(models.Model):
+    """A place where check-ins are accepted: a circle around a point, in a time zone."""
+
+    name = models.CharField("nama", max_length=200)
+    unit = models.ForeignKey(Unit, verbose_name="unit pemilik", on_delete=models.PROTECT, related_name="locations")
+    latitude = models.FloatField("lintang", validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField("bujur", validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    radius_m = models.PositiveIntegerField(
+        "radius (m)", default=100, validators=[MinValueValidator(10), MaxValueValidator(5000)]
+    )
+    timezone = models.CharField("zona waktu", max_length=32, choices=TimeZoneChoice.choices, default=TimeZoneChoice.WIB)
+    address = models.CharField("alamat", max_length=300, blank=True)
+    is_active = models.BooleanField("aktif", default=True)
+
+    class Meta:
+        verbose_name = "lokasi kerja"
+        verbose_name_plural = "lokasi kerja"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Eselon(models.TextChoices):
+    II_A = "II.a", "II.a"
+    II_B = "II.b", "II.b"
+    III_A = "III.a", "III.a"
+    III_B = "III.b", "III.b"
+    IV_A = "IV.a", "IV.a"
+    IV_B = "IV.b", "IV.b"
+    FUNGSIONAL = "JF", "Jabatan Fungsional"
+    PELAKSANA = "JP", "Jabatan Pelaksana"
+    NON_ASN = "NA", "Non-ASN"
+
+
+class Position(models.Model):
+    """A jabatan. `parent` is the atasan langsung's position; the tree gives the approval tiers."""
+
+    name = models.CharField("nama jabatan", max_length=200)
+    unit = models.ForeignKey(Unit, verbose_name="unit kerja", on_delete=models.PROTECT, related_name="positions")
+    parent = models.ForeignKey(
+        "self", verbose_name="atasan langsung", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="subordinates",
+    )
+    eselon = models.CharField("eselon/jenis", max_length=8, choices=Eselon.choices, default=Eselon.PELAKSANA)
+    is_head = models.BooleanField("kepala unit", default=False, help_text="Pemegang jabatan ini memimpin unitnya.")
+    code = models.CharField("kode", max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = "jabatan"
+        verbose_name_plural = "jabatan"
+        ordering = ["unit__path", "-is_head", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.unit.name}" if self.unit_id else self.name
+
+    def clean(self) -> None:
+        node = self.parent
+        while node is not None:
+            if self.pk and node.pk == self.pk:
+                raise ValidationError({"parent": "Atasan tidak boleh jabatan itu sendiri atau bawahannya."})
+            node = node.parent
+
+
+class EmployeeKind(models.TextChoices):
+    PNS = "pns", "PNS"
+    CPNS = "cpns", "CPNS"
+    PPPK = "pppk", "PPPK"
+    PPPK_PARUH_WAKTU = "pppk_pw", "PPPK Paruh Waktu"
+    TKK = "tkk", "TKK/Honorer"
+
+
+ASN_KINDS = {EmployeeKind.PNS, EmployeeKind.CPNS, EmployeeKind.PPPK, EmployeeKind.PPPK_PARUH_WAKTU}
+PPPK_KINDS = {EmployeeKind.PPPK, EmployeeKind.PPPK_PARUH_WAKTU}
+
+
+class Sex(models.TextChoices):
+    L = "L", "Laki-laki"
+    P = "P", "Perempuan"
+
+
+class EmployeeQuerySet(models.QuerySet["Employee"]):
+    def active_on(self, day: dt.date) -> EmployeeQuerySet:
+        return self.filter(Q(active_from__lte=day) | Q(active_from__isnull=True)).filter(
+            Q(active_until__gte=day) | Q(active_until__isnull=True)
+        ).filter(is_active=True)
+
+
+class Employee(models.Model):
+    name = models.CharField("nama", max_length=200)
+    nip = models.CharField("NIP", max_length=18, unique=True, null=True, blank=True)
+    nik = models.CharField("NIK", max_length=16, unique=True, null=True, blank=True)
+    kind = models.CharField("jenis pegawai", max_length=10, choices=EmployeeKind.choices)
+    sex = models.CharField("jenis kelamin", max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField("tanggal lahir", null=True, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name="unit kerja", on_delete=models.PROTECT, related_name="employees")
+    position = models.ForeignKey(
+        Position, verbose_name="jabatan", null=True, blank=True, on_delete=models.SET_NULL, related_name="holders"
+    )
+    locations = models.ManyToManyField(WorkLocation, verbose_name="lokasi kerja", blank=True, related_name="employees")
+    tpp_base = models.PositiveBigIntegerField("TPP dasar (Rp)", default=0)
+    active_from = models.DateField("aktif sejak", null=True, blank=True)
+    active_until = models.DateField("aktif sampai", null=True, blank=True)
+    is_active = models.BooleanField("aktif", default=True)
+    device_pin = models.CharField("PIN mesin absensi", max_length=24, unique=True, null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="akun", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="employee",
+    )
+    phone = models.CharField("telepon", max_length=20, blank=True)
+    email = models.EmailField("email", blank=True)
+
+    objects = EmployeeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "pegawai"
+        verbose_name_plural = "pegawai"
+        ordering = ["name"]
+        indexes = [models.Index(fields=["unit", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nip})" if self.nip else self.name
+
+    @property
+    def opd(self) -> Unit | None:
+        return self.unit.opd
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind in ASN_KINDS and self.kind != EmployeeKind.PPPK_PARUH_WAKTU and not self.nip:
+            errors["nip"] = "NIP wajib diisi untuk ASN."
+        if self.nip:
+            try:
+                info = parse_nip(self.nip)
+            except IdentityError as exc:
+                errors["nip"] = str(exc)
+            else:
+                if info.is_pppk and self.kind not in PPPK_KINDS:
+                    errors["nip"] = "NIP ini berformat NI PPPK, tetapi jenis pegawai bukan PPPK."
+                elif not info.is_pppk and self.kind in PPPK_KINDS:
+                    errors["nip"] = "Jenis pegawai PPPK memerlukan NI PPPK (kode 21 pada bulan TMT)."
+                else:
+                    self.sex = self.sex or info.sex
+                    self.birth_date = self.birth_date or info.birth_date
+                    if self.sex != info.sex:
+                        errors["sex"] = "Jenis kelamin tidak sesuai dengan kode pada NIP."
+        if self.nik:
+            try:
+                parse_nik(self.nik)
+            except IdentityError as exc:
+                errors["nik"] = str(exc)
+        if not self.nip and not self.nik:
+            errors["nik"] = "Pegawai tanpa NIP wajib memiliki NIK."
+        if self.active_from and self.active_until and self.active_until < self.active_from:
+            errors["active_until"] = "Tanggal akhir aktif tidak boleh sebelum tanggal mulai."
+        if self.position_id and self.unit_id and self.position and self.unit:
+            if self.position.unit.opd_id != self.unit.opd_id:
+                errors["position"] = "Jabatan harus berada di OPD yang sama dengan unit kerja pegawai."
+        if errors:
+            raise ValidationError(errors)
+
+    def superior_positions(self) -> list[Position]:
+        """Positions up the tree starting at the atasan langsung (for escalation when vacant)."""
+        chain: list[Position] = []
+        node = self.position.parent if self.position else None
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Role(models.TextChoices):
+    OPERATOR_OPD = "operator_opd", "Operator OPD"
+    ADMIN_BKPSDM = "admin_bkpsdm", "Admin BKPSDM"
+    SUPER_ADMIN = "super_admin", "Super-admin"
+
+
+class RoleAssignment(models.Model):
+    """An administrative role over a unit subtree. (Employee and atasan are implied, not assigned.)
+
+    An operator OPD is assigned to their OPD; an admin BKPSDM normally to the Pemda root (the whole
+    regency); a super-admin needs no unit.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="akun", on_delete=models.CASCADE, related_name="hadir_roles"
+    )
+    role = models.CharField("peran", max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name="cakupan unit", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+    )
+    granted_at = models.DateTimeField("diberikan", default=timezone.now)
+
+    class Meta:
+        verbose_name = "peran"
+        verbose_name_plural = "peran"
+        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="uniq_role_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.unit or 'semua'}"
+
+    def clean(self) -> None:
+        if self.role != Role.SUPER_ADMIN and not self.unit_id:
+            raise ValidationError({"unit": "Peran ini memerlukan cakupan unit."})
+
+
+class ApiToken(models.Model):
+    """Bearer token for native (Android) clients. Only a hash of the key is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "token API"
+        verbose_name_plural = "token API"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.label or self.created_at:%Y-%m-%d}"
+
+
+def employee_of(user: User | object) -> Employee | None:
+    """The Employee record linked to a user, or None."""
+    try:
+        return user.employee  # type: ignore[union-attr,attr-defined,no-any-return]
+    except (Employee.DoesNotExist, AttributeError):
+        return None

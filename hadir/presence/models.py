@@ -1,0 +1,145 @@
+"""Presence events and the derived daily status.
+
+CheckIn rows are evidence: never edited after they are written, except for the approval fields
+(validity*) which the approvals app sets, itself logged in the audit trail. DailyStatus is derived
+and can be recomputed from CheckIns (plus schedules, holidays and leave) at any time.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from hadir.org.models import Employee, WorkLocation
+
+
+class CheckInKind(models.TextChoices):
+    MASUK = "masuk", "Masuk"
+    PULANG = "pulang", "Pulang"
+    APEL_PAGI = "apel_pagi", "Apel pagi"
+    APEL_SORE = "apel_sore", "Apel sore"
+    PING = "ping", "Ping lokasi"
+
+
+class CheckInSource(models.TextChoices):
+    MOBILE = "mobile", "Aplikasi (online)"
+    OFFLINE = "offline", "Aplikasi (luring)"
+    TERMINAL = "terminal", "Mesin absensi"
+    MANUAL = "manual", "Koreksi manual"
+
+
+class Verdict(models.TextChoices):
+    ACCEPTED = "accepted", "Diterima"
+    REJECTED = "rejected", "Ditolak"
+
+
+class Validity(models.TextChoices):
+    NOT_REQUIRED = "not_required", "Tidak perlu persetujuan"
+    PENDING = "pending", "Menunggu persetujuan"
+    VALID = "valid", "Valid"
+    INVALID = "invalid", "Tidak valid"
+
+
+def selfie_path(instance: CheckIn, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"selfie/{instance.local_date:%Y/%m}/{instance.client_uuid}.{ext}"
+
+
+class CheckIn(models.Model):
+    client_uuid = models.UUIDField("UUID klien", unique=True, default=uuid.uuid4)
+    employee = models.ForeignKey(Employee, verbose_name="pegawai", on_delete=models.PROTECT, related_name="checkins")
+    kind = models.CharField("jenis", max_length=12, choices=CheckInKind.choices)
+    source = models.CharField("sumber", max_length=10, choices=CheckInSource.choices, default=CheckInSource.MOBILE)
+    # occurred_at is the time that counts: server receipt time for online check-ins, the plausible
+    # capture time for offline batches and terminal logs. client_time is what the device claimed.
+    occurred_at = models.DateTimeField("waktu presensi", db_index=True)
+    received_at = models.DateTimeField("diterima server", auto_now_add=True)
+    client_time = models.DateTimeField("waktu perangkat", null=True, blank=True)
+    local_date = models.DateField("tanggal (waktu setempat)")
+    latitude = models.FloatField("lintang", null=True, blank=True)
+    longitude = models.FloatField("bujur", null=True, blank=True)
+    accuracy_m = models.FloatField("akurasi GPS (m)", null=True, blank=True)
+    mock_location = models.BooleanField("lokasi palsu (dilaporkan perangkat)", default=False)
+    device_id = models.CharField("ID perangkat", max_length=128, blank=True)
+    location = models.ForeignKey(
+        WorkLocation, verbose_name="lokasi kerja", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    distance_m = models.FloatField("jarak ke lokasi (m)", null=True, blank=True)
+    photo = models.ImageField("swafoto", upload_to=selfie_path, null=True, blank=True)
+    terminal_sn = models.CharField("SN mesin", max_length=64, blank=True)
+    verdict = models.CharField("keputusan", max_length=10, choices=Verdict.choices)
+    reason_code = models.CharField("kode alasan", max_length=40, blank=True)
+    reason = models.CharField("alasan", max_length=300, blank=True)
+    fraud_flags = models.JSONField("tanda kecurangan", default=list, blank=True)
+    validity = models.CharField(
+        "status persetujuan", max_length=14, choices=Validity.choices, default=Validity.NOT_REQUIRED
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validity_reason = models.CharField("alasan persetujuan", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "presensi"
+        verbose_name_plural = "presensi"
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(fields=["employee", "local_date"], name="checkin_emp_date"),
+            models.Index(fields=["local_date", "verdict"], name="checkin_date_verdict"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.kind} {self.occurred_at:%Y-%m-%d %H:%M} {self.verdict}"
+
+
+class DayStatus(models.TextChoices):
+    BELUM = "belum", "Belum presensi"
+    HADIR = "hadir", "Hadir"
+    TERLAMBAT = "terlambat", "Terlambat"
+    PSW = "psw", "Pulang sebelum waktunya"
+    TK = "tk", "Tanpa keterangan"
+    IZIN = "izin", "Izin"
+    SAKIT = "sakit", "Sakit"
+    CUTI = "cuti", "Cuti"
+    DINAS_LUAR = "dl", "Dinas luar"
+    LIBUR = "libur", "Libur"
+
+
+# Present or excused: counted as compliant on the board (blue).
+COMPLIANT_STATUSES = {DayStatus.HADIR, DayStatus.DINAS_LUAR, DayStatus.CUTI, DayStatus.IZIN, DayStatus.SAKIT,
+                      DayStatus.LIBUR}
+EXCUSED_STATUSES = {DayStatus.CUTI, DayStatus.IZIN, DayStatus.SAKIT, DayStatus.DINAS_LUAR}
+
+
+class DailyStatus(models.Model):
+    employee = models.ForeignKey(Employee, verbose_name="pegawai", on_delete=models.CASCADE, related_name="daily")
+    date = models.DateField("tanggal")
+    status = models.CharField("status", max_length=10, choices=DayStatus.choices)
+    is_working_day = models.BooleanField("hari kerja", default=True)
+    first_in = models.DateTimeField("masuk", null=True, blank=True)
+    last_out = models.DateTimeField("pulang", null=True, blank=True)
+    late_minutes = models.PositiveIntegerField("terlambat (menit)", default=0)
+    late_category = models.CharField("kategori TL", max_length=4, blank=True)
+    early_minutes = models.PositiveIntegerField("pulang cepat (menit)", default=0)
+    early_category = models.CharField("kategori PSW", max_length=4, blank=True)
+    missing_in = models.BooleanField("tidak absen masuk", default=False)
+    missing_out = models.BooleanField("tidak absen pulang", default=False)
+    excuse_ref = models.CharField("rujukan izin/cuti/DL", max_length=60, blank=True)
+    closed = models.BooleanField("hari ditutup", default=False)
+    computed_at = models.DateTimeField("dihitung", auto_now=True)
+
+    class Meta:
+        verbose_name = "status harian"
+        verbose_name_plural = "status harian"
+        constraints = [models.UniqueConstraint(fields=["employee", "date"], name="uniq_daily_status")]
+        indexes = [models.Index(fields=["date", "status"], name="daily_date_status")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.date} {self.status}"
+
+    @property
+    def is_compliant(self) -> bool:
+        return self.status in COMPLIANT_STATUSES and not self.late_minutes and not self.early_minutes
