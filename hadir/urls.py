@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("iclock/", include("hadir.terminals.urls")),
     path("m/", include("hadir.mobile.urls")),
+    path("persetujuan/", include("hadir.approvals.urls")),
+    path("cuti/", include("hadir.leave.urls")),
     path("", include("hadir.web.urls")),
 ]
 if settings.DEBUG:
