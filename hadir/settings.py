@@ -158,6 +158,13 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL o
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# notify: daily digest of absent staff to OPD heads and operators, 03:30 UTC = 10:30 WIB (after apel/jam masuk).
+CELERY_BEAT_SCHEDULE["notify-daily-digest"] = {
+    "task": "hadir.notify.tasks.send_daily_digest",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(
+        hour=int(os.environ.get("HADIR_DIGEST_HOUR_UTC", "3")), minute=30, day_of_week="mon-sat"
+    ),
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

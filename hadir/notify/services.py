@@ -1,0 +1,93 @@
+"""notify(): the one way other apps tell a user something (contract C7).
+
+The notification is stored in the user's in-app inbox at once (inside the caller's transaction);
+pushing it through the enabled channels (e-mail, …) happens after commit on the task queue, so a
+slow mail server never holds a request or a rolled-back change never sends mail.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .channels import enabled_channels
+from .models import Delivery, DeliveryStatus, Notification
+
+log = logging.getLogger(__name__)
+
+
+def notify(user: Any, subject: str, body: str, url: str = "", kind: str = "info", *, key: str = "") -> Notification:
+    """Store a notification for `user` and queue it for the configured channels.
+
+    `key` (optional) makes the call idempotent per user: a second call with the same key returns the
+    first notification and sends nothing again (used by the daily digest).
+    """
+    subject = subject.strip()[:200] or "(tanpa judul)"
+    if key:
+        existing = Notification.objects.filter(user=user, key=key).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    user=user, subject=subject, body=body, url=url[:500], kind=kind, key=key[:100]
+                )
+        except IntegrityError:  # a concurrent call stored it first
+            return Notification.objects.get(user=user, key=key)
+    else:
+        notification = Notification.objects.create(user=user, subject=subject, body=body, url=url[:500], kind=kind)
+    transaction.on_commit(lambda: _queue_delivery(notification.pk))
+    return notification
+
+
+def _queue_delivery(notification_id: int) -> None:
+    from .tasks import deliver_notification
+
+    deliver_notification.delay(notification_id)
+
+
+def deliver(notification: Notification) -> list[Delivery]:
+    """Push one notification through every enabled channel not already done; record each outcome."""
+    done = set(
+        notification.deliveries.filter(status__in=[DeliveryStatus.SENT, DeliveryStatus.SKIPPED]).values_list(
+            "channel", flat=True
+        )
+    )
+    results: list[Delivery] = []
+    for channel in enabled_channels():
+        if channel.name in done:
+            continue
+        address = channel.address_for(notification.user)
+        if not address:
+            status, detail = DeliveryStatus.SKIPPED, "Penerima tidak memiliki alamat untuk kanal ini."
+        else:
+            try:
+                channel.send(notification, address)
+            except Exception as exc:  # any channel failure is recorded, never lost silently
+                log.warning("notify: %s delivery of %s failed: %s", channel.name, notification.pk, exc)
+                status, detail = DeliveryStatus.FAILED, str(exc)[:300]
+            else:
+                status, detail = DeliveryStatus.SENT, address[:300]
+        row, _ = Delivery.objects.update_or_create(
+            notification=notification, channel=channel.name,
+            defaults={"status": status, "detail": detail, "at": timezone.now()},
+        )
+        results.append(row)
+    return results
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(user: Any, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications (all, or those ids) read; returns how many changed."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
