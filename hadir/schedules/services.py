@@ -1,0 +1,417 @@
+"""Contract C1: the work day of an employee — is it a working day, the scheduled hours, the check-in windows.
+
+All three entry points share one loader (`ScheduleBook`) that reads the small schedule tables once and
+the per-employee rows (unit, first work location, roster line) in a handful of set-based queries, so a
+whole regency-day (50,000 employees) costs the same few queries as one employee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from hadir.org.models import Employee, WorkLocation
+
+from .lateness import DEFAULT as DEFAULT_RULES
+from .lateness import LatenessRules
+from .models import (
+    Holiday,
+    LatenessRuleSet,
+    PatternAssignment,
+    RamadanPeriod,
+    ShiftAssignment,
+    WorkPattern,
+    WorkPatternDay,
+)
+
+# CheckInKind values (kept as strings here so schedules does not import presence).
+MASUK, PULANG, APEL_PAGI, APEL_SORE = "masuk", "pulang", "apel_pagi", "apel_sore"
+
+
+@dataclass(frozen=True)
+class WorkDay:
+    date: dt.date  # the local work date this day/shift belongs to
+    tz: str  # IANA zone of the location
+    is_working_day: bool  # False on weekends, holidays, off-roster days
+    holiday_name: str  # "" unless a holiday
+    shift_name: str  # "" for office hours; "pagi"/"siang"/"malam" on rosters
+    start: dt.datetime | None  # aware scheduled start
+    end: dt.datetime | None  # aware scheduled end (may be the next calendar day)
+    windows: dict[str, tuple[dt.datetime, dt.datetime]] = field(default_factory=dict)  # kind → (open, close)
+    pattern_name: str = ""  # which pattern (or roster) produced this day, for display
+    ramadan: bool = False
+
+    def window_for(self, kind: str) -> tuple[dt.datetime, dt.datetime] | None:
+        return self.windows.get(kind)
+
+    def in_window(self, kind: str, at: dt.datetime) -> bool:
+        w = self.windows.get(kind)
+        return w is not None and w[0] <= at <= w[1]
+
+    @property
+    def last_close(self) -> dt.datetime | None:
+        """When the last check-in window of this day closes (None on a day off)."""
+        return max((w[1] for w in self.windows.values()), default=None)
+
+
+# --- plain-value snapshots of the schedule tables -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayHours:
+    start: dt.time
+    end: dt.time
+    masuk_open: dt.time = dt.time(5, 30)
+    masuk_close: dt.time | None = None
+    pulang_open: dt.time | None = None
+    pulang_close: dt.time = dt.time(23, 59)
+    apel_pagi: tuple[dt.time, dt.time] | None = None
+    apel_sore: tuple[dt.time, dt.time] | None = None
+
+
+@dataclass(frozen=True)
+class PatternInfo:
+    id: int
+    name: str
+    days: dict[tuple[int, bool], DayHours]  # (weekday, ramadan) → hours
+    uses_roster: bool = False
+    works_on_holidays: bool = False
+
+    def hours(self, weekday: int, ramadan: bool) -> DayHours | None:
+        if ramadan and any(r for (_, r) in self.days):
+            return self.days.get((weekday, True))
+        return self.days.get((weekday, False))
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    id: int
+    code: str
+    name: str
+    start: dt.time
+    end: dt.time
+    masuk_open_minutes: int = 120
+    pulang_close_minutes: int = 240
+
+
+def _hours(start: tuple[int, int], end: tuple[int, int]) -> DayHours:
+    return DayHours(start=dt.time(*start), end=dt.time(*end))
+
+
+# Perpres 21/2023 (37.5 hours a week over 5 days) and the usual Ramadan circular; used when the database
+# holds no default pattern (the data migration creates the same one as a row admins can edit).
+PERPRES_DEFAULT = PatternInfo(
+    id=0,
+    name="5 hari kerja (Perpres 21/2023)",
+    days={
+        **{(wd, False): _hours((7, 30), (16, 0)) for wd in range(4)},
+        (4, False): _hours((7, 30), (16, 30)),
+        **{(wd, True): _hours((8, 0), (15, 0)) for wd in range(4)},
+        (4, True): _hours((8, 0), (15, 30)),
+    },
+)
+
+
+def default_tz() -> str:
+    return str(getattr(settings, "HADIR_DEFAULT_TIMEZONE", "Asia/Jakarta"))
+
+
+@lru_cache(maxsize=16)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _at(day: dt.date, t: dt.time, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, t, tzinfo=tz)
+
+
+def _close(day: dt.date, t: dt.time, tz: ZoneInfo) -> dt.datetime:
+    # "until 23:59" includes the whole of minute 23:59.
+    closing = _at(day, t, tz)
+    if t.second == 0 and t.microsecond == 0:
+        closing += dt.timedelta(seconds=59, microseconds=999999)
+    return closing
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    """What the schedule of one employee depends on."""
+
+    id: int
+    unit_ids: tuple[int, ...]  # the employee's unit and its ancestors, root first
+    location_id: int | None
+    tz: str
+
+
+def unit_ids_from_path(path: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in path.split(".") if p)
+
+
+def chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def employee_rows(employee_ids: list[int] | None, day: dt.date) -> dict[int, EmployeeRow]:
+    """Unit ancestry and first active work location (its time zone) per employee; active employees on
+    `day` when employee_ids is None. Two queries per chunk of ids (one in all when None)."""
+    through = Employee.locations.through
+    units: dict[int, tuple[int, ...]] = {}
+    locs: dict[int, tuple[int, str]] = {}
+
+    def load_locations(rows: Iterable[tuple[int, int, str, bool]]) -> None:
+        for emp_id, loc_id, tz, active in rows:
+            if emp_id not in locs or (active and not locs[emp_id][1].endswith("!")):
+                # prefer the first active location; remember an inactive one only as a fallback
+                locs[emp_id] = (loc_id, tz if active else tz + "!")
+
+    loc_fields = ("employee_id", "worklocation_id", "worklocation__timezone", "worklocation__is_active")
+    if employee_ids is None:
+        for emp_id, path in Employee.objects.active_on(day).values_list("id", "unit__path").iterator(chunk_size=5000):
+            units[emp_id] = unit_ids_from_path(path)
+        qs = through.objects.filter(employee__is_active=True).order_by("worklocation_id")
+        load_locations(qs.values_list(*loc_fields).iterator(chunk_size=5000))
+    else:
+        for part in chunks(list(employee_ids)):
+            for emp_id, path in Employee.objects.filter(id__in=part).values_list("id", "unit__path"):
+                units[emp_id] = unit_ids_from_path(path)
+            load_locations(through.objects.filter(employee_id__in=part).order_by("worklocation_id")
+                           .values_list(*loc_fields))
+    out: dict[int, EmployeeRow] = {}
+    fallback = default_tz()
+    for emp_id, unit_ids in units.items():
+        loc = locs.get(emp_id)
+        out[emp_id] = EmployeeRow(emp_id, unit_ids, loc[0] if loc else None,
+                                  loc[1].rstrip("!") if loc else fallback)
+    return out
+
+
+class ScheduleBook:
+    """A snapshot of every schedule table needed for the dates [first, last] (roster rows only for the
+    given employees, or all when None)."""
+
+    def __init__(self, first: dt.date, last: dt.date, employee_ids: list[int] | None = None) -> None:
+        self.first, self.last = first, last
+        self.patterns: dict[int, PatternInfo] = {}
+        days: dict[int, dict[tuple[int, bool], DayHours]] = defaultdict(dict)
+        for d in WorkPatternDay.objects.all():
+            days[d.pattern_id][(d.weekday, d.ramadan)] = DayHours(
+                start=d.start, end=d.end, masuk_open=d.masuk_open, masuk_close=d.masuk_close,
+                pulang_open=d.pulang_open, pulang_close=d.pulang_close,
+                apel_pagi=(d.apel_pagi_open, d.apel_pagi_close) if d.apel_pagi_open and d.apel_pagi_close else None,
+                apel_sore=(d.apel_sore_open, d.apel_sore_close) if d.apel_sore_open and d.apel_sore_close else None,
+            )
+        self.default = PERPRES_DEFAULT
+        for p in WorkPattern.objects.all():
+            info = PatternInfo(p.pk, p.name, days.get(p.pk, {}), p.uses_roster, p.works_on_holidays)
+            self.patterns[p.pk] = info
+            if p.is_default:
+                self.default = info
+        self.by_unit: dict[int, list[PatternAssignment]] = defaultdict(list)
+        self.by_location: dict[int, list[PatternAssignment]] = defaultdict(list)
+        for a in PatternAssignment.objects.all():
+            if a.location_id:
+                self.by_location[a.location_id].append(a)
+            elif a.unit_id:
+                self.by_unit[a.unit_id].append(a)
+        self.ramadan = [(r.start, r.end) for r in RamadanPeriod.objects.filter(start__lte=last, end__gte=first)]
+        self.holidays: dict[dt.date, list[tuple[str, int | None]]] = defaultdict(list)
+        for h in Holiday.objects.filter(date__gte=first, date__lte=last, is_active=True).order_by("date", "name"):
+            self.holidays[h.date].append((h.name, h.unit_id))
+        self.roster: dict[tuple[int, dt.date], ShiftInfo | None] = {}
+        self._load_roster(employee_ids)
+        self._cache: dict[tuple[object, ...], WorkDay] = {}
+
+    def _load_roster(self, employee_ids: list[int] | None) -> None:
+        qs = ShiftAssignment.objects.filter(date__gte=self.first, date__lte=self.last)
+        fields = ("employee_id", "date", "shift_id", "shift__code", "shift__name", "shift__start", "shift__end",
+                  "shift__masuk_open_minutes", "shift__pulang_close_minutes")
+        if not qs.exists():
+            return
+        shifts: dict[int, ShiftInfo] = {}
+
+        def load(rows: Iterable[tuple[object, ...]]) -> None:
+            for emp_id, day, sid, code, name, start, end, mo, pc in rows:
+                if sid is None:
+                    self.roster[(emp_id, day)] = None  # type: ignore[index]
+                    continue
+                info = shifts.get(sid)  # type: ignore[call-overload]
+                if info is None:
+                    info = shifts[sid] = ShiftInfo(sid, code, name, start, end, mo, pc)  # type: ignore[arg-type,index]
+                self.roster[(emp_id, day)] = info  # type: ignore[index]
+
+        if employee_ids is None:
+            load(qs.values_list(*fields).iterator(chunk_size=5000))
+        else:
+            for part in chunks(list(employee_ids)):
+                load(qs.filter(employee_id__in=part).values_list(*fields))
+
+    # -- resolution ---------------------------------------------------------------------------------------------
+
+    def pattern_for(self, emp: EmployeeRow, day: dt.date, location_id: int | None = None) -> PatternInfo:
+        loc = location_id if location_id is not None else emp.location_id
+        if loc is not None:
+            for a in self.by_location.get(loc, ()):
+                if a.active_on(day):
+                    return self.patterns[a.pattern_id]
+        for unit_id in reversed(emp.unit_ids):  # deepest unit first
+            for a in self.by_unit.get(unit_id, ()):
+                if a.active_on(day):
+                    return self.patterns[a.pattern_id]
+        return self.default
+
+    def is_ramadan(self, day: dt.date) -> bool:
+        return any(a <= day <= b for a, b in self.ramadan)
+
+    def holiday_name(self, emp: EmployeeRow, day: dt.date) -> str:
+        names = [name for name, unit_id in self.holidays.get(day, ()) if unit_id is None or unit_id in emp.unit_ids]
+        return "; ".join(dict.fromkeys(names))
+
+    def workday(self, emp: EmployeeRow, day: dt.date, location: WorkLocation | None = None) -> WorkDay:
+        tz_name = location.timezone if location is not None else emp.tz
+        holiday = self.holiday_name(emp, day)
+        ramadan = self.is_ramadan(day)
+        if (emp.id, day) in self.roster:
+            shift = self.roster[(emp.id, day)]
+            key: tuple[object, ...] = ("shift", shift.id if shift else None, tz_name, day, holiday)
+            if key not in self._cache:
+                self._cache[key] = _shift_day(shift, day, tz_name, holiday)
+            return self._cache[key]
+        pattern = self.pattern_for(emp, day, location.pk if location is not None else None)
+        key = ("pattern", pattern.id, tz_name, day, holiday, ramadan)
+        if key not in self._cache:
+            self._cache[key] = _pattern_day(pattern, day, tz_name, holiday, ramadan)
+        return self._cache[key]
+
+
+def _off(day: dt.date, tz_name: str, holiday: str, pattern_name: str = "", ramadan: bool = False) -> WorkDay:
+    return WorkDay(day, tz_name, False, holiday, "", None, None, {}, pattern_name, ramadan)
+
+
+def _pattern_day(pattern: PatternInfo, day: dt.date, tz_name: str, holiday: str, ramadan: bool) -> WorkDay:
+    if pattern.uses_roster:
+        return _off(day, tz_name, holiday, pattern.name, ramadan)
+    hours = pattern.hours(day.weekday(), ramadan)
+    if hours is None or (holiday and not pattern.works_on_holidays):
+        return _off(day, tz_name, holiday, pattern.name, ramadan)
+    tz = zone(tz_name)
+    start, end = _at(day, hours.start, tz), _at(day, hours.end, tz)
+    windows = {
+        MASUK: (_at(day, min(hours.masuk_open, hours.start), tz),
+                _close(day, hours.masuk_close, tz) if hours.masuk_close else end),
+        PULANG: (_at(day, hours.pulang_open, tz) if hours.pulang_open else start, _close(day, hours.pulang_close, tz)),
+    }
+    if hours.apel_pagi:
+        windows[APEL_PAGI] = (_at(day, hours.apel_pagi[0], tz), _close(day, hours.apel_pagi[1], tz))
+    if hours.apel_sore:
+        windows[APEL_SORE] = (_at(day, hours.apel_sore[0], tz), _close(day, hours.apel_sore[1], tz))
+    return WorkDay(day, tz_name, True, holiday, "", start, end, windows, pattern.name, ramadan)
+
+
+def _shift_day(shift: ShiftInfo | None, day: dt.date, tz_name: str, holiday: str) -> WorkDay:
+    if shift is None:
+        return _off(day, tz_name, holiday, "Jadwal shift")
+    tz = zone(tz_name)
+    start = _at(day, shift.start, tz)
+    end = _at(day + dt.timedelta(days=1) if shift.end <= shift.start else day, shift.end, tz)
+    windows = {
+        MASUK: (start - dt.timedelta(minutes=shift.masuk_open_minutes), end),
+        PULANG: (start, end + dt.timedelta(minutes=shift.pulang_close_minutes)),
+    }
+    return WorkDay(day, tz_name, True, holiday, shift.code, start, end, windows, f"Shift {shift.name}")
+
+
+# --- the contract -----------------------------------------------------------------------------------------------
+
+
+def _row_for(employee: Employee, location: WorkLocation | None, day: dt.date) -> EmployeeRow:
+    row = employee_rows([employee.pk], day).get(employee.pk)
+    if row is None:  # unsaved employee: build from the instance
+        path = employee.unit.path if employee.unit_id else ""
+        row = EmployeeRow(employee.pk or 0, unit_ids_from_path(path), None, default_tz())
+    if location is not None:
+        row = EmployeeRow(row.id, row.unit_ids, location.pk, location.timezone)
+    return row
+
+
+def workday_for(employee: Employee, day: dt.date, location: WorkLocation | None = None) -> WorkDay:
+    """The schedule of `employee` on local date `day` (at `location`, or their first work location)."""
+    row = _row_for(employee, location, day)
+    return ScheduleBook(day, day, [row.id]).workday(row, day, location)
+
+
+def workday_at(employee: Employee, at: dt.datetime, location: WorkLocation | None = None) -> WorkDay:
+    """The work day an event at instant `at` belongs to. Normally the local date of `at`; but a pulang at
+    06:50 after a night shift belongs to yesterday's shift. When both days' windows contain `at`, the day
+    still running wins, else the one whose scheduled boundary (yesterday's end, today's start) is nearer."""
+    if at.tzinfo is None:
+        raise ValueError("workday_at needs an aware datetime")
+    probe = _row_for(employee, location, at.date())
+    local_day = at.astimezone(zone(probe.tz)).date()
+    yesterday_date = local_day - dt.timedelta(days=1)
+    book = ScheduleBook(yesterday_date, local_day, [probe.id])
+    today = book.workday(probe, local_day, location)
+    yesterday = book.workday(probe, yesterday_date, location)
+    return pick_workday(yesterday, today, at)
+
+
+def pick_workday(yesterday: WorkDay, today: WorkDay, at: dt.datetime) -> WorkDay:
+    """Pure choice between two consecutive work days for an event at `at` (see workday_at)."""
+    if not (yesterday.is_working_day and yesterday.end and yesterday.end.date() > yesterday.date):
+        return today  # only a shift that runs past midnight can claim events of the next date
+    in_yesterday = any(a <= at <= b for a, b in yesterday.windows.values())
+    if not in_yesterday:
+        return today
+    in_today = any(a <= at <= b for a, b in today.windows.values())
+    if not in_today:
+        return yesterday
+    assert yesterday.end is not None and today.start is not None
+    if at <= yesterday.end:
+        return yesterday  # yesterday's shift is still running
+    if at >= today.start:
+        return today  # today's schedule has begun and yesterday's has ended
+    return yesterday if at - yesterday.end <= today.start - at else today
+
+
+def workdays_for(employee_ids: list[int], day: dt.date) -> dict[int, WorkDay]:
+    """Set-based: the WorkDay of each employee on `day` (unknown ids are left out)."""
+    rows = employee_rows(list(employee_ids), day)
+    book = ScheduleBook(day, day, list(rows))
+    return {emp_id: book.workday(row, day) for emp_id, row in rows.items()}
+
+
+def workdays_for_rows(rows: dict[int, EmployeeRow], day: dt.date, book: ScheduleBook | None = None) -> dict[
+        int, WorkDay]:
+    book = book or ScheduleBook(day, day, None if len(rows) > 5000 else list(rows))
+    return {emp_id: book.workday(row, day) for emp_id, row in rows.items()}
+
+
+def lateness_rules_on(day: dt.date) -> LatenessRules:
+    """The TL/PSW rule set in force on `day` (the built-in Perbup defaults when none is configured)."""
+    rs = LatenessRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    if rs is None:
+        return DEFAULT_RULES
+    return LatenessRules(
+        tl_from=(1, rs.tl2_from, rs.tl3_from, rs.tl4_from),
+        psw_from=(1, rs.psw2_from, rs.psw3_from, rs.psw4_from),
+        grace_minutes=rs.grace_minutes,
+        missing_out_is_psw4=rs.missing_out_is_psw4,
+        missing_in_is_tl4=rs.missing_in_is_tl4,
+    )
+
+
+def primary_location(employee: Employee) -> WorkLocation | None:
+    locs = list(employee.locations.order_by("id"))
+    return next((loc for loc in locs if loc.is_active), locs[0] if locs else None)
+
+
+def local_today(tz_name: str, now: dt.datetime | None = None) -> dt.date:
+    from django.utils import timezone
+
+    return (now or timezone.now()).astimezone(zone(tz_name)).date()
