@@ -1,0 +1,411 @@
+"""Terminal services: ingest of raw logs, conversion to check-ins, assignment, commands.
+
+Conversion goes through the presence pipeline (contract C3: hadir.presence.pipeline.record_many,
+source="terminal", location = the terminal's location). It is imported lazily so the terminal
+endpoint keeps working (and keeps every line) even while the pipeline is absent or failing;
+queued lines are converted on the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from hadir.org.models import Employee, Role, RoleAssignment, Unit, WorkLocation
+
+from . import protocol
+from .conf import noon_split, seen_every_seconds
+from .models import (
+    AttLog,
+    AttLogState,
+    CommandStatus,
+    OperLog,
+    Terminal,
+    TerminalActivity,
+    TerminalCommand,
+    TerminalPin,
+    TerminalStatus,
+)
+
+log = logging.getLogger(__name__)
+
+CONVERT_CHUNK = 2000
+
+
+# ---------------------------------------------------------------------------------------------
+# Registry
+
+
+def get_or_register(sn: str) -> tuple[Terminal, bool]:
+    """The terminal with serial `sn`; an unknown serial is registered as pending."""
+    terminal = Terminal.objects.filter(serial_number=sn).first()
+    if terminal is not None:
+        return terminal, False
+    try:
+        with transaction.atomic():
+            return Terminal.objects.create(serial_number=sn, status=TerminalStatus.PENDING), True
+    except IntegrityError:  # registered by a concurrent request
+        return Terminal.objects.get(serial_number=sn), False
+
+
+def touch(terminal: Terminal, ip: str | None, now: dt.datetime | None = None) -> bool:
+    """Heartbeat: record that the terminal talked to us. Cheap: writes at most once a minute
+    (and once per local hour, so the hourly activity map is exact). Returns True when written."""
+    now = now or timezone.now()
+    tz = terminal.tzinfo
+    last = terminal.last_seen
+    if last is not None:
+        same_hour = last.astimezone(tz).replace(minute=0, second=0, microsecond=0) == now.astimezone(tz).replace(
+            minute=0, second=0, microsecond=0)
+        if same_hour and (now - last).total_seconds() < seen_every_seconds() and terminal.last_ip == ip:
+            return False
+    Terminal.objects.filter(pk=terminal.pk).update(last_seen=now, last_ip=ip, offline_alerted_at=None)
+    terminal.last_seen, terminal.last_ip, terminal.offline_alerted_at = now, ip, None
+    local = now.astimezone(tz)
+    bit = 1 << local.hour
+    updated = TerminalActivity.objects.filter(terminal=terminal, date=local.date()).update(
+        hours_mask=F("hours_mask").bitor(bit), last_seen=now
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                TerminalActivity.objects.create(terminal=terminal, date=local.date(), hours_mask=bit,
+                                                first_seen=now, last_seen=now)
+        except IntegrityError:
+            TerminalActivity.objects.filter(terminal=terminal, date=local.date()).update(
+                hours_mask=F("hours_mask").bitor(bit), last_seen=now
+            )
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Ingest
+
+
+def store_attlog(terminal: Terminal, lines: Sequence[protocol.AttLine], stamp: str = "",
+                 now: dt.datetime | None = None) -> None:
+    """Store parsed ATTLOG lines once each (duplicates ignored by the unique constraint).
+
+    Lines of a pending terminal are held; an active terminal's are queued for conversion
+    (a Celery task started after commit)."""
+    now = now or timezone.now()
+    state = AttLogState.QUEUED if terminal.status == TerminalStatus.ACTIVE else AttLogState.HELD
+    tz = terminal.timezone
+    noon = noon_split()
+    rows = [
+        AttLog(
+            terminal_id=terminal.pk, pin=line.pin, local_time=line.local_time_text,
+            occurred_at=protocol.to_utc(line.local_time, tz), status=line.status, verify=line.verify,
+            workcode=line.workcode, punch=protocol.punch_kind(line.status, line.local_time, noon), raw=line.raw,
+            received_at=now, state=state,
+        )
+        for line in lines
+    ]
+    with transaction.atomic():
+        if rows:
+            AttLog.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        fields: dict[str, Any] = {"last_attlog_at": now} if rows else {}
+        if stamp:
+            fields["attlog_stamp"] = stamp[:32]
+        if fields:
+            Terminal.objects.filter(pk=terminal.pk).update(**fields)
+        if rows and state == AttLogState.QUEUED:
+            schedule_conversion(terminal.pk)
+
+
+def schedule_conversion(terminal_id: int) -> None:
+    from .tasks import convert_attlogs
+
+    transaction.on_commit(lambda: convert_attlogs.delay(terminal_id))
+
+
+def store_operlog(terminal: Terminal, rows: Iterable[tuple[str, str]], stamp: str = "") -> int:
+    objs = [OperLog(terminal=terminal, kind=kind, raw=line) for kind, line in rows]
+    with transaction.atomic():
+        OperLog.objects.bulk_create(objs, batch_size=500)
+        if stamp:
+            Terminal.objects.filter(pk=terminal.pk).update(operlog_stamp=stamp[:32])
+    return len(objs)
+
+
+def update_info(terminal: Terminal, info: dict[str, str]) -> None:
+    if not info:
+        return
+    merged = {**(terminal.info or {}), **info}
+    fields: dict[str, Any] = {"info": merged}
+    firmware = info.get("firmware") or info.get("FWVersion") or info.get("FirmVer")
+    if firmware:
+        fields["firmware"] = firmware[:120]
+    if merged != terminal.info or "firmware" in fields and fields["firmware"] != terminal.firmware:
+        Terminal.objects.filter(pk=terminal.pk).update(**fields)
+        for key, value in fields.items():
+            setattr(terminal, key, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Conversion to check-ins
+
+
+class PinMap:
+    """PIN → Employee for a set of terminals: the per-terminal override first, then Employee.device_pin."""
+
+    def __init__(self, terminal_ids: set[int], pins: set[str]) -> None:
+        self.by_pin = {e.device_pin: e for e in Employee.objects.filter(device_pin__in=pins, is_active=True)}
+        self.overrides = {
+            (row.terminal_id, row.pin): row.employee
+            for row in TerminalPin.objects.filter(terminal_id__in=terminal_ids, pin__in=pins).select_related(
+                "employee")
+        }
+
+    def get(self, terminal_id: int, pin: str) -> Employee | None:
+        return self.overrides.get((terminal_id, pin)) or self.by_pin.get(pin)
+
+
+def _pipeline() -> Any:
+    try:
+        from hadir.presence import pipeline
+    except ImportError:
+        return None
+    if not hasattr(pipeline, "record_many") or not hasattr(pipeline, "CheckInAttempt"):
+        return None
+    return pipeline
+
+
+def convert_queued(terminal_id: int | None = None, limit: int | None = None) -> int:
+    """Convert queued lines of active terminals into check-ins. Returns the number converted.
+
+    Breaks and overtime are kept as lines but are not check-ins (state ignored); a PIN that maps
+    to no employee is marked unmapped (requeued when a mapping appears)."""
+    pipeline = _pipeline()
+    if pipeline is None:
+        log.warning("hadir.presence.pipeline.record_many belum tersedia; log mesin tetap antre")
+        return 0
+    converted = 0
+    while limit is None or converted < limit:
+        qs = AttLog.objects.filter(state=AttLogState.QUEUED, terminal__status=TerminalStatus.ACTIVE)
+        if terminal_id is not None:
+            qs = qs.filter(terminal_id=terminal_id)
+        chunk = list(qs.select_related("terminal", "terminal__location").order_by("id")[:CONVERT_CHUNK])
+        if not chunk:
+            break
+        converted += _convert_chunk(pipeline, chunk)
+    return converted
+
+
+def _convert_chunk(pipeline: Any, chunk: list[AttLog]) -> int:
+    mapping = PinMap({row.terminal_id for row in chunk}, {row.pin for row in chunk})
+    ignored: list[int] = []
+    unmapped: list[int] = []
+    attempts: list[Any] = []
+    targets: list[AttLog] = []
+    for row in chunk:
+        kind = protocol.checkin_kind(row.punch)
+        if kind is None:
+            ignored.append(row.pk)
+            continue
+        employee = mapping.get(row.terminal_id, row.pin)
+        if employee is None:
+            unmapped.append(row.pk)
+            continue
+        terminal = row.terminal
+        attempts.append(pipeline.CheckInAttempt(
+            employee=employee, kind=kind, source="terminal",
+            client_uuid=protocol.checkin_uuid(terminal.serial_number, row.pin, row.local_time),
+            occurred_at=row.occurred_at, client_time=row.occurred_at, terminal_sn=terminal.serial_number,
+            location=terminal.location,
+        ))
+        targets.append(row)
+    failed: list[int] = []
+    try:
+        results = pipeline.record_many(attempts) if attempts else []
+    except Exception:
+        # One bad line (e.g. its UUID already belongs to another employee after a PIN was reassigned)
+        # must not block the rest: retry one by one and mark the failures.
+        log.exception("record_many failed for a chunk of %d terminal lines; retrying one by one", len(attempts))
+        kept: list[AttLog] = []
+        results = []
+        for row, attempt in zip(targets, attempts, strict=True):
+            try:
+                results.extend(pipeline.record_many([attempt]))
+                kept.append(row)
+            except Exception:
+                log.exception("terminal line %s could not be converted", row.pk)
+                failed.append(row.pk)
+        targets = kept
+    with transaction.atomic():
+        if failed:
+            AttLog.objects.filter(pk__in=failed).update(state=AttLogState.FAILED)
+        if ignored:
+            AttLog.objects.filter(pk__in=ignored).update(state=AttLogState.IGNORED)
+        if unmapped:
+            AttLog.objects.filter(pk__in=unmapped).update(state=AttLogState.UNMAPPED)
+        for row, (checkin, _created) in zip(targets, results, strict=True):
+            row.checkin_id = checkin.pk
+            row.state = AttLogState.CONVERTED
+        if targets:
+            AttLog.objects.bulk_update(targets, ["checkin", "state"], batch_size=1000)
+    return len(targets)
+
+
+def requeue_unmapped(terminal_id: int | None = None) -> int:
+    """Unmapped lines whose PIN now maps to an employee go back to the queue."""
+    qs = AttLog.objects.filter(state=AttLogState.UNMAPPED, terminal__status=TerminalStatus.ACTIVE)
+    if terminal_id is not None:
+        qs = qs.filter(terminal_id=terminal_id)
+    mapped_pins = Employee.objects.filter(device_pin__isnull=False, is_active=True).values("device_pin")
+    override = Q(terminal__pins__pin=F("pin"))
+    ids = list(qs.filter(Q(pin__in=mapped_pins) | override).values_list("pk", flat=True).distinct())
+    if ids:
+        AttLog.objects.filter(pk__in=ids).update(state=AttLogState.QUEUED)
+    return len(ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# Assignment (pending → active) and release of held lines
+
+
+def _audit(actor: Any, action: str, target: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
+    try:
+        from hadir.audit.services import record
+    except ImportError:
+        return
+    try:
+        record(actor, action, target, before, after)
+    except Exception:  # the audit trail must never block operations
+        log.exception("audit record failed for %s", action)
+
+
+def snapshot(terminal: Terminal) -> dict[str, Any]:
+    return {"status": terminal.status, "name": terminal.name, "unit_id": terminal.unit_id,
+            "location_id": terminal.location_id, "timezone": terminal.timezone,
+            "ip_allowlist": terminal.ip_allowlist}
+
+
+def assign_terminal(terminal: Terminal, *, unit: Unit, location: WorkLocation, name: str | None = None,
+                    tz: str | None = None, ip_allowlist: str | None = None, actor: Any = None) -> int:
+    """Assign a terminal to an OPD unit and location, activate it, and release its held lines
+    (recomputing their UTC time in the now-known zone). Returns the number of lines released."""
+    before = snapshot(terminal)
+    with transaction.atomic():
+        terminal.unit = unit
+        terminal.location = location
+        terminal.timezone = tz or location.timezone
+        if name is not None:
+            terminal.name = name
+        if ip_allowlist is not None:
+            terminal.ip_allowlist = ip_allowlist
+        if terminal.status != TerminalStatus.ACTIVE:
+            terminal.activated_at = timezone.now()
+        terminal.status = TerminalStatus.ACTIVE
+        terminal.full_clean()
+        terminal.save()
+        released = release_held(terminal)
+        _audit(actor, "terminal.assign", terminal, before, snapshot(terminal))
+    return released
+
+
+def release_held(terminal: Terminal) -> int:
+    """Held lines of an (now active) terminal → queued, in the terminal's zone; conversion scheduled."""
+    held = list(AttLog.objects.filter(terminal=terminal, state=AttLogState.HELD).only("pk", "local_time"))
+    if not held:
+        return 0
+    tz = terminal.timezone
+    for row in held:
+        row.occurred_at = protocol.to_utc(dt.datetime.strptime(row.local_time, "%Y-%m-%d %H:%M:%S"), tz)
+        row.state = AttLogState.QUEUED
+    AttLog.objects.bulk_update(held, ["occurred_at", "state"], batch_size=1000)
+    schedule_conversion(terminal.pk)
+    return len(held)
+
+
+# ---------------------------------------------------------------------------------------------
+# Command queue
+
+
+def queue_command(terminal: Terminal, command: str, by: Any = None) -> TerminalCommand:
+    command = command.replace("\r", "").replace("\n", " ").strip()
+    return TerminalCommand.objects.create(terminal=terminal, command=command,
+                                          created_by=by if getattr(by, "pk", None) else None)
+
+
+def queue_user_sync(terminal: Terminal, employees: Iterable[Employee], by: Any = None) -> list[TerminalCommand]:
+    """DATA UPDATE USERINFO for each employee with a PIN (override PIN for this terminal first)."""
+    employees = list(employees)
+    overrides = {row.employee_id: row.pin for row in TerminalPin.objects.filter(
+        terminal=terminal, employee__in=employees)}
+    commands = []
+    for emp in employees:
+        pin = overrides.get(emp.pk) or emp.device_pin
+        if pin:
+            commands.append(TerminalCommand(terminal=terminal, created_by=by if getattr(by, "pk", None) else None,
+                                            command=protocol.user_update_command(pin, emp.name)))
+    return TerminalCommand.objects.bulk_create(commands)
+
+
+def next_commands(terminal: Terminal, limit: int) -> list[TerminalCommand]:
+    """Queued commands to hand out now; marked sent in the same transaction."""
+    with transaction.atomic():
+        cmds = list(TerminalCommand.objects.select_for_update().filter(
+            terminal=terminal, status=CommandStatus.QUEUED).order_by("id")[:limit])
+        if cmds:
+            now = timezone.now()
+            TerminalCommand.objects.filter(pk__in=[c.pk for c in cmds]).update(status=CommandStatus.SENT, sent_at=now)
+    return cmds
+
+
+def record_results(terminal: Terminal, results: Sequence[protocol.CommandResult]) -> int:
+    """Store devicecmd answers (Return 0 = success, negative = error); INFO answers update the terminal."""
+    now = timezone.now()
+    done = 0
+    for res in results:
+        cmd = TerminalCommand.objects.filter(terminal=terminal, pk=res.command_id).first()
+        if cmd is None:
+            continue
+        ok = res.return_code is not None and res.return_code >= 0
+        cmd.status = CommandStatus.DONE if ok else CommandStatus.FAILED
+        cmd.return_code = res.return_code
+        cmd.result = "\n".join(filter(None, [f"CMD={res.cmd}" if res.cmd else "", res.extra]))[:5000]
+        cmd.done_at = now
+        cmd.save(update_fields=["status", "return_code", "result", "done_at"])
+        if res.cmd.upper() == "INFO" and res.extra:
+            update_info(terminal, protocol.parse_info_lines(res.extra))
+        done += 1
+    return done
+
+
+# ---------------------------------------------------------------------------------------------
+# Who to tell
+
+
+def operators_for(terminal: Terminal) -> list[Any]:
+    """Operator OPD accounts whose scope contains the terminal's unit."""
+    if terminal.unit is None:
+        return []
+    path = terminal.unit.path
+    users = []
+    for ra in RoleAssignment.objects.filter(role=Role.OPERATOR_OPD, unit__isnull=False).select_related(
+            "user", "unit"):
+        if (path == ra.unit.path or path.startswith(ra.unit.path + ".")) and ra.user.is_active:
+            users.append(ra.user)
+    return list({u.pk: u for u in users}.values())
+
+
+def notify_operators(terminal: Terminal, subject: str, body: str, url: str = "", kind: str = "warning") -> int:
+    try:
+        from hadir.notify.services import notify
+    except ImportError:
+        return 0
+    sent = 0
+    for user in operators_for(terminal):
+        try:
+            notify(user, subject, body, url=url, kind=kind)
+            sent += 1
+        except Exception:
+            log.exception("notify failed for terminal %s", terminal.serial_number)
+    return sent
