@@ -165,6 +165,14 @@ CELERY_BEAT_SCHEDULE["notify-daily-digest"] = {
         hour=int(os.environ.get("HADIR_DIGEST_HOUR_UTC", "3")), minute=30, day_of_week="mon-sat"
     ),
 }
+# approvals: pass overdue / orphaned approval items one level up, hourly.
+CELERY_BEAT_SCHEDULE["approvals-escalate-overdue"] = {"task": "hadir.approvals.escalate_overdue", "schedule": 3600.0}
+# approvals: which check-ins wait for the atasan when no ApprovalPolicy row exists (none|all|flagged|apel).
+HADIR_APPROVAL_MODE = os.environ.get("HADIR_APPROVAL_MODE", "flagged")
+HADIR_APPROVAL_ESCALATE_DAYS = int(os.environ.get("HADIR_APPROVAL_ESCALATE_DAYS", "3"))
+# leave: document upload limit (bytes) and how many days after the start a request may still be filed.
+HADIR_LEAVE_DOCUMENT_MAX_BYTES = int(os.environ.get("HADIR_LEAVE_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+HADIR_LEAVE_BACKDATE_DAYS = int(os.environ.get("HADIR_LEAVE_BACKDATE_DAYS", "7"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

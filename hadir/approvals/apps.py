@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ApprovalsConfig(AppConfig):
     name = "hadir.approvals"
     verbose_name = "Persetujuan"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

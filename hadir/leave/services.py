@@ -1,18 +1,377 @@
-"""Leave/official-duty facts the presence pipeline and daily status read.
-
-Contract (implemented by the leave app): both functions read only APPROVED requests.
-"""
+"""Leave and official duty: the facts presence reads (contract C5) and the request lifecycle
+(request → approve/reject by the atasan via hadir.approvals → cancel), each step audited."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hadir.errors import ApiError
+from hadir.org.identity import IdentityError, parse_nip
+from hadir.org.models import Employee, employee_of
+from hadir.org.scoping import can_administer_unit
+
+from . import rules
+from .calendar import by_year, working_dates
+from .models import ACTIVE_STATUSES, LeaveRequest, LeaveStatus
+
+log = logging.getLogger(__name__)
+
+# Priority when (against the overlap rule, e.g. admin data entry) two approved requests cover a day.
+_STATUS_PRIORITY = {"dl": 0, "sakit": 1, "cuti": 2, "izin": 3}
+_CHUNK = 900
+
+
+# --- contract C5 -------------------------------------------------------------------------------
 
 
 def excuses_for(employee_ids: list[int], day: dt.date) -> dict[int, tuple[str, str]]:
-    """employee_id → (DayStatus value: "cuti" | "izin" | "sakit" | "dl", reference text) for `day`."""
-    return {}
+    """employee_id → (DayStatus value: "cuti" | "izin" | "sakit" | "dl", reference text) for `day`,
+    from APPROVED requests covering that date."""
+    if not employee_ids:
+        return {}
+    base = LeaveRequest.objects.filter(status=LeaveStatus.APPROVED, start_date__lte=day, end_date__gte=day)
+    rows: list[tuple[int, int, str, str]] = []
+    fields = ("employee_id", "pk", "kind", "letter_number")
+    if len(employee_ids) > _CHUNK:
+        # A whole-regency recompute: one query by date (few requests cover any one day), filter in Python.
+        wanted = set(employee_ids)
+        rows = [r for r in base.values_list(*fields) if r[0] in wanted]
+    else:
+        rows = list(base.filter(employee_id__in=employee_ids).values_list(*fields))
+    result: dict[int, tuple[str, str]] = {}
+    for employee_id, pk, kind, letter in sorted(rows, key=lambda r: r[1]):
+        status = rules.DAY_STATUS[kind]
+        ref = LeaveRequest(pk=pk, kind=kind, letter_number=letter).reference
+        current = result.get(employee_id)
+        if current is None or _STATUS_PRIORITY[status] < _STATUS_PRIORITY[current[0]]:
+            result[employee_id] = (status, ref)
+    return result
 
 
 def geofence_lifted(employee_id: int, day: dt.date) -> bool:
-    """True when approved dinas luar / outside meeting lifts the geofence for that employee and date."""
-    return False
+    """True when approved dinas luar / outside meeting / government activity covers that date."""
+    return LeaveRequest.objects.filter(
+        employee_id=employee_id, status=LeaveStatus.APPROVED, kind__in=rules.DUTY_KINDS,
+        start_date__lte=day, end_date__gte=day,
+    ).exists()
+
+
+# --- quota -------------------------------------------------------------------------------------
+
+
+def service_start(employee: Employee) -> dt.date | None:
+    """Start of continuous service: active_from, else the TMT encoded in the NIP."""
+    if employee.active_from:
+        return employee.active_from
+    if employee.nip:
+        try:
+            info = parse_nip(employee.nip)
+        except IdentityError:
+            return None
+        return dt.date(info.tmt_year, info.tmt_month or 1, 1)
+    return None
+
+
+def _days_by_year(qs: Any) -> dict[int, int]:
+    used: dict[int, int] = {}
+    for per_year in qs.values_list("working_days_by_year", flat=True):
+        for year, n in (per_year or {}).items():
+            used[int(year)] = used.get(int(year), 0) + int(n)
+    return used
+
+
+def quota_for(employee: Employee, year: int, *, exclude_request_id: int | None = None) -> rules.AnnualQuota:
+    """Cuti tahunan quota of `employee` for `year` (approved requests used, pending ones held)."""
+    tahunan = LeaveRequest.objects.filter(employee=employee, kind=rules.CUTI_TAHUNAN)
+    if exclude_request_id is not None:
+        tahunan = tahunan.exclude(pk=exclude_request_id)
+    used = _days_by_year(tahunan.filter(status=LeaveStatus.APPROVED))
+    pending = _days_by_year(tahunan.filter(status=LeaveStatus.PENDING)).get(year, 0)
+    besar_years = {
+        y for s, e in LeaveRequest.objects.filter(
+            employee=employee, kind=rules.CUTI_BESAR, status=LeaveStatus.APPROVED
+        ).values_list("start_date", "end_date") for y in range(s.year, e.year + 1)
+    }
+    carry = employee.kind in rules.PNS_KINDS
+    return rules.annual_quota(
+        year, used, rules.first_entitled_year(service_start(employee)), carry_over=carry,
+        no_entitlement_years=frozenset(besar_years), pending=pending,
+    )
+
+
+def _check_quota(employee: Employee, per_year: dict[str, int], exclude_request_id: int | None,
+                 count_pending: bool) -> None:
+    for year, days in sorted(per_year.items()):
+        quota = quota_for(employee, int(year), exclude_request_id=exclude_request_id)
+        room = quota.available if count_pending else quota.remaining
+        if days > room:
+            raise ApiError(
+                409,
+                _("Sisa cuti tahunan %(year)s tidak cukup: tersedia %(room)d hari kerja, diminta %(days)d hari kerja.")
+                % {"year": year, "room": room, "days": days},
+                field="end_date", code="quota_exceeded",
+            )
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def max_document_bytes() -> int:
+    return int(getattr(settings, "HADIR_LEAVE_DOCUMENT_MAX_BYTES", rules.DOCUMENT_MAX_BYTES))
+
+
+def check_document(upload: UploadedFile) -> tuple[str, str]:
+    """(content type, extension) judged from the content; ApiError 400/413 when refused."""
+    size = int(upload.size or 0)
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    try:
+        content_type, ext = rules.sniff_document(head, size, max_document_bytes())
+    except rules.DocumentError as exc:
+        status = 413 if size > max_document_bytes() else 400
+        raise ApiError(status, str(exc), field="document", code="bad_document") from exc
+    if content_type.startswith("image/"):
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise ApiError(400, _("Gambar rusak atau tidak dapat dibaca."), field="document",
+                           code="bad_document") from exc
+        finally:
+            upload.seek(0)
+    return content_type, ext
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+
+@dataclass
+class LeaveInput:
+    kind: str
+    start_date: dt.date
+    end_date: dt.date
+    reason: str
+    letter_number: str = ""
+    destination: str = ""
+    document: UploadedFile | None = None
+
+
+def backdate_days() -> int:
+    return int(getattr(settings, "HADIR_LEAVE_BACKDATE_DAYS", 7))
+
+
+def _validate(employee: Employee, data: LeaveInput, today: dt.date) -> None:
+    problems = rules.check_request(data.kind, employee.kind, data.start_date, data.end_date, service_start(employee))
+    if problems:
+        field, message = problems[0]
+        raise ApiError(400, message, field=field, code="invalid_request")
+    if data.start_date < today - dt.timedelta(days=backdate_days()):
+        raise ApiError(400, _("Pengajuan paling lambat %(n)d hari setelah tanggal mulai.") % {"n": backdate_days()},
+                       field="start_date", code="too_late")
+    if data.start_date > today + dt.timedelta(days=366):
+        raise ApiError(400, _("Pengajuan paling cepat satu tahun sebelumnya."), field="start_date", code="too_early")
+    if not data.reason.strip():
+        raise ApiError(400, _("Keperluan/alasan wajib diisi."), field="reason", code="required")
+    if data.kind in rules.LETTER_REQUIRED:
+        if not data.letter_number.strip():
+            raise ApiError(400, _("Nomor surat tugas wajib diisi."), field="letter_number", code="required")
+        if not data.destination.strip():
+            raise ApiError(400, _("Tujuan dinas luar wajib diisi."), field="destination", code="required")
+    if data.kind in rules.DOCUMENT_REQUIRED and data.document is None:
+        message = (_("Unggah surat tugas (PDF atau foto).") if data.kind == rules.DINAS_LUAR
+                   else _("Unggah surat keterangan dokter (PDF atau foto)."))
+        raise ApiError(400, message, field="document", code="required")
+
+
+def _overlapping(employee: Employee, start: dt.date, end: dt.date, exclude: int | None = None) -> LeaveRequest | None:
+    qs = LeaveRequest.objects.filter(employee=employee, status__in=ACTIVE_STATUSES, start_date__lte=end,
+                                     end_date__gte=start)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    return qs.order_by("start_date").first()
+
+
+def local_today(employee: Employee) -> dt.date:
+    location = employee.locations.filter(is_active=True).order_by("pk").first()
+    if location is None:
+        return timezone.localdate()
+    from zoneinfo import ZoneInfo
+
+    return timezone.now().astimezone(ZoneInfo(location.timezone)).date()
+
+
+def request_leave(employee: Employee, by: Any, data: LeaveInput) -> LeaveRequest:
+    """File a request for `employee` (normally by the employee). Validates kind, dates, documents,
+    overlap and the cuti tahunan quota; opens the approval item for the atasan."""
+    from hadir.approvals.services import open_leave_item
+    from hadir.audit.services import record, snapshot
+
+    today = local_today(employee)
+    _validate(employee, data, today)
+    doc_type, doc_ext = check_document(data.document) if data.document is not None else ("", "")
+    days = working_dates(employee, data.start_date, data.end_date)
+    if not days:
+        raise ApiError(400, _("Tidak ada hari kerja pada rentang tanggal ini."), field="end_date",
+                       code="no_working_days")
+    per_year = by_year(days)
+    with transaction.atomic():
+        # One writer per employee: overlap and quota are checked against a stable set of requests.
+        Employee.objects.select_for_update().filter(pk=employee.pk).first()
+        clash = _overlapping(employee, data.start_date, data.end_date)
+        if clash is not None:
+            raise ApiError(
+                409,
+                _("Tanggal bertabrakan dengan %(kind)s %(start)s–%(end)s (%(status)s).") % {
+                    "kind": clash.get_kind_display(), "start": clash.start_date.strftime("%d/%m/%Y"),
+                    "end": clash.end_date.strftime("%d/%m/%Y"), "status": clash.get_status_display().lower(),
+                },
+                field="start_date", code="overlap",
+            )
+        if data.kind == rules.CUTI_TAHUNAN:
+            _check_quota(employee, per_year, None, count_pending=True)
+        req = LeaveRequest(
+            employee=employee, kind=data.kind, start_date=data.start_date, end_date=data.end_date,
+            reason=data.reason.strip(), days=(data.end_date - data.start_date).days + 1, working_days=len(days),
+            working_days_by_year=per_year, letter_number=data.letter_number.strip(),
+            destination=data.destination.strip(), requested_by=by if getattr(by, "is_authenticated", False) else None,
+            document_type=doc_type,
+        )
+        if data.document is not None:
+            req.document.save(f"dokumen.{doc_ext}", data.document, save=False)
+        req.save()
+        record(by, "leave.request", req, {}, snapshot(req), data.reason.strip())
+        open_leave_item(req)
+    return req
+
+
+def _recompute(req: LeaveRequest) -> None:
+    """Refresh the daily status of the request's days up to today (future days are computed on the day)."""
+    try:
+        from hadir.presence.daily import recompute_employee_day  # contract C2
+    except ImportError:  # pragma: no cover - presence pipeline not installed yet
+        return
+    last = min(req.end_date, local_today(req.employee))
+    day = req.start_date
+    while day <= last:
+        try:
+            recompute_employee_day(req.employee_id, day)
+        except Exception:  # the decision stands; the nightly close recomputes again
+            log.exception("recompute failed for employee %s on %s", req.employee_id, day)
+        day += dt.timedelta(days=1)
+
+
+def _notify(user: Any, subject: str, body: str, url: str = "") -> None:
+    if user is None:
+        return
+    try:
+        from hadir.notify.services import notify  # contract C7
+    except ImportError:  # pragma: no cover
+        return
+    notify(user, subject, body, url=url, kind="approval")
+
+
+def apply_decision(req: LeaveRequest, by: Any, approved: bool, reason: str = "") -> LeaveRequest:
+    """Approve or reject a pending request (the approvals app has checked that `by` may)."""
+    from hadir.audit.services import record, snapshot
+
+    with transaction.atomic():
+        req = LeaveRequest.objects.select_for_update().select_related("employee").get(pk=req.pk)
+        if req.status != LeaveStatus.PENDING:
+            raise ApiError(409, _("Pengajuan ini sudah %(status)s.") % {"status": req.get_status_display().lower()},
+                           code="already_decided")
+        before = snapshot(req, ["status", "decided_by", "decided_at", "decision_reason"])
+        if approved and req.kind == rules.CUTI_TAHUNAN:
+            _check_quota(req.employee, req.working_days_by_year, req.pk, count_pending=False)
+        req.status = LeaveStatus.APPROVED if approved else LeaveStatus.REJECTED
+        req.decided_by = by
+        req.decided_at = timezone.now()
+        req.decision_reason = reason[:300]
+        req.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        after = snapshot(req, ["status", "decided_by", "decided_at", "decision_reason"])
+        record(by, "leave.approve" if approved else "leave.reject", req, before, after, reason)
+        if approved:
+            transaction.on_commit(lambda: _recompute(req))
+        word = _("disetujui") if approved else _("ditolak")
+        _notify(req.employee.user, _("%(kind)s Anda %(word)s") % {"kind": req.get_kind_display(), "word": word},
+                _("%(kind)s %(start)s–%(end)s %(word)s.%(reason)s") % {
+                    "kind": req.get_kind_display(), "start": req.start_date.strftime("%d/%m/%Y"),
+                    "end": req.end_date.strftime("%d/%m/%Y"), "word": word,
+                    "reason": f" {reason}" if reason else "",
+                }, url="/cuti/")
+    return req
+
+
+def can_cancel(user: Any, req: LeaveRequest, today: dt.date | None = None) -> bool:
+    if req.status not in ACTIVE_STATUSES:
+        return False
+    if can_administer_unit(user, req.employee.unit):
+        return True
+    me = employee_of(user)
+    if me is None or me.pk != req.employee_id:
+        return False
+    today = today or local_today(req.employee)
+    return req.status == LeaveStatus.PENDING or req.start_date > today
+
+
+def cancel_request(req: LeaveRequest, by: Any, reason: str = "") -> LeaveRequest:
+    """Withdraw a request: the employee before it starts (pending any time), an administrator any time."""
+    from hadir.approvals.services import close_leave_item
+    from hadir.audit.services import record, snapshot
+
+    with transaction.atomic():
+        req = LeaveRequest.objects.select_for_update().select_related("employee__unit").get(pk=req.pk)
+        if req.status not in ACTIVE_STATUSES:
+            raise ApiError(409, _("Pengajuan ini sudah %(status)s.") % {"status": req.get_status_display().lower()},
+                           code="already_closed")
+        if not can_cancel(by, req):
+            raise ApiError(403, _("Pengajuan yang sudah disetujui hanya dapat dibatalkan sebelum tanggal mulai."),
+                           code="forbidden")
+        was_approved = req.status == LeaveStatus.APPROVED
+        before = snapshot(req, ["status", "cancelled_by", "cancelled_at", "cancel_reason"])
+        req.status = LeaveStatus.CANCELLED
+        req.cancelled_by = by
+        req.cancelled_at = timezone.now()
+        req.cancel_reason = reason[:300]
+        req.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
+        record(by, "leave.cancel", req, before,
+               snapshot(req, ["status", "cancelled_by", "cancelled_at", "cancel_reason"]), reason)
+        close_leave_item(req, by)
+        if was_approved:
+            transaction.on_commit(lambda: _recompute(req))
+    return req
+
+
+def visible_to(user: Any) -> Q:
+    """Requests a user may read: their own, those they decide or decided, and those in their admin scope."""
+    from hadir.org.scoping import admin_paths, path_q
+
+    paths = admin_paths(user)
+    if paths is None:
+        return Q()
+    me = employee_of(user)
+    q = Q(pk__in=[])
+    if me is not None:
+        q |= Q(employee=me)
+    if paths:
+        q |= path_q(paths, "employee__unit__")
+    q |= Q(decided_by=user)
+    if me is not None:
+        from hadir.approvals.services import actable_position_ids
+
+        positions = actable_position_ids(me)
+        if positions:
+            q |= Q(approval_item__approver_position_id__in=positions)
+    return q

@@ -1,0 +1,389 @@
+"""Tiered approval: open items for check-ins and leave requests, find who decides, decide (one or
+in bulk), escalate what waited too long. Every decision is audited (hadir.audit, contract C6) and
+refreshes the daily status (hadir.presence.daily, contract C2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hadir.errors import ApiError
+from hadir.org.models import Employee, Position, Role, RoleAssignment, Unit, UnitKind, employee_of
+from hadir.org.scoping import is_super_admin, path_q
+from hadir.presence.models import CheckIn, Validity
+
+from . import routing
+from .models import ApprovalItem, ApprovalMode, ApprovalPolicy, Delegation, ItemKind, ItemStatus
+
+log = logging.getLogger(__name__)
+
+
+# --- policy ------------------------------------------------------------------------------------
+
+
+def default_mode() -> str:
+    return str(getattr(settings, "HADIR_APPROVAL_MODE", ApprovalMode.FLAGGED))
+
+
+def default_escalate_days() -> int:
+    return int(getattr(settings, "HADIR_APPROVAL_ESCALATE_DAYS", 3))
+
+
+def _root_id(unit: Unit) -> int | None:
+    head = (unit.path or "").split(".", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def policy_for_unit(unit: Unit) -> tuple[str, int]:
+    """(mode, escalate_after_days): the OPD's policy, else the regency's, else the settings default."""
+    ids = [i for i in (unit.opd_id, _root_id(unit)) if i is not None]
+    found = {p.unit_id: p for p in ApprovalPolicy.objects.filter(unit_id__in=ids)}
+    for unit_id in ids:
+        if unit_id in found:
+            return found[unit_id].mode, found[unit_id].escalate_after_days
+    return default_mode(), default_escalate_days()
+
+
+# --- the tree ----------------------------------------------------------------------------------
+
+
+class Structure:
+    """Positions and units of one OPD (plus any explicit atasan outside it), loaded once."""
+
+    def __init__(self, opd: Unit | None) -> None:
+        self.positions: dict[int, routing.PositionNode] = {}
+        self.units: dict[int, routing.UnitNode] = {}
+        self.heads: dict[int, int] = {}
+        if opd is None:
+            return
+        unit_rows = Unit.objects.filter(Q(path=opd.path) | Q(path__startswith=opd.path + ".")).values_list(
+            "pk", "parent_id", "kind"
+        )
+        for pk, parent_id, kind in unit_rows:
+            self.units[pk] = routing.UnitNode(pk, parent_id, kind == UnitKind.PEMDA)
+        self._add_positions(Position.objects.filter(unit_id__in=list(self.units)))
+        # Explicit parents outside the OPD (e.g. a camat answering to the Sekda): follow them.
+        for _depth in range(10):
+            missing = {p.parent_id for p in self.positions.values() if p.parent_id and p.parent_id not in self.positions}
+            if not missing:
+                break
+            self._add_positions(Position.objects.filter(pk__in=missing))
+
+    def _add_positions(self, qs: QuerySet[Position]) -> None:
+        for pk, unit_id, parent_id, is_head in qs.order_by("pk").values_list("pk", "unit_id", "parent_id", "is_head"):
+            self.positions[pk] = routing.PositionNode(pk, unit_id, parent_id, is_head)
+            if is_head:
+                self.heads.setdefault(unit_id, pk)
+
+    def chain(self, position_id: int | None) -> list[int]:
+        return routing.superior_chain(position_id, self.positions, self.units, self.heads)
+
+
+def slots(chain: list[int], on: dt.date) -> list[routing.Slot]:
+    holders: dict[int, set[int]] = {pid: set() for pid in chain}
+    delegates: dict[int, set[int]] = {pid: set() for pid in chain}
+    for pid, emp_id in Employee.objects.active_on(on).filter(position_id__in=chain).values_list("position_id", "pk"):
+        holders[pid].add(emp_id)
+    active_delegates = Delegation.objects.filter(
+        position_id__in=chain, start_date__lte=on, end_date__gte=on, delegate__is_active=True
+    ).values_list("position_id", "delegate_id")
+    for pid, emp_id in active_delegates:
+        delegates[pid].add(emp_id)
+    return [routing.Slot(pid, frozenset(holders[pid]), frozenset(delegates[pid])) for pid in chain]
+
+
+def resolve_for(employee: Employee, on: dt.date | None = None, escalation: int = 0,
+                structure: Structure | None = None) -> routing.Resolution:
+    on = on or timezone.localdate()
+    structure = structure or Structure(employee.unit.opd if employee.unit_id else None)
+    return routing.resolve(slots(structure.chain(employee.position_id), on), employee.pk, escalation)
+
+
+def actable_position_ids(employee: Employee, on: dt.date | None = None) -> set[int]:
+    """Positions `employee` decides for on `on`: their own and those they act for (Plt/Plh)."""
+    on = on or timezone.localdate()
+    ids = set(
+        Delegation.objects.filter(delegate=employee, start_date__lte=on, end_date__gte=on).values_list(
+            "position_id", flat=True
+        )
+    )
+    if employee.position_id and employee.is_active:
+        ids.add(employee.position_id)
+    return ids
+
+
+def _bkpsdm_paths(user: Any) -> list[str] | None:
+    """Subtrees where `user` decides items no atasan can (None: everywhere)."""
+    if is_super_admin(user):
+        return None
+    return list(
+        RoleAssignment.objects.filter(user=user, role=Role.ADMIN_BKPSDM, unit__isnull=False).values_list(
+            "unit__path", flat=True
+        )
+    )
+
+
+def can_decide(user: Any, item: ApprovalItem, on: dt.date | None = None) -> bool:
+    if item.status != ItemStatus.PENDING or not getattr(user, "is_authenticated", False):
+        return False
+    me = employee_of(user)
+    if me is not None and me.pk == item.employee_id:
+        return False  # nobody approves themself
+    if item.approver_position_id is None:
+        paths = _bkpsdm_paths(user)
+        if paths is None:
+            return True
+        unit_path = item.employee.unit.path
+        return any(unit_path == p or unit_path.startswith(p + ".") for p in paths)
+    return me is not None and item.approver_position_id in actable_position_ids(me, on)
+
+
+def inbox(user: Any, on: dt.date | None = None) -> QuerySet[ApprovalItem]:
+    """Pending items `user` may decide now."""
+    me = employee_of(user)
+    q = Q(pk__in=[])
+    if me is not None:
+        positions = actable_position_ids(me, on)
+        if positions:
+            q |= Q(approver_position_id__in=positions)
+    paths = _bkpsdm_paths(user)
+    if paths is None:
+        q |= Q(approver_position__isnull=True)
+    elif paths:
+        q |= Q(approver_position__isnull=True) & path_q(paths, "employee__unit__")
+    qs = ApprovalItem.objects.filter(q, status=ItemStatus.PENDING)
+    if me is not None:
+        qs = qs.exclude(employee=me)
+    return qs.select_related(
+        "employee__unit", "employee__position", "approver_position", "checkin__location", "leave_request"
+    ).order_by("created_at", "pk")
+
+
+# --- opening items -----------------------------------------------------------------------------
+
+
+def _notify_approvers(resolution: routing.Resolution, employee: Employee, subject: str, body: str,
+                      url: str = "/persetujuan/") -> None:
+    try:
+        from hadir.notify.services import notify  # contract C7
+    except ImportError:  # pragma: no cover
+        return
+    users: list[Any]
+    if resolution.position_id is None:
+        paths = [p for p in Unit.objects.filter(
+            roles__role=Role.ADMIN_BKPSDM).values_list("path", flat=True)]
+        unit_path = employee.unit.path
+        scoped = [p for p in paths if unit_path == p or unit_path.startswith(p + ".")]
+        users = list({ra.user for ra in RoleAssignment.objects.filter(
+            role=Role.ADMIN_BKPSDM, unit__path__in=scoped).select_related("user")})
+    else:
+        users = [e.user for e in Employee.objects.filter(pk__in=resolution.approver_ids).select_related("user")
+                 if e.user is not None]
+    for user in users:
+        try:
+            notify(user, subject, body, url=url, kind="approval")
+        except Exception:  # a notification must never block the approval flow
+            log.exception("notify failed for user %s", user.pk)
+
+
+def open_checkin_item(checkin: CheckIn) -> ApprovalItem | None:
+    """Apply the approval policy to a stored check-in: pending + an item for the atasan when the policy
+    asks for it. Idempotent (called from post_save and from checkin_recorded)."""
+    if ApprovalItem.objects.filter(checkin_id=checkin.pk).exists():
+        return None
+    employee = Employee.objects.select_related("unit").get(pk=checkin.employee_id)
+    mode, _days = policy_for_unit(employee.unit)
+    wanted = routing.needs_approval(mode, kind=checkin.kind, source=checkin.source, verdict=checkin.verdict,
+                                    fraud_flags=list(checkin.fraud_flags or []))
+    if not wanted:
+        # The pipeline marks flagged/offline rows pending by default; the policy here is authoritative.
+        if checkin.validity == Validity.PENDING:
+            CheckIn.objects.filter(pk=checkin.pk, validity=Validity.PENDING).update(validity=Validity.NOT_REQUIRED)
+            checkin.validity = Validity.NOT_REQUIRED
+        return None
+    resolution = resolve_for(employee, checkin.local_date)
+    try:
+        with transaction.atomic():
+            item = ApprovalItem.objects.create(
+                kind=ItemKind.CHECKIN, checkin=checkin, employee=employee,
+                approver_position_id=resolution.position_id,
+            )
+            CheckIn.objects.filter(pk=checkin.pk, validity=Validity.NOT_REQUIRED).update(validity=Validity.PENDING)
+    except IntegrityError:  # a concurrent handler opened it
+        return None
+    checkin.validity = Validity.PENDING
+    return item
+
+
+def open_leave_item(req: Any) -> ApprovalItem:
+    employee = req.employee
+    resolution = resolve_for(employee, timezone.localdate())
+    item = ApprovalItem.objects.create(
+        kind=ItemKind.LEAVE, leave_request=req, employee=employee, approver_position_id=resolution.position_id,
+    )
+    _notify_approvers(
+        resolution, employee, _("Pengajuan %(kind)s dari %(name)s") % {"kind": req.get_kind_display(),
+                                                                      "name": employee.name},
+        _("%(kind)s %(start)s–%(end)s menunggu persetujuan Anda.") % {
+            "kind": req.get_kind_display(), "start": req.start_date.strftime("%d/%m/%Y"),
+            "end": req.end_date.strftime("%d/%m/%Y")},
+    )
+    return item
+
+
+def close_leave_item(req: Any, by: Any) -> None:
+    ApprovalItem.objects.filter(leave_request=req, status=ItemStatus.PENDING).update(
+        status=ItemStatus.CANCELLED, decided_by=by if getattr(by, "is_authenticated", False) else None,
+        decided_at=timezone.now(), reason=_("Dibatalkan oleh pemohon/admin."),
+    )
+
+
+# --- deciding ----------------------------------------------------------------------------------
+
+
+def _recompute_day(employee_id: int, day: dt.date) -> None:
+    try:
+        from hadir.presence.daily import recompute_employee_day  # contract C2
+    except ImportError:  # pragma: no cover
+        return
+    try:
+        recompute_employee_day(employee_id, day)
+    except Exception:  # derived data; the end-of-day pass recomputes it
+        log.exception("recompute failed for employee %s on %s", employee_id, day)
+
+
+_VALIDITY_FIELDS = ["validity", "validated_by", "validated_at", "validity_reason"]
+
+
+def _decide_checkin(item: ApprovalItem, user: Any, approve: bool, reason: str, now: dt.datetime) -> None:
+    from hadir.audit.services import record, snapshot
+
+    assert item.checkin_id is not None
+    checkin = CheckIn.objects.select_for_update().get(pk=item.checkin_id)
+    before = snapshot(checkin, _VALIDITY_FIELDS)
+    checkin.validity = Validity.VALID if approve else Validity.INVALID
+    checkin.validated_by = user
+    checkin.validated_at = now
+    checkin.validity_reason = reason[:300]
+    CheckIn.objects.filter(pk=checkin.pk).update(
+        validity=checkin.validity, validated_by=user, validated_at=now, validity_reason=checkin.validity_reason
+    )
+    record(user, "checkin.valid" if approve else "checkin.invalid", checkin, before,
+           snapshot(checkin, _VALIDITY_FIELDS), reason)
+    employee_id, day = checkin.employee_id, checkin.local_date
+    transaction.on_commit(lambda: _recompute_day(employee_id, day))
+
+
+def _check_reason(approve: bool, reason: str) -> str:
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ApiError(400, _("Alasan wajib diisi untuk menolak atau menandai tidak valid."), field="reason",
+                       code="reason_required")
+    return reason
+
+
+def _apply(item: ApprovalItem, user: Any, approve: bool, reason: str, now: dt.datetime) -> None:
+    if item.kind == ItemKind.CHECKIN:
+        _decide_checkin(item, user, approve, reason, now)
+    else:
+        from hadir.leave.services import apply_decision
+
+        assert item.leave_request is not None
+        apply_decision(item.leave_request, user, approve, reason)
+    item.status = ItemStatus.APPROVED if approve else ItemStatus.REJECTED
+    item.decided_by = user
+    item.decided_at = now
+    item.reason = reason[:300]
+    item.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+
+
+def _locked(ids: Iterable[int]) -> list[ApprovalItem]:
+    return list(
+        ApprovalItem.objects.select_for_update(of=("self",)).filter(pk__in=list(ids))
+        .select_related("employee__unit", "leave_request", "checkin").order_by("pk")
+    )
+
+
+def decide(item_id: int, user: Any, approve: bool, reason: str = "") -> ApprovalItem:
+    """Mark one item valid/approved or invalid/rejected (a reason is required to reject)."""
+    return decide_many([item_id], user, approve, reason)[0]
+
+
+def decide_many(item_ids: list[int], user: Any, approve: bool, reason: str = "") -> list[ApprovalItem]:
+    """Bulk decision, all or nothing: if any item is gone, decided or not yours, nothing changes."""
+    reason = _check_reason(approve, reason)
+    ids = list(dict.fromkeys(item_ids))
+    if not ids:
+        raise ApiError(400, _("Pilih paling sedikit satu item."), field="ids", code="required")
+    now = timezone.now()
+    with transaction.atomic():
+        items = _locked(ids)
+        found = {i.pk for i in items}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise ApiError(404, _("Item tidak ditemukan: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+                           field="ids", code="not_found")
+        closed = [i.pk for i in items if i.status != ItemStatus.PENDING]
+        if closed:
+            raise ApiError(409, _("Item sudah diputuskan: %(ids)s.") % {"ids": ", ".join(map(str, closed))},
+                           field="ids", code="already_decided")
+        today = timezone.localdate()
+        refused = [i.pk for i in items if not can_decide(user, i, today)]
+        if refused:
+            raise ApiError(403, _("Anda tidak berhak memutuskan item: %(ids)s.") % {
+                "ids": ", ".join(map(str, refused))}, field="ids", code="forbidden")
+        for item in items:
+            _apply(item, user, approve, reason, now)
+    by_id = {i.pk: i for i in items}
+    return [by_id[i] for i in ids]
+
+
+# --- escalation --------------------------------------------------------------------------------
+
+
+def escalate_overdue(now: dt.datetime | None = None) -> int:
+    """Move items that waited longer than their policy allows one approver up per period; also
+    re-route items whose approver position fell vacant. Returns how many items moved."""
+    from hadir.audit.services import record
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    structures: dict[int | None, Structure] = {}
+    policies: dict[int, tuple[str, int]] = {}
+    moved = 0
+    pending = ApprovalItem.objects.filter(status=ItemStatus.PENDING).select_related("employee__unit")
+    for item in pending.iterator(chunk_size=500):
+        employee = item.employee
+        unit = employee.unit
+        if unit.pk not in policies:
+            policies[unit.pk] = policy_for_unit(unit)
+        _mode, days = policies[unit.pk]
+        age_days = (now - item.created_at).total_seconds() / 86400
+        level = routing.escalation_due(age_days, days, item.escalation_level)
+        if unit.opd_id not in structures:
+            structures[unit.opd_id] = Structure(unit.opd)
+        resolution = resolve_for(employee, today, level, structures[unit.opd_id])
+        if level == item.escalation_level and resolution.position_id == item.approver_position_id:
+            continue
+        with transaction.atomic():
+            changed = ApprovalItem.objects.filter(pk=item.pk, status=ItemStatus.PENDING).update(
+                escalation_level=level, approver_position_id=resolution.position_id, escalated_at=now
+            )
+            if not changed:
+                continue
+            record(None, "approval.escalate", item,
+                   {"escalation_level": item.escalation_level, "approver_position_id": item.approver_position_id},
+                   {"escalation_level": level, "approver_position_id": resolution.position_id},
+                   _("Belum diputuskan dalam %(days)d hari atau atasan kosong.") % {"days": days})
+        moved += 1
+        _notify_approvers(resolution, employee, _("Eskalasi persetujuan: %(name)s") % {"name": employee.name},
+                          _("Sebuah item persetujuan milik %(name)s dialihkan kepada Anda.") % {"name": employee.name})
+    return moved
