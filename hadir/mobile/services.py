@@ -1,0 +1,185 @@
+"""Device binding rules: bind on first login, refuse other devices, flag shared devices.
+
+`device_validator` is registered with the check-in pipeline (contract C3) in MobileConfig.ready().
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from hadir.org.models import Employee
+
+from .models import DeviceBinding
+
+# The app makes 32 random bytes, base64url-encoded (43 chars); accept any sane opaque key.
+DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+
+SHARED_DEVICE_FLAG = "shared_device"
+
+
+def hash_device_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def is_valid_device_key(key: str) -> bool:
+    return bool(DEVICE_KEY_RE.match(key or ""))
+
+
+def describe_user_agent(user_agent: str) -> str:
+    """A short human label for a User-Agent string: 'Chrome di Android', 'Safari di iPhone'."""
+    ua = user_agent or ""
+    browser = next(
+        (name for token, name in (("EdgA", "Edge"), ("Edg/", "Edge"), ("SamsungBrowser", "Samsung Internet"),
+                                  ("OPR", "Opera"), ("Firefox", "Firefox"), ("CriOS", "Chrome"),
+                                  ("Chrome", "Chrome"), ("Safari", "Safari")) if token in ua),
+        "",
+    )
+    system = next(
+        (name for token, name in (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+                                  ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Linux", "Linux")) if token in ua),
+        "",
+    )
+    if browser and system:
+        return _("%(browser)s di %(system)s") % {"browser": browser, "system": system}
+    return browser or system or _("perangkat tidak dikenal")
+
+
+@dataclass(frozen=True)
+class BindResult:
+    status: str  # "bound" (new binding made), "known" (this device is the bound one), "refused"
+    binding: DeviceBinding | None
+    message: str
+    shared: bool = False
+
+
+def refusal_message(binding: DeviceBinding) -> str:
+    return _(
+        "Akun Anda sudah terikat ke perangkat lain (%(device)s, sejak %(date)s). Presensi hanya dapat "
+        "dilakukan dari perangkat tersebut. Jika Anda berganti HP atau menghapus data peramban, minta "
+        "operator OPD atau admin BKPSDM untuk mereset ikatan perangkat Anda."
+    ) % {
+        "device": binding.label or describe_user_agent(binding.user_agent),
+        "date": date_format(timezone.localtime(binding.bound_at), "j F Y"),
+    }
+
+
+def key_is_shared(key_hash: str, employee_id: int | None = None) -> bool:
+    """True when another employee has (or had) this device key bound."""
+    qs = DeviceBinding.objects.filter(key_hash=key_hash)
+    if employee_id is not None:
+        qs = qs.exclude(employee_id=employee_id)
+        return qs.exists()
+    return qs.values("employee_id").distinct().count() > 1
+
+
+def bind_device(employee: Employee, key: str, *, user_agent: str = "", label: str = "") -> BindResult:
+    """Bind `key` to `employee` if they have no active device; refuse a different key otherwise."""
+    if not is_valid_device_key(key):
+        raise ValueError(_("Kunci perangkat tidak valid."))
+    key_hash = hash_device_key(key)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            active = (
+                DeviceBinding.objects.select_for_update().filter(employee=employee, revoked_at__isnull=True).first()
+            )
+            if active is not None:
+                if active.key_hash != key_hash:
+                    return BindResult("refused", active, refusal_message(active))
+                DeviceBinding.objects.filter(pk=active.pk).update(last_seen_at=now)
+                return BindResult("known", active, _("Perangkat ini terdaftar untuk akun Anda."),
+                                  shared=key_is_shared(key_hash, employee.pk))
+            binding = DeviceBinding.objects.create(
+                employee=employee, key_hash=key_hash, user_agent=user_agent[:300], label=label[:100],
+                bound_at=now, last_seen_at=now,
+            )
+    except IntegrityError:
+        # A parallel first login bound a device a moment ago: answer as if we had come second.
+        active = DeviceBinding.objects.active().filter(employee=employee).first()
+        if active is None:
+            raise
+        if active.key_hash != key_hash:
+            return BindResult("refused", active, refusal_message(active))
+        return BindResult("known", active, _("Perangkat ini terdaftar untuk akun Anda."))
+    shared = key_is_shared(key_hash, employee.pk)
+    return BindResult("bound", binding, _("Perangkat ini sekarang terikat ke akun Anda."), shared=shared)
+
+
+def reset_binding(binding: DeviceBinding, by: Any, reason: str = "") -> bool:
+    """Revoke an active binding so the employee's next login binds their new device."""
+    if binding.revoked_at is not None:
+        return False
+    before = {"revoked_at": None}
+    binding.revoked_at = timezone.now()
+    binding.revoked_by = by if getattr(by, "is_authenticated", False) else None
+    binding.revoke_reason = reason[:300]
+    binding.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    _audit(by, "mobile.device_reset", binding, before, {"revoked_at": binding.revoked_at.isoformat()}, reason)
+    return True
+
+
+def _audit(actor: Any, action: str, target: DeviceBinding, before: dict[str, Any], after: dict[str, Any],
+           reason: str) -> None:
+    # Contract C6; the audit app lands in parallel, so tolerate its absence.
+    try:
+        from hadir.audit.services import record  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return
+    record(actor, action, target, before, after, reason)
+
+
+def check_device(employee_id: int, device_id: str, source: str = "mobile") -> tuple[str, str] | None:
+    """The device rule for one check-in: None to allow, (reason_code, reason) to refuse.
+
+    Terminal logs and manual corrections do not come from a phone. An employee who has not bound a
+    device yet is allowed (they bind on their first login in the app) unless HADIR_DEVICE_BINDING_REQUIRED.
+    """
+    if source in {"terminal", "manual"}:
+        return None
+    active = DeviceBinding.objects.active().filter(employee_id=employee_id).first()
+    if active is None:
+        if getattr(settings, "HADIR_DEVICE_BINDING_REQUIRED", False):
+            return "device_unbound", _(
+                "Perangkat belum terdaftar. Buka aplikasi Hadir di HP Anda dan masuk untuk mendaftarkannya."
+            )
+        return None
+    if not device_id:
+        return "device_missing", _("Presensi ditolak: kunci perangkat tidak dikirim oleh aplikasi.")
+    if hash_device_key(device_id) != active.key_hash:
+        return "device_mismatch", _(
+            "Presensi ditolak: dikirim dari perangkat yang tidak terdaftar untuk akun Anda. Minta operator "
+            "OPD atau admin BKPSDM untuk mereset ikatan perangkat jika Anda berganti HP."
+        )
+    DeviceBinding.objects.filter(pk=active.pk).update(last_seen_at=timezone.now())
+    return None
+
+
+def device_validator(attempt: Any, employee: Employee) -> tuple[str, str] | None:
+    """Validator for hadir.presence.pipeline.register_validator (contract C3)."""
+    source = "terminal" if getattr(attempt, "terminal_sn", "") else str(getattr(attempt, "source", "mobile"))
+    return check_device(employee.pk, str(getattr(attempt, "device_id", "") or ""), source)
+
+
+def flag_shared_device(checkin: Any) -> bool:
+    """Add the shared-device fraud flag to a stored check-in made with a key several employees bound."""
+    device_id = getattr(checkin, "device_id", "")
+    if not device_id or not is_valid_device_key(device_id):
+        return False
+    if not key_is_shared(hash_device_key(device_id), checkin.employee_id):
+        return False
+    flags = list(checkin.fraud_flags or [])
+    if SHARED_DEVICE_FLAG in flags:
+        return False
+    flags.append(SHARED_DEVICE_FLAG)
+    type(checkin).objects.filter(pk=checkin.pk).update(fraud_flags=flags)
+    checkin.fraud_flags = flags
+    return True

@@ -1,0 +1,265 @@
+"""The PWA in headless Chromium: GPS inside/outside the radius, fake-camera selfie, offline queue,
+device binding refusal, history. Screenshots go to test-output/ (the screenshot_dir fixture)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from hadir.mobile.models import DeviceBinding
+from hadir.mobile.services import hash_device_key, reset_binding
+from hadir.testing import PASSWORD, Org
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+# A Monday at 07:10 WIB: a working day, inside the masuk window of the default 5-day pattern.
+FROZEN_NOW = dt.datetime(2026, 11, 16, 0, 10, tzinfo=dt.UTC)
+TIMEOUT = 15_000
+
+
+@pytest.fixture
+def app_settings(settings: Any) -> Any:
+    settings.HADIR_GEO_SAMPLE_MS = 600  # a few GPS samples, not the 4 s a real phone waits
+    # Nothing listens there: the map must cope with tiles that never load (no signal, no CDN).
+    settings.HADIR_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    return settings
+
+
+@pytest.fixture
+def frozen_server(monkeypatch: Any) -> dt.datetime:
+    pipeline = pytest.importorskip("hadir.presence.pipeline")
+    monkeypatch.setattr(pipeline, "server_now", lambda: FROZEN_NOW)
+    return FROZEN_NOW
+
+
+@pytest.fixture
+def contexts(browser: Any) -> Iterator[list[Any]]:
+    made: list[Any] = []
+    yield made
+    for ctx in made:
+        ctx.close()
+
+
+def new_context(browser: Any, made: list[Any], lat: float, lon: float, accuracy: float = 12, lang: str = "id-ID") -> Any:
+    ctx = browser.new_context(
+        geolocation={"latitude": lat, "longitude": lon, "accuracy": accuracy},
+        permissions=["geolocation", "camera"],
+        locale=lang, timezone_id="Asia/Jakarta", viewport={"width": 390, "height": 844},
+    )
+    ctx.set_default_timeout(TIMEOUT)
+    made.append(ctx)
+    return ctx
+
+
+def login(ctx: Any, base: str, username: str = "staf") -> Any:
+    page = ctx.new_page()
+    page.goto(f"{base}/m/masuk/")
+    page.wait_for_function("document.getElementById('id_device_key').value.length > 20")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/m/")
+    page.wait_for_selector("body[data-ready='1']")
+    return page
+
+
+def check_in(page: Any, kind: str = "masuk") -> None:
+    page.check(f"#kinds input[value='{kind}']")
+    page.click("#btn-start")
+    page.wait_for_selector("#btn-send:not([disabled])")
+    page.click("#btn-send")
+    page.wait_for_selector("#result:not([hidden])")
+
+
+def device_key(page: Any) -> str:
+    return str(page.evaluate("localStorage.getItem('hadir.deviceKey')"))
+
+
+def shot(page: Any, screenshot_dir: Path, name: str) -> None:
+    page.screenshot(path=str(screenshot_dir / f"mobile-{name}.png"), full_page=True)
+
+
+def test_checkin_inside_radius_is_accepted_with_selfie(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    screenshot_dir: Path,
+) -> None:
+    from hadir.presence.models import CheckIn
+
+    loc = org.loc_dinkes
+    # ~25 m north-east of the office point, inside the 100 m radius
+    ctx = new_context(browser, contexts, loc.latitude + 0.00016, loc.longitude + 0.00016)
+    page = login(ctx, live_server.url)
+    assert DeviceBinding.objects.active().get(employee=org.staf).key_hash == hash_device_key(device_key(page))
+    page.wait_for_selector("#distance.ok")
+    assert "di dalam area" in page.inner_text("#distance")
+    assert "Senin, 16 November 2026" in page.inner_text("#today-date")
+    check_in(page)
+    page.wait_for_selector("#result.ok")
+    assert page.inner_text("#result-title") == "Presensi diterima"
+    page.wait_for_selector("#checkin-list li.ok")
+    shot(page, screenshot_dir, "accepted")
+
+    row = CheckIn.objects.get(employee=org.staf)
+    assert row.verdict == "accepted" and row.kind == "masuk" and row.source == "mobile"
+    assert row.location_id == loc.pk and row.distance_m is not None and row.distance_m < 40
+    assert hash_device_key(row.device_id) == DeviceBinding.objects.get(employee=org.staf).key_hash
+    assert row.accuracy_m is not None and row.accuracy_m >= 12  # best sample's accuracy (or the spread, if larger)
+    assert row.photo, "the fake camera's frame is sent as the selfie"
+    with Image.open(io.BytesIO(row.photo.read())) as img:
+        assert img.format == "JPEG" and img.width >= 64
+    assert page.evaluate("HadirQueue.all().then(items => items.length)") == 0
+
+
+def test_checkin_outside_radius_is_rejected_with_its_reason(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    screenshot_dir: Path,
+) -> None:
+    from hadir.presence.models import CheckIn
+
+    loc = org.loc_dinkes
+    ctx = new_context(browser, contexts, loc.latitude + 0.018, loc.longitude)  # ~2 km north
+    page = login(ctx, live_server.url)
+    page.wait_for_selector("#distance.bad")
+    assert "di luar area" in page.inner_text("#distance")
+    check_in(page)
+    page.wait_for_selector("#result.bad")
+    assert page.inner_text("#result-title") == "Presensi ditolak"
+    assert "Di luar radius" in page.inner_text("#result-reason")
+    shot(page, screenshot_dir, "rejected-outside-radius")
+    row = CheckIn.objects.get(employee=org.staf)
+    assert row.verdict == "rejected" and row.reason_code == "outside_radius"
+
+
+def test_offline_checkin_is_queued_then_synced_exactly_once(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    screenshot_dir: Path,
+) -> None:
+    from hadir.presence.models import CheckIn
+
+    loc = org.loc_dinkes
+    ctx = new_context(browser, contexts, loc.latitude, loc.longitude + 0.0002)
+    page = login(ctx, live_server.url)
+    # Let the service worker take over, so the app can also be opened without a network.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    ctx.set_offline(True)
+    page.wait_for_selector("#net-banner:not([hidden])")
+    check_in(page)
+    page.wait_for_selector("#result.wait")
+    assert "disimpan" in page.inner_text("#result-reason")
+    page.wait_for_selector("#queue-list li.wait")
+    assert "Menunggu dikirim" in page.inner_text("#queue-list")
+    items = page.evaluate("HadirQueue.all()")
+    assert len(items) == 1
+    queued_uuid = uuid.UUID(items[0]["client_uuid"])
+    assert items[0]["captured_at"] and items[0]["device_id"] == device_key(page)
+    assert CheckIn.objects.count() == 0
+    shot(page, screenshot_dir, "offline-queued")
+
+    # Closing and reopening the app without a network: the cached shell opens and still shows the queue.
+    page.reload()
+    page.wait_for_selector("#queue-list li.wait")
+    assert CheckIn.objects.count() == 0
+
+    ctx.set_offline(False)
+    page.wait_for_selector("#queue-card", state="hidden")
+    page.wait_for_selector("#result.ok")
+    shot(page, screenshot_dir, "offline-synced")
+    rows = list(CheckIn.objects.filter(client_uuid=queued_uuid))
+    assert len(rows) == 1
+    assert rows[0].source == "offline" and rows[0].verdict == "accepted"
+    # The server corrected the capture time by the phone's clock offset (sent_at): it lands on the frozen day.
+    assert timezone.localtime(rows[0].occurred_at).date() == dt.date(2026, 11, 16)
+
+    # A re-send of the same item (lost answer, second tab, background sync racing) stores nothing new.
+    replay = page.evaluate(
+        """async (item) => {
+            const r = await fetch('/api/presence/checkins/batch', {method: 'POST', credentials: 'same-origin',
+              headers: {'Content-Type': 'application/json',
+                        'X-CSRFToken': document.cookie.match(/csrftoken=([^;]+)/)[1]},
+              body: JSON.stringify({items: [HadirQueue.toPayload(item)], sent_at: new Date().toISOString()})});
+            return [r.status, await r.json()];
+        }""",
+        items[0],
+    )
+    assert replay[0] == 200 and replay[1]["results"][0]["created"] is False
+    page.evaluate("Hadir.flush()")
+    assert CheckIn.objects.filter(client_uuid=queued_uuid).count() == 1
+    assert CheckIn.objects.count() == 1
+
+
+def test_second_device_is_refused_until_an_admin_resets(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, screenshot_dir: Path,
+) -> None:
+    loc = org.loc_dinkes
+    first = login(new_context(browser, contexts, loc.latitude, loc.longitude), live_server.url)
+    first_key = device_key(first)
+
+    other = new_context(browser, contexts, loc.latitude, loc.longitude).new_page()
+    other.goto(f"{live_server.url}/m/masuk/")
+    other.wait_for_function("document.getElementById('id_device_key').value.length > 20")
+    assert device_key(other) != first_key
+    other.fill("#id_username", "staf")
+    other.fill("#id_password", PASSWORD)
+    other.click("button[type=submit]")
+    other.wait_for_selector("#login-error")
+    message = other.inner_text("#login-error")
+    assert "Perangkat tidak terdaftar" in message and "sudah terikat ke perangkat lain" in message
+    assert other.url.endswith("/m/masuk/")
+    shot(other, screenshot_dir, "device-refused")
+
+    reset_binding(DeviceBinding.objects.active().get(employee=org.staf), org.operator_dinkes, "ganti HP")
+    other.fill("#id_password", PASSWORD)
+    other.click("button[type=submit]")
+    other.wait_for_url(f"{live_server.url}/m/")
+    other.wait_for_selector("body[data-ready='1']")
+    active = DeviceBinding.objects.active().get(employee=org.staf)
+    assert active.key_hash == hash_device_key(device_key(other))
+    # The old phone, still logged in, is now the stranger: the app blocks check-in there.
+    first.reload()
+    first.wait_for_selector("#blocked:not([hidden])")
+    assert first.is_disabled("#btn-start")
+    shot(first, screenshot_dir, "device-blocked-in-app")
+
+
+def test_history_of_the_month(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    screenshot_dir: Path,
+) -> None:
+    from hadir.presence.models import DailyStatus
+
+    def at(day: int, h: int, m: int) -> dt.datetime:
+        return dt.datetime(2026, 11, day, h - 7, m, tzinfo=dt.UTC)
+
+    DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 2), status="hadir",
+                               first_in=at(2, 7, 21), last_out=at(2, 16, 5))
+    DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 3), status="terlambat",
+                               first_in=at(3, 8, 2), last_out=at(3, 16, 1), late_minutes=32, late_category="TL2")
+    DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 4), status="tk")
+    DailyStatus.objects.create(employee=org.guru, date=dt.date(2026, 11, 4), status="hadir")  # not mine
+    loc = org.loc_dinkes
+    page = login(new_context(browser, contexts, loc.latitude, loc.longitude), live_server.url)
+    page.click("#tab-history")
+    page.wait_for_selector("#history-body tr")
+    assert page.url.endswith("/m/riwayat/")
+    rows = page.locator("#history-body tr").all_inner_texts()
+    assert len(rows) == 3
+    assert "Hadir" in rows[0] and "07.21" in rows[0] and "16.05" in rows[0]
+    assert "Terlambat (TL2)" in rows[1] and "08.02" in rows[1]
+    assert "Tanpa keterangan" in rows[2]
+    assert "November 2026" in page.inner_text("#month-label")
+    shot(page, screenshot_dir, "history")
+    page.click("#month-prev")
+    page.wait_for_function("document.getElementById('month-label').textContent.includes('Oktober')")
+    page.wait_for_selector("#history-summary:has-text('Belum ada data')")
