@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class WebConfig(AppConfig):
     name = "hadir.web"
     verbose_name = "Dasbor"
+
+    def ready(self) -> None:
+        from . import board
+
+        board.connect_presence_signal()

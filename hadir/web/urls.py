@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hadir.notify import views as notify_views
+
+from . import views
 
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("dasbor/", views.board, name="board"),
+    path("dasbor/opd/<int:opd_id>/", views.board_opd, name="board_opd"),
+    path("dasbor/peta/", views.board_map, name="board_map"),
+    path("dasbor/ketidakhadiran/", views.absence, name="absence"),
+    path("dasbor/ketidakhadiran/<int:employee_id>/", views.absence_detail, name="absence_detail"),
+    path("dasbor/grafik/", views.charts, name="charts"),
+    path("dasbor/kesiapan/", views.readiness, name="readiness"),
+    path("notifikasi/", notify_views.inbox, name="inbox"),
+    path("notifikasi/<int:pk>/", notify_views.open_notification, name="inbox_open"),
+    path("notifikasi/baca-semua/", notify_views.read_all, name="inbox_read_all"),
+]

@@ -55,6 +55,7 @@ def test_digest_lists_absent_staff_per_opd(org: Org) -> None:
     assert "Senin, 23 November 2026" in body
     assert "Tanpa keterangan (TK) (1 orang):" in body and "Belum presensi (2 orang):" in body
     assert "Rina Marlina" not in body
+    assert dinkes.url() == f"/dasbor/?opd={org.dinkes.pk}&status=absen&tanggal=2026-11-23"
 
 
 def test_no_digest_on_non_working_day(org: Org) -> None:

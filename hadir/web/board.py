@@ -1,0 +1,287 @@
+"""The today board: per-OPD counts and the per-employee status list, set-based.
+
+Every employee active on the day counts once, in the category of their DailyStatus row for that
+day; an employee without a row counts as "belum presensi". Categories (mutually exclusive):
+
+    hadir      present on time (status hadir or psw, no late minutes)
+    terlambat  present but late (status terlambat, or late minutes on a present day)
+    belum      working day, no valid check-in yet (status belum, or no row)
+    izin       excused: izin, sakit, cuti, dinas luar
+    tk         tanpa keterangan (day closed without check-in or excuse)
+    libur      not a working day for that employee
+
+"compliant" (blue) follows DailyStatus.is_compliant: present or excused, not late, not early.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Case, CharField, Count, FilteredRelation, IntegerField, Q, QuerySet, Value, When
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from hadir.org.models import Employee, Unit
+from hadir.presence.models import COMPLIANT_STATUSES, DailyStatus, DayStatus
+
+from .scope import BoardScope
+
+PRESENT = [DayStatus.HADIR, DayStatus.PSW]
+EXCUSED = [DayStatus.IZIN, DayStatus.SAKIT, DayStatus.CUTI, DayStatus.DINAS_LUAR]
+CATEGORIES = ["hadir", "terlambat", "belum", "izin", "tk", "libur"]
+
+CATEGORY_Q: dict[str, Q] = {
+    "hadir": Q(ds__status__in=PRESENT, ds__late_minutes=0),
+    "terlambat": Q(ds__status=DayStatus.TERLAMBAT) | Q(ds__status__in=PRESENT, ds__late_minutes__gt=0),
+    "belum": Q(ds__status=DayStatus.BELUM) | Q(ds__isnull=True),
+    "izin": Q(ds__status__in=EXCUSED),
+    "tk": Q(ds__status=DayStatus.TK),
+    "libur": Q(ds__status=DayStatus.LIBUR),
+}
+COMPLIANT_Q = Q(ds__status__in=list(COMPLIANT_STATUSES), ds__late_minutes=0, ds__early_minutes=0)
+# Extra list filters: "absen" = belum + tk (what the digest lists), "merah" = not compliant.
+LIST_FILTERS: dict[str, Q] = {**CATEGORY_Q, "absen": CATEGORY_Q["belum"] | CATEGORY_Q["tk"], "merah": ~COMPLIANT_Q}
+
+CACHE_SECONDS = 60
+
+
+@dataclass
+class Counts:
+    total: int = 0
+    hadir: int = 0
+    terlambat: int = 0
+    belum: int = 0
+    izin: int = 0
+    tk: int = 0
+    libur: int = 0
+    compliant: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in ("total", *CATEGORIES, "compliant"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def present(self) -> int:
+        return self.hadir + self.terlambat
+
+    @property
+    def expected(self) -> int:
+        """Employees who should be at work (libur excluded)."""
+        return self.total - self.libur
+
+    @property
+    def rate(self) -> float | None:
+        """Share present or excused among those expected, 0–100."""
+        if not self.expected:
+            return None
+        return 100.0 * (self.present + self.izin) / self.expected
+
+
+@dataclass
+class OpdRow:
+    opd_id: int
+    name: str
+    counts: Counts
+
+
+@dataclass
+class Board:
+    day: dt.date
+    rows: list[OpdRow]
+    total: Counts = field(default_factory=Counts)
+
+
+@dataclass(frozen=True)
+class Filters:
+    opd: int | None = None
+    unit: int | None = None
+    kind: str = ""
+    q: str = ""
+    status: str = ""
+
+    def key(self) -> str:
+        return f"{self.opd}|{self.unit}|{self.kind}"
+
+
+def with_day_status(qs: QuerySet[Employee], day: dt.date) -> QuerySet[Employee]:
+    return qs.annotate(ds=FilteredRelation("daily", condition=Q(daily__date=day)))
+
+
+def filtered_employees(scope: BoardScope, day: dt.date, f: Filters) -> QuerySet[Employee]:
+    qs = scope.employees(day)
+    if f.opd:
+        qs = qs.filter(unit__opd_id=f.opd)
+    if f.unit:
+        unit = Unit.objects.filter(pk=f.unit).only("path").first()
+        qs = qs.filter(Q(unit__path=unit.path) | Q(unit__path__startswith=unit.path + ".")) if unit else qs.none()
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    return with_day_status(qs, day)
+
+
+def _generation(day: dt.date) -> int:
+    return int(cache.get(f"board:gen:{day.isoformat()}") or 0)
+
+
+def invalidate(day: dt.date | None = None) -> None:
+    """Make cached boards for `day` (or every day: a global bump) stale."""
+    key = f"board:gen:{day.isoformat()}" if day else "board:gen:all"
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, None)
+
+
+def compute_board(scope: BoardScope, day: dt.date, f: Filters, *, use_cache: bool = True) -> Board:
+    cache_key = (
+        f"board:v1:{scope.key}:{day.isoformat()}:{f.key()}:"
+        f"{_generation(day)}:{int(cache.get('board:gen:all') or 0)}"
+    )
+    if use_cache:
+        hit = cache.get(cache_key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
+    aggregates: dict[str, Any] = {"total": Count("id")}
+    aggregates.update({name: Count("id", filter=q) for name, q in CATEGORY_Q.items()})
+    aggregates["compliant"] = Count("id", filter=COMPLIANT_Q)
+    grouped = filtered_employees(scope, day, f).order_by().values("unit__opd_id").annotate(**aggregates)
+    by_opd: dict[int, dict[str, Any]] = {(r["unit__opd_id"] or 0): dict(r) for r in grouped}
+    names = dict(Unit.objects.filter(pk__in=[k for k in by_opd if k]).values_list("pk", "name"))
+    rows: list[OpdRow] = []
+    total = Counts()
+    for opd_id, r in by_opd.items():
+        c = Counts(**{k: r[k] for k in ("total", *CATEGORIES, "compliant")})
+        total.add(c)
+        rows.append(OpdRow(opd_id or 0, names.get(opd_id, "—"), c))
+    rows.sort(key=lambda row: row.name)
+    board = Board(day=day, rows=rows, total=total)
+    if use_cache:
+        cache.set(cache_key, board, CACHE_SECONDS)
+    return board
+
+
+@dataclass
+class EmployeeRow:
+    id: int
+    name: str
+    nip: str
+    kind: str
+    unit: str
+    opd: str
+    status: str
+    category: str
+    compliant: bool
+    first_in: dt.datetime | None
+    last_out: dt.datetime | None
+    late_minutes: int
+    late_category: str
+    early_minutes: int
+    early_category: str
+    excuse_ref: str
+    tz: str = "Asia/Jakarta"
+
+    @property
+    def first_in_local(self) -> dt.datetime | None:
+        return self.first_in.astimezone(zoneinfo.ZoneInfo(self.tz)) if self.first_in else None
+
+    @property
+    def last_out_local(self) -> dt.datetime | None:
+        return self.last_out.astimezone(zoneinfo.ZoneInfo(self.tz)) if self.last_out else None
+
+
+def category_of(status: str | None, late_minutes: int) -> str:
+    if status is None or status == DayStatus.BELUM:
+        return "belum"
+    if status in PRESENT:
+        return "terlambat" if late_minutes else "hadir"
+    if status == DayStatus.TERLAMBAT:
+        return "terlambat"
+    if status in EXCUSED:
+        return "izin"
+    return str(status)  # tk, libur
+
+
+# Red first: the people a head must chase, then the rest.
+_RANK = Case(
+    When(Q(ds__isnull=True) | Q(ds__status=DayStatus.BELUM), then=Value(0)),
+    When(ds__status=DayStatus.TK, then=Value(1)),
+    When(~COMPLIANT_Q, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def employee_rows(scope: BoardScope, day: dt.date, f: Filters, *, offset: int = 0,
+                  limit: int = 50) -> tuple[list[EmployeeRow], int]:
+    """One page of the per-employee list (red first, then by name) and the number of matches."""
+    qs = filtered_employees(scope, day, f)
+    if f.q:
+        term = f.q.strip()
+        digits = term.replace(" ", "")
+        qs = qs.filter(Q(name__icontains=term) | (Q(nip__startswith=digits) if digits.isdigit() else Q(pk__in=[])))
+    if f.status in LIST_FILTERS:
+        qs = qs.filter(LIST_FILTERS[f.status])
+    total = qs.count()
+    page = list(
+        qs.annotate(rank=_RANK, st=Case(When(ds__isnull=True, then=Value("")), default="ds__status",
+                                         output_field=CharField()))
+        .order_by("rank", "name", "pk")
+        .values("id", "name", "nip", "kind", "unit__name", "unit__opd__name", "st", "ds__first_in",
+                "ds__last_out", "ds__late_minutes", "ds__late_category", "ds__early_minutes",
+                "ds__early_category", "ds__excuse_ref")[offset : offset + limit]
+    )
+    zones = _zones_for([r["id"] for r in page])
+    rows = []
+    for r in page:
+        status = r["st"] or DayStatus.BELUM
+        late = r["ds__late_minutes"] or 0
+        early = r["ds__early_minutes"] or 0
+        rows.append(EmployeeRow(
+            id=r["id"], name=r["name"], nip=r["nip"] or "", kind=r["kind"], unit=r["unit__name"],
+            opd=r["unit__opd__name"] or "", status=status, category=category_of(status, late),
+            compliant=status in COMPLIANT_STATUSES and not late and not early,
+            first_in=r["ds__first_in"], last_out=r["ds__last_out"], late_minutes=late,
+            late_category=r["ds__late_category"] or "", early_minutes=early,
+            early_category=r["ds__early_category"] or "", excuse_ref=r["ds__excuse_ref"] or "",
+            tz=zones.get(r["id"], "Asia/Jakarta"),
+        ))
+    return rows, total
+
+
+def _zones_for(employee_ids: list[int]) -> dict[int, str]:
+    through = Employee.locations.through
+    out: dict[int, str] = {}
+    for emp_id, tz in through.objects.filter(employee_id__in=employee_ids).values_list(
+        "employee_id", "worklocation__timezone"
+    ).order_by("employee_id", "worklocation_id"):
+        out.setdefault(emp_id, tz)
+    return out
+
+
+@receiver(post_save, sender=DailyStatus, dispatch_uid="web.board.daily_saved")
+@receiver(post_delete, sender=DailyStatus, dispatch_uid="web.board.daily_deleted")
+def _daily_changed(sender: Any, instance: DailyStatus, **kwargs: Any) -> None:
+    invalidate(instance.date)
+
+
+@receiver(post_save, sender=Employee, dispatch_uid="web.board.employee_saved")
+def _employee_changed(sender: Any, instance: Employee, **kwargs: Any) -> None:
+    invalidate()
+
+
+def connect_presence_signal() -> None:
+    """Invalidate on every new check-in (C3 signal), when the presence pipeline provides it."""
+    try:
+        from hadir.presence.signals import checkin_recorded
+    except ImportError:
+        return
+
+    def _on_checkin(sender: Any, checkin: Any = None, created: bool = False, **kwargs: Any) -> None:
+        if checkin is not None:
+            invalidate(checkin.local_date)
+
+    checkin_recorded.connect(_on_checkin, dispatch_uid="web.board.checkin", weak=False)

@@ -1,0 +1,129 @@
+"""Go-live readiness per OPD: can this office start using Hadir tomorrow?
+
+Checks: work locations set (and every employee assigned to one), heads assigned (every head
+position filled by an active employee), share of employees with a bound mobile device, and
+terminals online. The mobile and terminals apps are optional: their checks are shown only when
+their models exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from hadir.org.models import Employee, Position, WorkLocation
+
+from .scope import BoardScope
+
+DEVICE_SHARE_TARGET = 80.0  # % of employees with a bound device before go-live
+
+
+def _device_binding_model() -> Any:
+    try:
+        from hadir.mobile.models import DeviceBinding
+    except ImportError:
+        return None
+    return DeviceBinding
+
+
+def _terminal_model() -> Any:
+    try:
+        from hadir.terminals.models import Terminal
+    except ImportError:
+        return None
+    return Terminal
+
+
+@dataclass
+class OpdReadiness:
+    opd_id: int
+    name: str
+    employees: int = 0
+    locations: int = 0
+    without_location: int = 0
+    head_positions: int = 0
+    vacant_heads: list[str] = field(default_factory=list)
+    opd_head_filled: bool = False
+    bound_devices: int | None = None  # None: the mobile app is not installed
+    terminals: int | None = None  # None: the terminals app is not installed
+    terminals_online: int | None = None
+
+    @property
+    def device_share(self) -> float | None:
+        if self.bound_devices is None or not self.employees:
+            return None
+        return 100.0 * self.bound_devices / self.employees
+
+    @property
+    def checks(self) -> list[tuple[str, bool]]:
+        out = [
+            ("locations", self.locations > 0 and self.without_location == 0),
+            ("heads", self.opd_head_filled and not self.vacant_heads),
+        ]
+        if self.bound_devices is not None:
+            out.append(("devices", (self.device_share or 0) >= DEVICE_SHARE_TARGET))
+        if self.terminals:
+            out.append(("terminals", self.terminals_online == self.terminals))
+        return out
+
+    @property
+    def ready(self) -> bool:
+        return self.employees > 0 and all(ok for _, ok in self.checks)
+
+    @property
+    def score(self) -> int:
+        checks = self.checks
+        return round(100 * sum(ok for _, ok in checks) / len(checks)) if checks else 0
+
+
+def readiness(scope: BoardScope, now: dt.datetime | None = None) -> list[OpdReadiness]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    opds = list(scope.opds().values_list("pk", "name"))
+    rows = {pk: OpdReadiness(pk, name) for pk, name in opds}
+    ids = list(rows)
+    emps = scope.employees(today).filter(unit__opd_id__in=ids)
+    for r in emps.values("unit__opd_id").annotate(n=Count("id")):
+        rows[r["unit__opd_id"] or 0].employees = r["n"]
+    for r in emps.filter(locations__isnull=True).values("unit__opd_id").annotate(n=Count("id", distinct=True)):
+        rows[r["unit__opd_id"] or 0].without_location = r["n"]
+    for r in WorkLocation.objects.filter(is_active=True, unit__opd_id__in=ids).values("unit__opd_id").annotate(
+        n=Count("id")
+    ):
+        rows[r["unit__opd_id"] or 0].locations = r["n"]
+    holders: dict[int, bool] = defaultdict(bool)
+    for pos_id in Employee.objects.active_on(today).filter(position__is_head=True, position__unit__opd_id__in=ids
+                                                           ).values_list("position_id", flat=True):
+        if pos_id is not None:
+            holders[pos_id] = True
+    for pos in Position.objects.filter(is_head=True, unit__opd_id__in=ids).select_related("unit"):
+        row = rows[pos.unit.opd_id or 0]
+        row.head_positions += 1
+        filled = holders[pos.pk]
+        if pos.unit_id == row.opd_id and filled:
+            row.opd_head_filled = True
+        if not filled:
+            row.vacant_heads.append(pos.name)
+    binding = _device_binding_model()
+    if binding is not None:
+        for row in rows.values():
+            row.bound_devices = 0
+        for r in binding.objects.filter(revoked_at__isnull=True, employee__in=emps).values(
+            "employee__unit__opd_id"
+        ).annotate(n=Count("employee", distinct=True)):
+            rows[r["employee__unit__opd_id"]].bound_devices = r["n"]
+    terminal = _terminal_model()
+    if terminal is not None:
+        for row in rows.values():
+            row.terminals, row.terminals_online = 0, 0
+        for t in terminal.objects.filter(unit__opd_id__in=ids, status="active").select_related("unit"):
+            row = rows[t.unit.opd_id]
+            row.terminals = (row.terminals or 0) + 1
+            if t.is_online(now):
+                row.terminals_online = (row.terminals_online or 0) + 1
+    return sorted(rows.values(), key=lambda r: (r.ready, r.score, r.name))

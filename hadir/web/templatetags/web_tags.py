@@ -1,0 +1,47 @@
+from typing import Any
+
+from django import template
+
+from hadir.web.scope import BoardScope, board_scope
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def dashboard_scope(context: dict[str, Any]) -> BoardScope | None:
+    """The viewer's dashboard scope (None: no dashboard menu)."""
+    if context.get("board_scope") is not None:
+        return context["board_scope"]  # type: ignore[no-any-return]
+    request = context.get("request")
+    return board_scope(request.user) if request is not None else None
+
+
+@register.filter
+def get(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def pct(value: float | None) -> str:
+    """72.5 → "72,5%" (Indonesian decimal comma); None → "—"."""
+    if value is None:
+        return "—"
+    from django.utils.formats import number_format
+
+    return f"{number_format(value, 1)}%"
+
+
+@register.filter
+def heat(value: float | None) -> str:
+    """A CSS class for a 0–100 rate cell."""
+    if value is None:
+        return "h-none"
+    if value >= 95:
+        return "h5"
+    if value >= 90:
+        return "h4"
+    if value >= 80:
+        return "h3"
+    if value >= 70:
+        return "h2"
+    return "h1"

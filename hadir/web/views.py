@@ -1,0 +1,229 @@
+"""Dashboard pages. Thin: parse the request, check scope, call board/absence/charts/readiness, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from hadir.org.models import Employee, EmployeeKind, Unit
+from hadir.presence.models import CheckIn, CheckInKind, DailyStatus, Verdict
+
+from . import absence as absence_rules
+from . import charts as chart_data
+from .board import CATEGORIES, LIST_FILTERS, Filters, compute_board, employee_rows
+from .labels import CATEGORY_LABELS, CHECK_LABELS, KIND_LABELS, LEVEL_LABELS, LIST_FILTER_LABELS, STATUS_LABELS
+from .readiness import readiness as readiness_rows
+from .scope import BoardScope, board_scope, scope_today, scope_zone
+
+PAGE_SIZE = 50
+MAP_LIMIT = 3000
+
+
+def _scope(request: HttpRequest) -> BoardScope:
+    scope = board_scope(request.user)
+    if scope is None:
+        raise PermissionDenied(_("Dasbor hanya untuk admin BKPSDM, operator OPD dan kepala unit."))
+    return scope
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _day(request: HttpRequest, scope: BoardScope) -> tuple[dt.date, str]:
+    raw = request.GET.get("tanggal", "")
+    today = scope_today(scope)
+    if not raw:
+        return today, ""
+    try:
+        return dt.date.fromisoformat(raw), ""
+    except ValueError:
+        return today, _("Tanggal tidak valid; menampilkan hari ini.")
+
+
+def _filters(request: HttpRequest, scope: BoardScope, opd_id: int | None = None) -> Filters:
+    opd = opd_id if opd_id is not None else _int(request.GET.get("opd"))
+    unit = _int(request.GET.get("unit"))
+    if opd is not None and not scope.opds().filter(pk=opd).exists():
+        raise PermissionDenied(_("OPD ini di luar cakupan Anda."))
+    if unit is not None:
+        u = Unit.objects.filter(pk=unit).first()
+        if u is None or not scope.contains(u):
+            raise PermissionDenied(_("Unit ini di luar cakupan Anda."))
+    kind = request.GET.get("jenis", "")
+    kind = kind if kind in EmployeeKind.values else ""
+    status = request.GET.get("status", "")
+    status = status if status in LIST_FILTERS else ""
+    return Filters(opd=opd, unit=unit, kind=kind, q=request.GET.get("q", "").strip()[:100], status=status)
+
+
+def _common(request: HttpRequest, scope: BoardScope, nav: str) -> dict[str, Any]:
+    return {"board_scope": scope, "nav": nav}
+
+
+@login_required
+def board(request: HttpRequest, opd_id: int | None = None) -> HttpResponse:
+    scope = _scope(request)
+    day, warning = _day(request, scope)
+    f = _filters(request, scope, opd_id)
+    page = max(1, _int(request.GET.get("hal")) or 1)
+    counts = compute_board(scope, day, f)
+    rows, total = employee_rows(scope, day, f, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    opd = Unit.objects.filter(pk=f.opd).first() if f.opd else None
+    units = list(scope.units().filter(opd_id=f.opd).exclude(pk=f.opd).values_list("pk", "name")) if f.opd else []
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("hal", None)
+    ctx = {
+        **_common(request, scope, "board"),
+        "day": day, "today": scope_today(scope), "warning": warning, "f": f, "board": counts, "rows": rows,
+        "total": total, "page": page, "pages": pages, "opd": opd, "units": units,
+        "opds": list(scope.opds().values_list("pk", "name")), "kinds": KIND_LABELS.items(),
+        "categories": [(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
+        "list_filters": list(LIST_FILTER_LABELS.items()), "status_labels": STATUS_LABELS,
+        "kind_labels": KIND_LABELS, "query": query.urlencode(),
+        "tile_url": getattr(settings, "HADIR_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "tile_attribution": getattr(settings, "HADIR_MAP_TILE_ATTRIBUTION", "© OpenStreetMap"),
+        "refresh_seconds": 60,
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "live":
+        return render(request, "web/_live.html", ctx)
+    return render(request, "web/board.html", ctx)
+
+
+@login_required
+def board_opd(request: HttpRequest, opd_id: int) -> HttpResponse:
+    return board(request, opd_id)
+
+
+@login_required
+def board_map(request: HttpRequest) -> JsonResponse:
+    """Today's accepted check-ins (first masuk per employee) and work locations, for the Leaflet map."""
+    scope = _scope(request)
+    day, _warning = _day(request, scope)
+    f = _filters(request, scope)
+    qs = CheckIn.objects.filter(local_date=day, verdict=Verdict.ACCEPTED, kind=CheckInKind.MASUK,
+                                latitude__isnull=False, longitude__isnull=False).filter(scope.q("employee__unit__"))
+    if f.opd:
+        qs = qs.filter(employee__unit__opd_id=f.opd)
+    if f.kind:
+        qs = qs.filter(employee__kind=f.kind)
+    zone = scope_zone(scope)
+    points = [
+        {"lat": round(r["latitude"] or 0.0, 6), "lon": round(r["longitude"] or 0.0, 6), "name": r["employee__name"],
+         "time": r["occurred_at"].astimezone(zone).strftime("%H:%M"),
+         "distance_m": round(r["distance_m"]) if r["distance_m"] is not None else None,
+         "source": r["source"]}
+        for r in qs.order_by("occurred_at").values("latitude", "longitude", "employee__name", "occurred_at",
+                                                    "distance_m", "source")[:MAP_LIMIT]
+    ]
+    locs = scope.locations()
+    if f.opd:
+        locs = locs.filter(unit__opd_id=f.opd)
+    locations = [
+        {"name": loc.name, "lat": loc.latitude, "lon": loc.longitude, "radius_m": loc.radius_m}
+        for loc in locs.only("name", "latitude", "longitude", "radius_m")[:1000]
+    ]
+    return JsonResponse({"date": day.isoformat(), "points": points, "locations": locations,
+                         "truncated": len(points) >= MAP_LIMIT})
+
+
+@login_required
+def absence(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    today = scope_today(scope)
+    year = _int(request.GET.get("tahun")) or today.year
+    if not 2000 <= year <= today.year:
+        year = today.year
+    f = _filters(request, scope)
+    rows = absence_rules.absence_report(scope, year, today, opd=f.opd)
+    brackets = absence_rules.bracket_counts(rows)
+    risk = [r for r in rows if r.summary.dismissal_risk]
+    selected = request.GET.get("ambang", "")
+    shown = rows
+    if selected == "risiko":
+        shown = risk
+    elif selected:
+        sanction = next((s for s in absence_rules.SANCTIONS if s.code == selected), None)
+        shown = [r for r in rows if sanction and absence_rules.sanction_for_days(r.summary.total_tk) == sanction]
+    else:
+        shown = [r for r in rows if r.summary.sanction is not None]
+    return render(request, "web/absence.html", {
+        **_common(request, scope, "absence"), "year": year, "years": range(today.year, today.year - 4, -1),
+        "rows": shown, "brackets": brackets, "risk": risk, "selected": selected, "f": f, "all_count": len(rows),
+        "opds": list(scope.opds().values_list("pk", "name")), "level_labels": LEVEL_LABELS,
+        "kind_labels": KIND_LABELS, "dismissal_days": absence_rules.DISMISSAL_CONSECUTIVE_DAYS,
+        "sanctions": absence_rules.SANCTIONS,
+    })
+
+
+@login_required
+def absence_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
+    scope = _scope(request)
+    emp = Employee.objects.select_related("unit", "unit__opd", "position").filter(pk=employee_id).first()
+    if emp is None or not scope.contains(emp.unit):
+        raise Http404(_("Pegawai tidak ditemukan."))
+    today = scope_today(scope)
+    year = _int(request.GET.get("tahun")) or today.year
+    start, end = dt.date(year, 1, 1), min(today, dt.date(year, 12, 31))
+    facts = list(DailyStatus.objects.filter(employee=emp, date__gte=start, date__lte=end).values_list(
+        "date", "status", "is_working_day", "excuse_ref"))
+    summary = absence_rules.summarize((d, s, w) for d, s, w, _r in facts)
+    by_day = {d: (s, w, r) for d, s, w, r in facts}
+    months = []
+    for m in range(1, (end.month if year == end.year else 12) + 1):
+        first = dt.date(year, m, 1)
+        days = []
+        d = first
+        while d.month == m and d <= end:
+            s, w, r = by_day.get(d, ("", True, ""))
+            days.append({"date": d, "status": s, "working": w, "ref": r, "label": STATUS_LABELS.get(s, "")})
+            d += dt.timedelta(days=1)
+        months.append({"first": first, "lead": range(first.weekday()), "days": days,
+                       "tk": sum(1 for x in days if x["status"] == "tk")})
+    return render(request, "web/absence_detail.html", {
+        **_common(request, scope, "absence"), "emp": emp, "year": year, "summary": summary,
+        "months": months, "kind_labels": KIND_LABELS, "level_labels": LEVEL_LABELS,
+        "dismissal_days": absence_rules.DISMISSAL_CONSECUTIVE_DAYS,
+        "streak_days": set(summary.tk_days),
+    })
+
+
+@login_required
+def charts(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    today = scope_today(scope)
+    f = _filters(request, scope)
+    d_periods, d_series = chart_data.daily_rates(scope, today, 14, opd=f.opd)
+    w_periods, w_series = chart_data.weekly_rates(scope, today, 8, opd=f.opd)
+    d_overall = chart_data.overall(d_series)
+    w_overall = chart_data.overall(w_series)
+    return render(request, "web/charts.html", {
+        **_common(request, scope, "charts"), "f": f, "opds": list(scope.opds().values_list("pk", "name")),
+        "d_periods": d_periods, "d_series": [(s, [s.points.get(p) for p in d_periods]) for s in d_series],
+        "w_periods": w_periods, "w_series": [(s, [s.points.get(p) for p in w_periods]) for s in w_series],
+        "d_bars": chart_data.bar_chart([(p.strftime("%d/%m"), d_overall.get(p)) for p in d_periods]),
+        "w_bars": chart_data.bar_chart([(p.strftime("%d/%m"), w_overall.get(p)) for p in w_periods]),
+    })
+
+
+@login_required
+def readiness(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    rows = readiness_rows(scope)
+    return render(request, "web/readiness.html", {
+        **_common(request, scope, "readiness"), "rows": rows, "check_labels": CHECK_LABELS,
+        "has_devices": any(r.bound_devices is not None for r in rows),
+        "has_terminals": any(r.terminals is not None for r in rows),
+        "ready_count": sum(1 for r in rows if r.ready),
+    })
