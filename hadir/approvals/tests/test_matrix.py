@@ -1,0 +1,207 @@
+"""Who may approve whom, on the real models: the tiers as regencies run them, across bidang and OPD
+forbidden, nobody approves themself; acting heads by date; vacant superiors escalate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from hadir.approvals.models import ApprovalItem, ApprovalMode, ApprovalPolicy, Delegation, ItemStatus
+from hadir.approvals.services import can_decide, decide, escalate_overdue, inbox
+from hadir.audit.models import AuditEntry
+from hadir.errors import ApiError
+from hadir.presence.models import CheckIn, Validity
+from hadir.testing import Org
+
+from .helpers import extend_org, store_checkin
+
+# (approver, subject, allowed)
+MATRIX = [
+    ("kadis", "sekretaris", True),
+    ("kadis", "kabid", True),
+    ("kadis", "kabid2", True),
+    ("sekretaris", "staf", True),  # staf sekretariat
+    ("sekretaris", "kasubag", True),  # kepala subbagian (derived from the unit tree)
+    ("kasubag", "staf_subbag", True),
+    ("kabid", "staf_bidang", True),  # staf bidang
+    ("kabid", "kasi", True),  # kepala seksi
+    ("kasi", "staf_seksi", True),
+    ("kadis", "staf", False),  # not the atasan langsung (no skipping tiers)
+    ("kadis", "staf_bidang", False),
+    ("sekretaris", "staf_bidang", False),  # across units
+    ("sekretaris", "kabid", False),  # peers
+    ("kabid", "staf", False),
+    ("kabid", "staf_bidang2", False),  # across bidang
+    ("kabid2", "staf_bidang", False),
+    ("kabid", "sekretaris", False),
+    ("staf", "sekretaris", False),  # upwards
+    ("staf_bidang", "kabid", False),
+    ("kadisdik", "staf", False),  # across OPD
+    ("kadisdik", "sekretaris", False),
+    ("kadis", "guru", False),
+    ("kadisdik", "guru", True),
+    ("kabid", "kabid", False),  # self
+    ("kadis", "kadis", False),
+    ("op_dinkes", "staf", False),  # an operator is not an atasan
+    ("bkpsdm", "staf", False),  # nor is BKPSDM while an atasan exists
+    ("bkpsdm", "kadis", True),  # head of OPD: no atasan in Hadir → BKPSDM decides
+    ("op_dinkes", "kadis", False),
+]
+
+
+def _user(org: Org, extra: dict, name: str):  # type: ignore[no-untyped-def,type-arg]
+    if name in ("op_dinkes", "bkpsdm"):
+        return org.operator_dinkes if name == "op_dinkes" else org.admin_bkpsdm
+    emp = extra.get(name) or getattr(org, {"staf_bidang": "staf_bidang"}.get(name, name))
+    return emp.user
+
+
+def _emp(org: Org, extra: dict, name: str):  # type: ignore[no-untyped-def,type-arg]
+    return extra.get(name) or getattr(org, name)
+
+
+@pytest.mark.django_db
+def test_approval_matrix(org: Org) -> None:
+    extra = extend_org(org)
+    items = {}
+    for _approver, subject, _allowed in MATRIX:
+        if subject not in items:
+            items[subject] = ApprovalItem.objects.get(checkin=store_checkin(_emp(org, extra, subject)))
+    wrong: list[tuple[object, ...]] = []
+    for approver, subject, allowed in MATRIX:
+        item = ApprovalItem.objects.select_related("employee__unit").get(pk=items[subject].pk)
+        if can_decide(_user(org, extra, approver), item) is not allowed:
+            wrong.append((approver, subject, allowed))
+        in_inbox = inbox(_user(org, extra, approver)).filter(pk=item.pk).exists()
+        if in_inbox is not allowed:
+            wrong.append(("inbox", approver, subject, allowed))
+    assert wrong == []
+
+
+def test_self_decision_refused_even_via_api_service(org: Org) -> None:
+    item = ApprovalItem.objects.get(checkin=store_checkin(org.kabid))
+    with pytest.raises(ApiError) as exc:
+        decide(item.pk, org.kabid.user, True)
+    assert exc.value.status == 403
+
+
+def test_delegation_dates(org: Org) -> None:
+    """A Plh for the kepala bidang decides only from start to end date inclusive."""
+    item = ApprovalItem.objects.get(checkin=store_checkin(org.staf_bidang))
+    assert org.kabid.position is not None
+    start = dt.date(2026, 12, 1)
+    Delegation.objects.create(position=org.kabid.position, delegate=org.sekretaris, kind="plh",
+                              start_date=start, end_date=start + dt.timedelta(days=4))
+    table = [(start - dt.timedelta(days=1), False), (start, True), (start + dt.timedelta(days=4), True),
+             (start + dt.timedelta(days=5), False)]
+    for day, allowed in table:
+        assert can_decide(org.sekretaris.user, item, day) is allowed, day
+        assert inbox(org.sekretaris.user, day).filter(pk=item.pk).exists() is allowed, day
+    assert can_decide(org.kabid.user, item, start)  # the holder keeps deciding
+
+
+def test_acting_head_never_approves_themself(org: Org) -> None:
+    """The sekretaris as Plt kepala dinas: their own check-in goes past the kadis position to BKPSDM."""
+    assert org.kadis.position is not None
+    today = timezone.localdate()
+    kadis_position = org.kadis.position
+    org.kadis.position_id = None
+    org.kadis.save()  # the kepala dinas position is vacant
+    Delegation.objects.create(position=kadis_position, delegate=org.sekretaris, kind="plt", start_date=today,
+                              end_date=today)
+    own = ApprovalItem.objects.get(checkin=store_checkin(org.sekretaris))
+    assert own.approver_position_id is None
+    assert not can_decide(org.sekretaris.user, own, today)
+    assert can_decide(org.admin_bkpsdm, own, today)
+    kabid_item = ApprovalItem.objects.get(checkin=store_checkin(org.kabid))
+    assert can_decide(org.sekretaris.user, kabid_item, today)  # but the Plt approves the kabid
+
+
+def test_vacant_superior_escalates_one_level(org: Org) -> None:
+    org.kabid.position_id = None
+    org.kabid.save()  # kepala bidang position vacant, no Plt
+    item = ApprovalItem.objects.get(checkin=store_checkin(org.staf_bidang))
+    assert org.kadis.position_id is not None and item.approver_position_id == org.kadis.position_id
+    assert can_decide(org.kadis.user, item)
+
+
+def test_policy_modes_decide_which_checkins_wait(org: Org) -> None:
+    # default (settings): flagged
+    assert store_checkin(org.staf, flags=[]).validity == Validity.NOT_REQUIRED
+    assert store_checkin(org.staf, flags=["mock_location"]).validity == Validity.PENDING
+    assert store_checkin(org.staf, flags=[], source="offline").validity == Validity.PENDING
+    assert store_checkin(org.staf, verdict="rejected").validity == Validity.NOT_REQUIRED
+    # regency-wide: all; Dinas Pendidikan overrides with none
+    ApprovalPolicy.objects.create(unit=org.pemda, mode=ApprovalMode.ALL)
+    ApprovalPolicy.objects.create(unit=org.disdik, mode=ApprovalMode.NONE)
+    assert store_checkin(org.staf, flags=[]).validity == Validity.PENDING
+    assert store_checkin(org.guru, flags=["mock_location"]).validity == Validity.NOT_REQUIRED
+    ApprovalPolicy.objects.filter(unit=org.pemda).update(mode=ApprovalMode.APEL)
+    assert store_checkin(org.staf, kind="apel_pagi", flags=[]).validity == Validity.PENDING
+    assert store_checkin(org.staf, kind="masuk", flags=["mock_location"]).validity == Validity.NOT_REQUIRED
+
+
+def test_pipeline_pending_overridden_by_policy_none(org: Org) -> None:
+    ApprovalPolicy.objects.create(unit=org.dinkes, mode=ApprovalMode.NONE)
+    row = store_checkin(org.staf, source="offline", validity=Validity.PENDING)
+    assert row.validity == Validity.NOT_REQUIRED and not ApprovalItem.objects.filter(checkin=row).exists()
+
+
+def test_handled_once_per_checkin(org: Org) -> None:
+    from hadir.approvals.signals import on_checkin_recorded
+
+    row = store_checkin(org.staf)
+    on_checkin_recorded(CheckIn, checkin=row, created=True)  # a second announcement of the same row
+    fresh = CheckIn.objects.get(pk=row.pk)
+    on_checkin_recorded(CheckIn, checkin=fresh, created=True)
+    assert ApprovalItem.objects.filter(checkin=row).count() == 1
+
+
+def test_invalid_marks_checkin_and_is_audited(org: Org) -> None:
+    row = store_checkin(org.staf)
+    item = ApprovalItem.objects.get(checkin=row)
+    decide(item.pk, org.sekretaris.user, False, "Lokasi palsu terdeteksi")
+    row.refresh_from_db()
+    assert (row.validity, row.validated_by, row.validity_reason) == (
+        Validity.INVALID, org.sekretaris.user, "Lokasi palsu terdeteksi")
+    entry = AuditEntry.objects.get(action="checkin.invalid")
+    assert entry.before["validity"] == "pending" and entry.after["validity"] == "invalid"
+    assert entry.reason == "Lokasi palsu terdeteksi"
+    with pytest.raises(ApiError) as again:
+        decide(item.pk, org.sekretaris.user, True)
+    assert again.value.status == 409
+
+
+def test_bulk_is_all_or_nothing(org: Org) -> None:
+    mine = [ApprovalItem.objects.get(checkin=store_checkin(org.staf)).pk for _ in range(3)]
+    other = ApprovalItem.objects.get(checkin=store_checkin(org.staf_bidang)).pk  # the kabid's
+    with pytest.raises(ApiError) as exc:
+        from hadir.approvals.services import decide_many
+
+        decide_many([*mine, other], org.sekretaris.user, True)
+    assert exc.value.status == 403 and str(other) in exc.value.message
+    assert ApprovalItem.objects.filter(pk__in=mine, status=ItemStatus.PENDING).count() == 3
+    from hadir.approvals.services import decide_many
+
+    decided = decide_many(mine, org.sekretaris.user, True)
+    assert [i.status for i in decided] == [ItemStatus.APPROVED] * 3
+    assert CheckIn.objects.filter(approval_item__pk__in=mine, validity=Validity.VALID).count() == 3
+
+
+def test_overdue_items_escalate(org: Org) -> None:
+    ApprovalPolicy.objects.create(unit=org.pemda, mode=ApprovalMode.FLAGGED, escalate_after_days=2)
+    item = ApprovalItem.objects.get(checkin=store_checkin(org.staf))
+    assert item.approver_position_id == org.sekretaris.position_id
+    now = timezone.now()
+    assert escalate_overdue(now + dt.timedelta(days=1)) == 0
+    assert escalate_overdue(now + dt.timedelta(days=2, minutes=1)) == 1
+    item.refresh_from_db()
+    assert (item.escalation_level, item.approver_position_id) == (1, org.kadis.position_id)
+    assert can_decide(org.kadis.user, item) and not can_decide(org.sekretaris.user, item)
+    assert escalate_overdue(now + dt.timedelta(days=3)) == 0  # still level 1
+    assert escalate_overdue(now + dt.timedelta(days=4, minutes=1)) == 1
+    item.refresh_from_db()
+    assert item.approver_position_id is None and can_decide(org.admin_bkpsdm, item)
+    assert AuditEntry.objects.filter(action="approval.escalate").count() == 2
