@@ -301,3 +301,20 @@ class LatenessRuleSet(models.Model):
             errors["psw4_from"] = str(_("Batas PSW harus naik: PSW2 < PSW3 < PSW4."))
         if errors:
             raise ValidationError(errors)
+
+
+class ScheduleRevision(models.Model):
+    """A token replaced on every change of the schedule tables, so each process can keep its copy of those
+    (small, rarely edited) tables and re-read them only when the token moved: one tiny query per use
+    instead of one per table. Saves/deletes bump it through signals (apps.py); bulk writers call
+    `hadir.schedules.services.bump_revision()`."""
+
+    token = models.CharField(max_length=36)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("revisi jadwal")
+        verbose_name_plural = _("revisi jadwal")
+
+    def __str__(self) -> str:
+        return self.token

@@ -8,6 +8,7 @@ whole regency-day (50,000 employees) costs the same few queries as one employee.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import F
 
 from hadir.org.models import Employee, WorkLocation
 
@@ -25,6 +27,7 @@ from .models import (
     LatenessRuleSet,
     PatternAssignment,
     RamadanPeriod,
+    ScheduleRevision,
     ShiftAssignment,
     WorkPattern,
     WorkPatternDay,
@@ -192,38 +195,95 @@ def employee_rows(employee_ids: list[int] | None, day: dt.date) -> dict[int, Emp
     return out
 
 
+@dataclass(frozen=True)
+class StaticSchedule:
+    """The small, rarely edited schedule tables as plain values (cached per process, see ScheduleRevision)."""
+
+    patterns: dict[int, PatternInfo]
+    default: PatternInfo
+    by_unit: dict[int, tuple[tuple[int, dt.date | None, dt.date | None], ...]]  # unit → (pattern, from, until)
+    by_location: dict[int, tuple[tuple[int, dt.date | None, dt.date | None], ...]]
+    ramadan: tuple[tuple[dt.date, dt.date], ...]
+    holidays: dict[dt.date, tuple[tuple[str, int | None], ...]]  # active holidays: date → (name, unit)
+    rule_sets: tuple[tuple[dt.date, LatenessRules], ...]  # newest first
+
+
+def _load_static() -> StaticSchedule:
+    days: dict[int, dict[tuple[int, bool], DayHours]] = defaultdict(dict)
+    for d in WorkPatternDay.objects.all():
+        days[d.pattern_id][(d.weekday, d.ramadan)] = DayHours(
+            start=d.start, end=d.end, masuk_open=d.masuk_open, masuk_close=d.masuk_close,
+            pulang_open=d.pulang_open, pulang_close=d.pulang_close,
+            apel_pagi=(d.apel_pagi_open, d.apel_pagi_close) if d.apel_pagi_open and d.apel_pagi_close else None,
+            apel_sore=(d.apel_sore_open, d.apel_sore_close) if d.apel_sore_open and d.apel_sore_close else None,
+        )
+    patterns: dict[int, PatternInfo] = {}
+    default = PERPRES_DEFAULT
+    for p in WorkPattern.objects.all():
+        info = PatternInfo(p.pk, p.name, days.get(p.pk, {}), p.uses_roster, p.works_on_holidays)
+        patterns[p.pk] = info
+        if p.is_default:
+            default = info
+    by_unit: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
+    by_location: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
+    for pattern_id, unit_id, location_id, since, until in PatternAssignment.objects.order_by(
+            F("valid_from").desc(nulls_last=True), "id") \
+            .values_list("pattern_id", "unit_id", "location_id", "valid_from", "valid_until"):
+        target = by_location[location_id] if location_id else by_unit[unit_id]
+        target.append((pattern_id, since, until))
+    holidays: dict[dt.date, list[tuple[str, int | None]]] = defaultdict(list)
+    for day, name, unit_id in Holiday.objects.filter(is_active=True).order_by("date", "name").values_list(
+            "date", "name", "unit_id"):
+        holidays[day].append((name, unit_id))
+    rule_sets = tuple(
+        (rs.effective_from, LatenessRules(
+            tl_from=(1, rs.tl2_from, rs.tl3_from, rs.tl4_from),
+            psw_from=(1, rs.psw2_from, rs.psw3_from, rs.psw4_from),
+            grace_minutes=rs.grace_minutes,
+            missing_out_is_psw4=rs.missing_out_is_psw4,
+            missing_in_is_tl4=rs.missing_in_is_tl4,
+        ))
+        for rs in LatenessRuleSet.objects.order_by("-effective_from")
+    )
+    return StaticSchedule(
+        patterns=patterns, default=default,
+        by_unit={k: tuple(v) for k, v in by_unit.items()},
+        by_location={k: tuple(v) for k, v in by_location.items()},
+        ramadan=tuple(RamadanPeriod.objects.values_list("start", "end")),
+        holidays={k: tuple(v) for k, v in holidays.items()},
+        rule_sets=rule_sets,
+    )
+
+
+_static_cache: tuple[str, StaticSchedule] | None = None
+
+
+def static_schedule() -> StaticSchedule:
+    """The schedule tables, re-read only when ScheduleRevision's token changed (one small query)."""
+    global _static_cache
+    token = ScheduleRevision.objects.filter(pk=1).values_list("token", flat=True).first()
+    cached = _static_cache
+    if token and cached is not None and cached[0] == token:
+        return cached[1]
+    snapshot = _load_static()
+    _static_cache = (token, snapshot) if token else None
+    return snapshot
+
+
+def bump_revision() -> None:
+    """Mark the schedule tables as changed (call after bulk writes that send no signals)."""
+    global _static_cache
+    _static_cache = None
+    ScheduleRevision.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+
+
 class ScheduleBook:
-    """A snapshot of every schedule table needed for the dates [first, last] (roster rows only for the
-    given employees, or all when None)."""
+    """The schedule tables plus the roster lines of the dates [first, last] (for the given employees, or
+    all when None): everything needed to answer "what is X's work day on D"."""
 
     def __init__(self, first: dt.date, last: dt.date, employee_ids: list[int] | None = None) -> None:
         self.first, self.last = first, last
-        self.patterns: dict[int, PatternInfo] = {}
-        days: dict[int, dict[tuple[int, bool], DayHours]] = defaultdict(dict)
-        for d in WorkPatternDay.objects.all():
-            days[d.pattern_id][(d.weekday, d.ramadan)] = DayHours(
-                start=d.start, end=d.end, masuk_open=d.masuk_open, masuk_close=d.masuk_close,
-                pulang_open=d.pulang_open, pulang_close=d.pulang_close,
-                apel_pagi=(d.apel_pagi_open, d.apel_pagi_close) if d.apel_pagi_open and d.apel_pagi_close else None,
-                apel_sore=(d.apel_sore_open, d.apel_sore_close) if d.apel_sore_open and d.apel_sore_close else None,
-            )
-        self.default = PERPRES_DEFAULT
-        for p in WorkPattern.objects.all():
-            info = PatternInfo(p.pk, p.name, days.get(p.pk, {}), p.uses_roster, p.works_on_holidays)
-            self.patterns[p.pk] = info
-            if p.is_default:
-                self.default = info
-        self.by_unit: dict[int, list[PatternAssignment]] = defaultdict(list)
-        self.by_location: dict[int, list[PatternAssignment]] = defaultdict(list)
-        for a in PatternAssignment.objects.all():
-            if a.location_id:
-                self.by_location[a.location_id].append(a)
-            elif a.unit_id:
-                self.by_unit[a.unit_id].append(a)
-        self.ramadan = [(r.start, r.end) for r in RamadanPeriod.objects.filter(start__lte=last, end__gte=first)]
-        self.holidays: dict[dt.date, list[tuple[str, int | None]]] = defaultdict(list)
-        for h in Holiday.objects.filter(date__gte=first, date__lte=last, is_active=True).order_by("date", "name"):
-            self.holidays[h.date].append((h.name, h.unit_id))
+        self.static = static_schedule()
         self.roster: dict[tuple[int, dt.date], ShiftInfo | None] = {}
         self._load_roster(employee_ids)
         self._cache: dict[tuple[object, ...], WorkDay] = {}
@@ -232,8 +292,6 @@ class ScheduleBook:
         qs = ShiftAssignment.objects.filter(date__gte=self.first, date__lte=self.last)
         fields = ("employee_id", "date", "shift_id", "shift__code", "shift__name", "shift__start", "shift__end",
                   "shift__masuk_open_minutes", "shift__pulang_close_minutes")
-        if not qs.exists():
-            return
         shifts: dict[int, ShiftInfo] = {}
 
         def load(rows: Iterable[tuple[object, ...]]) -> None:
@@ -255,22 +313,22 @@ class ScheduleBook:
     # -- resolution ---------------------------------------------------------------------------------------------
 
     def pattern_for(self, emp: EmployeeRow, day: dt.date, location_id: int | None = None) -> PatternInfo:
+        st = self.static
         loc = location_id if location_id is not None else emp.location_id
-        if loc is not None:
-            for a in self.by_location.get(loc, ()):
-                if a.active_on(day):
-                    return self.patterns[a.pattern_id]
-        for unit_id in reversed(emp.unit_ids):  # deepest unit first
-            for a in self.by_unit.get(unit_id, ()):
-                if a.active_on(day):
-                    return self.patterns[a.pattern_id]
-        return self.default
+        candidates = [st.by_location.get(loc, ())] if loc is not None else []
+        candidates += [st.by_unit.get(unit_id, ()) for unit_id in reversed(emp.unit_ids)]  # deepest unit first
+        for assignments in candidates:
+            for pattern_id, since, until in assignments:
+                if (since is None or since <= day) and (until is None or day <= until):
+                    return st.patterns[pattern_id]
+        return st.default
 
     def is_ramadan(self, day: dt.date) -> bool:
-        return any(a <= day <= b for a, b in self.ramadan)
+        return any(a <= day <= b for a, b in self.static.ramadan)
 
     def holiday_name(self, emp: EmployeeRow, day: dt.date) -> str:
-        names = [name for name, unit_id in self.holidays.get(day, ()) if unit_id is None or unit_id in emp.unit_ids]
+        found = self.static.holidays.get(day, ())
+        names = [name for name, unit_id in found if unit_id is None or unit_id in emp.unit_ids]
         return "; ".join(dict.fromkeys(names))
 
     def workday(self, emp: EmployeeRow, day: dt.date, location: WorkLocation | None = None) -> WorkDay:
@@ -392,18 +450,12 @@ def workdays_for_rows(rows: dict[int, EmployeeRow], day: dt.date, book: Schedule
     return {emp_id: book.workday(row, day) for emp_id, row in rows.items()}
 
 
-def lateness_rules_on(day: dt.date) -> LatenessRules:
+def lateness_rules_on(day: dt.date, static: StaticSchedule | None = None) -> LatenessRules:
     """The TL/PSW rule set in force on `day` (the built-in Perbup defaults when none is configured)."""
-    rs = LatenessRuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
-    if rs is None:
-        return DEFAULT_RULES
-    return LatenessRules(
-        tl_from=(1, rs.tl2_from, rs.tl3_from, rs.tl4_from),
-        psw_from=(1, rs.psw2_from, rs.psw3_from, rs.psw4_from),
-        grace_minutes=rs.grace_minutes,
-        missing_out_is_psw4=rs.missing_out_is_psw4,
-        missing_in_is_tl4=rs.missing_in_is_tl4,
-    )
+    for since, rules in (static or static_schedule()).rule_sets:
+        if since <= day:
+            return rules
+    return DEFAULT_RULES
 
 
 def primary_location(employee: Employee) -> WorkLocation | None:

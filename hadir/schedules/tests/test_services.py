@@ -147,8 +147,9 @@ def test_assignment_validity_dates(org: Org) -> None:
 
 def test_apel_windows_when_configured(org: Org) -> None:
     five = WorkPattern.objects.get(code="perpres-5-hari")
-    WorkPatternDay.objects.filter(pattern=five, weekday=0, ramadan=False).update(
-        apel_pagi_open=dt.time(7, 0), apel_pagi_close=dt.time(7, 45))
+    monday = WorkPatternDay.objects.get(pattern=five, weekday=0, ramadan=False)
+    monday.apel_pagi_open, monday.apel_pagi_close = dt.time(7, 0), dt.time(7, 45)
+    monday.save()  # (a save, not .update(): the per-process cache follows saves)
     wd = workday_for(org.staf, MON)
     assert wd.windows["apel_pagi"][0] == at(MON, 7) and wd.in_window("apel_pagi", at(MON, 7, 45))
     assert not wd.in_window("apel_pagi", at(MON, 7, 46))

@@ -1,0 +1,224 @@
+"""Contract C2: the daily status of each employee, derived from check-ins, schedules and leave.
+
+The rule itself (`derive_status`) is a pure function over plain values; `compute_day` feeds it for a whole
+regency-day in a fixed number of queries (employees, locations, the schedule tables, that day's check-ins,
+excuses, already-closed rows) and writes every row with one upsert per batch. It is idempotent: running it
+again over the same events yields the same rows, so it can be re-run at any time (after an approval, a
+correction, a late offline batch, a holiday added afterwards).
+
+Which check-ins count: verdict "accepted" and validity not "invalid" (a "pending" one counts until an
+approver marks it invalid), of kind masuk/pulang, with `local_date` = the work date (the pipeline stores the
+date of `workday_at`, so a pulang after a night shift carries the shift's date).
+
+When a day is closed: explicitly (`close=True`, the `hadir close_day` command), or once the employee's
+last check-in window of that day plus HADIR_DAY_CLOSE_GRACE_MINUTES has passed (local midnight for office
+hours, late morning for a night shift). A closed working day without any check-in is "tk"; before that
+it is "belum". A closed row stays closed when recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hadir.org.models import Employee
+from hadir.presence.models import CheckIn, CheckInKind, DailyStatus, DayStatus, Validity, Verdict
+from hadir.schedules.lateness import (
+    LatenessRules,
+    early_leave_category,
+    late_category,
+    minutes_early,
+    minutes_late,
+)
+from hadir.schedules.services import (
+    EmployeeRow,
+    ScheduleBook,
+    WorkDay,
+    chunks,
+    employee_rows,
+    lateness_rules_on,
+    zone,
+)
+
+server_now: Callable[[], dt.datetime] = timezone.now  # tests freeze this
+
+UPSERT_BATCH = 2000
+STATUS_FIELDS = [
+    "status", "is_working_day", "first_in", "last_out", "late_minutes", "late_category", "early_minutes",
+    "early_category", "missing_in", "missing_out", "excuse_ref", "closed", "computed_at",
+]
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """The derived fields of one DailyStatus row."""
+
+    status: str
+    is_working_day: bool
+    first_in: dt.datetime | None = None
+    last_out: dt.datetime | None = None
+    late_minutes: int = 0
+    late_category: str = ""
+    early_minutes: int = 0
+    early_category: str = ""
+    missing_in: bool = False
+    missing_out: bool = False
+    excuse_ref: str = ""
+    closed: bool = False
+
+
+def derive_status(
+    workday: WorkDay,
+    masuk: Iterable[dt.datetime],
+    pulang: Iterable[dt.datetime],
+    excuse: tuple[str, str] | None,
+    rules: LatenessRules,
+    closed: bool,
+) -> DayResult:
+    """Pure rule: the status of one employee-day from the accepted masuk/pulang instants.
+
+    - not a working day (weekend, holiday, off-roster) → libur;
+    - an approved excuse (cuti/izin/sakit/dl) → that status (check-ins are still shown);
+    - no check-in at all → belum until the day closes, then tk;
+    - late minutes from the scheduled start to the first masuk, early minutes from the last pulang to
+      the scheduled end; categories by the rule set; pulang without masuk → missing_in (TL4 when the rule
+      set says so); no pulang once closed → missing_out (PSW4 when the rule set says so);
+    - status terlambat when a TL category applies, else psw when a PSW category applies, else hadir.
+    """
+    first_in = min(masuk, default=None)
+    last_out = max(pulang, default=None)
+    if not workday.is_working_day:
+        return DayResult(DayStatus.LIBUR, False, first_in, last_out, closed=closed)
+    if excuse is not None:
+        return DayResult(excuse[0], True, first_in, last_out, excuse_ref=excuse[1][:60], closed=closed)
+    if first_in is None and last_out is None:
+        return DayResult(DayStatus.TK if closed else DayStatus.BELUM, True, closed=closed)
+    assert workday.start is not None and workday.end is not None
+    late = minutes_late(workday.start, first_in) if first_in else 0
+    late_cat = late_category(late, rules)
+    missing_in = first_in is None
+    if missing_in and rules.missing_in_is_tl4:
+        late_cat = "TL4"
+    early = minutes_early(workday.end, last_out) if last_out else 0
+    early_cat = early_leave_category(early, rules)
+    missing_out = last_out is None and closed
+    if missing_out and rules.missing_out_is_psw4:
+        early_cat = "PSW4"
+    status = DayStatus.TERLAMBAT if late_cat else DayStatus.PSW if early_cat else DayStatus.HADIR
+    return DayResult(status, True, first_in, last_out, late, late_cat, early, early_cat, missing_in, missing_out,
+                     closed=closed)
+
+
+def close_time(workday: WorkDay) -> dt.datetime:
+    """When `workday` closes: its last check-in window (at least local midnight after the date) plus grace."""
+    midnight = dt.datetime.combine(workday.date + dt.timedelta(days=1), dt.time(0), tzinfo=zone(workday.tz))
+    last = workday.last_close
+    end = max(midnight, last) if last is not None else midnight
+    return end + dt.timedelta(minutes=int(getattr(settings, "HADIR_DAY_CLOSE_GRACE_MINUTES", 60)))
+
+
+def _events(day: dt.date, employee_ids: list[int] | None) -> dict[int, tuple[list[dt.datetime], list[dt.datetime]]]:
+    qs = (
+        CheckIn.objects.filter(local_date=day, verdict=Verdict.ACCEPTED, kind__in=[CheckInKind.MASUK,
+                                                                                  CheckInKind.PULANG])
+        .exclude(validity=Validity.INVALID)
+        .order_by()
+    )
+    out: dict[int, tuple[list[dt.datetime], list[dt.datetime]]] = defaultdict(lambda: ([], []))
+    fields = ("employee_id", "kind", "occurred_at")
+
+    def load(rows: Iterable[tuple[int, str, dt.datetime]]) -> None:
+        for emp_id, kind, at in rows:
+            out[emp_id][0 if kind == CheckInKind.MASUK else 1].append(at)
+
+    if employee_ids is None:
+        load(qs.values_list(*fields).iterator(chunk_size=10000))
+    else:
+        for part in chunks(employee_ids):
+            load(qs.filter(employee_id__in=part).values_list(*fields))
+    return out
+
+
+def _closed_ids(day: dt.date, employee_ids: list[int] | None) -> set[int]:
+    qs = DailyStatus.objects.filter(date=day, closed=True)
+    if employee_ids is None:
+        return set(qs.values_list("employee_id", flat=True).iterator(chunk_size=10000))
+    found: set[int] = set()
+    for part in chunks(employee_ids):
+        found.update(qs.filter(employee_id__in=part).values_list("employee_id", flat=True))
+    return found
+
+
+def _excuses(employee_ids: list[int], day: dt.date) -> dict[int, tuple[str, str]]:
+    from hadir.leave.services import excuses_for
+
+    return excuses_for(employee_ids, day)
+
+
+def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = False,
+               now: dt.datetime | None = None) -> list[DailyStatus]:
+    """Derive the DailyStatus objects (unsaved) of the given employees for `day`."""
+    ids: list[int] | None = list(rows)
+    whole = ids is not None and len(ids) > 5000  # big sets: read whole tables once instead of IN-lists
+    book = ScheduleBook(day, day, None if whole else ids)
+    events = _events(day, None if whole else ids)
+    already_closed = _closed_ids(day, None if whole else ids)
+    excuses = _excuses(list(rows), day)
+    rules = lateness_rules_on(day, book.static)
+    now = now or server_now()
+    close_cache: dict[int, dt.datetime] = {}  # id(WorkDay) → close time (WorkDays are shared)
+    out: list[DailyStatus] = []
+    no_events: tuple[list[dt.datetime], list[dt.datetime]] = ([], [])
+    for emp_id, row in rows.items():
+        wd = book.workday(row, day)
+        key = id(wd)
+        if key not in close_cache:
+            close_cache[key] = close_time(wd)
+        closed = close or emp_id in already_closed or now >= close_cache[key]
+        masuk, pulang = events.get(emp_id, no_events)
+        r = derive_status(wd, masuk, pulang, excuses.get(emp_id), rules, closed)
+        out.append(DailyStatus(
+            employee_id=emp_id, date=day, status=r.status, is_working_day=r.is_working_day, first_in=r.first_in,
+            last_out=r.last_out, late_minutes=r.late_minutes, late_category=r.late_category,
+            early_minutes=r.early_minutes, early_category=r.early_category, missing_in=r.missing_in,
+            missing_out=r.missing_out, excuse_ref=r.excuse_ref, closed=r.closed,
+        ))
+    return out
+
+
+def upsert(objs: list[DailyStatus]) -> None:
+    """INSERT … ON CONFLICT (employee, date) DO UPDATE, in batches (SQLite and PostgreSQL)."""
+    stamp = timezone.now()
+    for obj in objs:
+        obj.computed_at = stamp
+    with transaction.atomic():
+        for i in range(0, len(objs), UPSERT_BATCH):
+            DailyStatus.objects.bulk_create(
+                objs[i : i + UPSERT_BATCH], update_conflicts=True, unique_fields=["employee", "date"],
+                update_fields=STATUS_FIELDS,
+            )
+
+
+def compute_day(day: dt.date, *, employee_ids: list[int] | None = None, close: bool = False) -> int:
+    """(Re)compute the status of `day` for the given employees, or every employee active that day.
+    `close=True` closes the day for them now (belum → tk). Returns the number of rows written."""
+    rows = employee_rows(employee_ids, day)
+    objs = build_rows(day, rows, close=close)
+    upsert(objs)
+    return len(objs)
+
+
+def recompute_employee_day(employee_id: int, day: dt.date) -> DailyStatus:
+    """Recompute one employee-day (after a check-in, an approval, a correction) and return the row."""
+    rows = employee_rows([employee_id], day)
+    if employee_id not in rows:
+        raise Employee.DoesNotExist(f"employee {employee_id} not found")
+    objs = build_rows(day, rows)
+    upsert(objs)
+    return DailyStatus.objects.get(employee_id=employee_id, date=day)
