@@ -22,6 +22,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
@@ -63,8 +64,8 @@ def js_messages() -> dict[str, str]:
         "status_cuti": _("Cuti"),
         "status_dl": _("Dinas luar"),
         "status_libur": _("Libur"),
-        "kind_masuk": _("Masuk"),
-        "kind_pulang": _("Pulang"),
+        "kind_masuk": pgettext("jenis presensi", "Masuk"),
+        "kind_pulang": pgettext("jenis presensi", "Pulang"),
         "kind_apel_pagi": _("Apel pagi"),
         "kind_apel_sore": _("Apel sore"),
         "kind_ping": _("Ping lokasi"),
@@ -110,6 +111,9 @@ def js_messages() -> dict[str, str]:
         "selfie_taken": _("Swafoto diambil."),
         "distance_unknown": _("Jarak belum diketahui"),
         "map_unavailable": _("Peta tidak tersedia (luring); jarak tetap dihitung dari GPS."),
+        "validity_pending": _("menunggu persetujuan atasan"),
+        "validity_invalid": _("dinyatakan tidak valid oleh atasan"),
+        "totals": _("Total terlambat {late} menit · pulang cepat {early} menit"),
         "shared_device": _("Perangkat ini juga terdaftar untuk pegawai lain dan ditandai untuk diperiksa."),
     }
 

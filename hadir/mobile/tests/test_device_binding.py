@@ -300,3 +300,19 @@ def test_admin_pages_render(org: Org) -> None:
         r = c.get(url)
         assert r.status_code == 200, url
         assert "Dewi Lestari" in r.content.decode()
+
+
+def test_demo_seed_binds_devices_and_leaves_demo_logins_free(org: Org) -> None:
+    import datetime as dt
+    import random
+
+    from hadir.mobile import demo
+
+    lines = demo.seed(random.Random(1), dt.date(2026, 11, 23))
+    assert lines and "perangkat terikat" in lines[0]
+    assert DeviceBinding.objects.active().exists()
+    # one active binding per employee even with resets in the history
+    from django.db.models import Count
+
+    per_employee = DeviceBinding.objects.active().values("employee").annotate(n=Count("id"))
+    assert max(row["n"] for row in per_employee) == 1

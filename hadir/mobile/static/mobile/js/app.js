@@ -291,7 +291,11 @@
       verdict.className = "verdict";
       verdict.textContent = " — " + (c.verdict === "accepted" ? MSG.accepted : MSG.rejected);
       li.appendChild(head); li.appendChild(verdict);
-      if (c.reason) { var r = document.createElement("div"); r.className = "small muted"; r.textContent = c.reason; li.appendChild(r); }
+      var notes = [];
+      if (c.reason) notes.push(c.reason);
+      if (c.validity === "pending") notes.push(MSG.validity_pending);
+      if (c.validity === "invalid") notes.push(MSG.validity_invalid);
+      if (notes.length) { var r = document.createElement("div"); r.className = "small muted"; r.textContent = notes.join(" · "); li.appendChild(r); }
       ul.appendChild(li);
     });
   }
@@ -407,6 +411,7 @@
   }
   function resetFlow() {
     stopCamera();
+    show("camera-box", false);
     show("btn-start", true); show("btn-send", false); show("btn-cancel", false);
     $("btn-start").disabled = state.blocked;
   }
@@ -417,8 +422,11 @@
     locate(CFG.geo_sample_ms).catch(function () {});
     startCamera().then(function () { $("btn-send").disabled = false; });
   }
-  function showResult(kind, title, reason, detail) {
+  function showResult(kind, title, reason, detail, photo) {
     var card = $("result");
+    var img = $("result-photo");
+    if (img.src) URL.revokeObjectURL(img.src);
+    if (photo) { img.src = URL.createObjectURL(photo); img.hidden = false; } else { img.removeAttribute("src"); img.hidden = true; }
     card.className = "card result " + kind;
     setText("result-title", title);
     setText("result-reason", reason || "");
@@ -472,14 +480,15 @@
         var ok = c.verdict === "accepted";
         var detail = [kindLabel(c.kind) + " " + fmtTime(c.occurred_at) + " " + tzLabel(state.tz)];
         if (c.location_name) detail.push(c.location_name + (c.distance_m != null ? " (" + numberId(c.distance_m) + " m)" : ""));
-        showResult(ok ? "ok" : "bad", ok ? MSG.result_title_accepted : MSG.result_title_rejected, c.reason || "", detail.join(" · "));
+        showResult(ok ? "ok" : "bad", ok ? MSG.result_title_accepted : MSG.result_title_rejected, c.reason || "",
+          detail.join(" · "), item.photo);
         return loadToday();
       });
     }, function () { return queued(item); });
   }
   function queued(item, message) {
     showResult("wait", MSG.result_title_queued, message || MSG.queued_saved,
-      kindLabel(item.kind) + " " + fmtTime(item.captured_at) + " " + tzLabel(state.tz));
+      kindLabel(item.kind) + " " + fmtTime(item.captured_at) + " " + tzLabel(state.tz), item.photo);
     return requestSync();
   }
 
@@ -561,8 +570,11 @@
         body.appendChild(tr);
       });
       if (!days.length) { setText("history-summary", MSG.history_empty); return; }
-      setText("history-summary", Object.keys(counts).map(function (k) { return statusLabel(k) + ": " + counts[k]; }).join(" · ") +
-        (r.stale ? " — " + MSG.stale : ""));
+      var summary = Object.keys(counts).map(function (k) { return statusLabel(k) + ": " + counts[k]; }).join(" · ");
+      if (r.data.total_late_minutes || r.data.total_early_minutes) {
+        summary += " — " + fmt(MSG.totals, { late: r.data.total_late_minutes || 0, early: r.data.total_early_minutes || 0 });
+      }
+      setText("history-summary", summary + (r.stale ? " — " + MSG.stale : ""));
     }, function () { setText("history-summary", MSG.load_error); });
   }
 
