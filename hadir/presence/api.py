@@ -1,3 +1,407 @@
-from ninja import Router
+"""REST API of the check-in pipeline (contract C4), mounted at /api/presence.
+
+POST /checkins          one online check-in (JSON, or multipart/form-data with an optional `photo`)
+POST /checkins/batch    check-ins captured offline, each with its client_uuid and captured_at
+GET  /today             today's work day, status, check-ins and work locations of the signed-in employee
+GET  /history?month=    the employee's daily statuses for one month
+
+A check-in refused by a rule (outside the radius, outside the window, mock location…) is a stored
+verdict "rejected" answered with 201 — it is evidence. Input that is not a check-in at all is a 4xx
+and stores nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+import zoneinfo
+from collections import Counter
+from typing import Any, Literal
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
+from pydantic import field_validator
+
+from hadir.errors import ApiError
+from hadir.org.models import Employee
+
+from . import pipeline
+from .models import CheckIn, CheckInSource, DailyStatus, DayStatus
+from .pipeline import CheckInAttempt, clock_skew_allowance, record_checkin, record_many, tz_label
 
 router = Router(tags=["presence"])
+
+KindLiteral = Literal["masuk", "pulang", "apel_pagi", "apel_sore", "ping"]
+MAX_BATCH_ITEMS = 500
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValueError(_("harus menyertakan zona waktu, mis. 2026-11-23T07:15:00+07:00"))
+    return value
+
+
+class CheckInIn(Schema):
+    kind: KindLiteral = Field(description="masuk, pulang, apel_pagi, apel_sore atau ping")
+    client_uuid: uuid.UUID = Field(description="UUID yang dibuat aplikasi untuk presensi ini (kunci idempotensi)")
+    client_time: dt.datetime | None = Field(None, description="Jam perangkat saat menekan tombol (ISO 8601 + zona)")
+    latitude: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    longitude: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    accuracy_m: float | None = Field(None, ge=0, le=100_000, allow_inf_nan=False, description="Akurasi GPS (m)")
+    mock_location: bool = Field(False, description="Perangkat mendeteksi lokasi palsu")
+    device_id: str = Field("", max_length=128)
+    employee_id: int | None = Field(None, description="Opsional; harus pegawai yang sedang masuk")
+
+    @field_validator("client_time")
+    @classmethod
+    def _client_time_aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return _aware(value)
+
+
+class BatchItemIn(CheckInIn):
+    captured_at: dt.datetime = Field(description="Jam perangkat saat presensi diambil secara luring")
+
+    @field_validator("captured_at")
+    @classmethod
+    def _captured_at_aware(cls, value: dt.datetime) -> dt.datetime | None:
+        return _aware(value)
+
+
+class BatchIn(Schema):
+    items: list[BatchItemIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+    sent_at: dt.datetime | None = Field(
+        None, description="Jam perangkat saat batch dikirim; dipakai untuk mengoreksi jam perangkat yang salah"
+    )
+
+    @field_validator("sent_at")
+    @classmethod
+    def _sent_at_aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return _aware(value)
+
+
+class CheckInOut(Schema):
+    id: int
+    client_uuid: uuid.UUID
+    kind: str
+    verdict: str
+    reason_code: str
+    reason: str
+    occurred_at: dt.datetime
+    local_date: dt.date
+    distance_m: float | None
+    location_name: str | None
+    source: str
+    validity: str
+
+
+class BatchResultOut(Schema):
+    client_uuid: uuid.UUID
+    id: int
+    verdict: str
+    reason_code: str
+    reason: str
+    created: bool
+
+
+class BatchOut(Schema):
+    results: list[BatchResultOut]
+
+
+def local_time(value: dt.datetime, tz: str) -> dt.datetime:
+    return value.astimezone(zoneinfo.ZoneInfo(tz))
+
+
+def checkin_out(row: CheckIn) -> dict[str, Any]:
+    """One check-in as the phone shows it; times in the work location's zone (WIB/WITA/WIT)."""
+    tz = row.location.timezone if row.location_id and row.location else settings.TIME_ZONE
+    return {
+        "id": row.pk,
+        "client_uuid": row.client_uuid,
+        "kind": row.kind,
+        "verdict": row.verdict,
+        "reason_code": row.reason_code,
+        "reason": row.reason,
+        "occurred_at": local_time(row.occurred_at, tz),
+        "local_date": row.local_date,
+        "distance_m": row.distance_m,
+        "location_name": row.location.name if row.location_id and row.location else None,
+        "source": row.source,
+        "validity": row.validity,
+    }
+
+
+def current_employee(request: HttpRequest, claimed_id: int | None = None) -> Employee:
+    """The employee behind the signed-in account; refuses to act for anyone else."""
+    user_id = request.user.pk
+    emp = Employee.objects.filter(user_id=user_id).first() if user_id is not None else None
+    if emp is None:
+        raise ApiError(403, _("Akun Anda tidak terhubung dengan data pegawai."), code="no_employee")
+    if claimed_id is not None and claimed_id != emp.pk:
+        raise ApiError(403, _("Anda hanya dapat melakukan presensi untuk diri sendiri."), field="employee_id",
+                       code="not_self")
+    if not emp.is_active:
+        raise ApiError(403, _("Data pegawai Anda tidak aktif."), code="employee_inactive")
+    return emp
+
+
+def _parse_body(request: HttpRequest) -> tuple[dict[str, Any], Any]:
+    content_type = request.content_type or ""
+    if content_type.startswith("multipart/form-data") or content_type == "application/x-www-form-urlencoded":
+        data: dict[str, Any] = {k: v for k, v in request.POST.items() if v != "" or k == "device_id"}
+        photos = request.FILES.getlist("photo")
+        if len(photos) > 1:
+            raise ApiError(422, _("Kirim paling banyak satu foto."), field="photo", code="photo_count")
+        return data, (photos[0] if photos else None)
+    if request.FILES:
+        raise ApiError(422, _("Foto hanya dapat dikirim dengan multipart/form-data."), field="photo")
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, _("Isi permintaan bukan JSON yang valid."), code="bad_json") from None
+    if not isinstance(body, dict):
+        raise ApiError(422, _("Isi permintaan harus berupa objek JSON."), code="bad_json")
+    return body, None
+
+
+def _validate[S: Schema](schema: type[S], data: dict[str, Any]) -> S:
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as exc:
+        errors = [dict(e, loc=("body", *e["loc"])) for e in exc.errors(include_url=False)]
+        raise NinjaValidationError(errors) from None  # type: ignore[arg-type]
+
+
+_REQUEST_SCHEMA = {
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/CheckInIn"}},
+        "multipart/form-data": {
+            "schema": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/CheckInIn"},
+                    {"type": "object", "properties": {"photo": {"type": "string", "format": "binary",
+                                                                "description": "Swafoto JPEG/PNG/WebP, maks. 5 MB"}}},
+                ]
+            }
+        },
+    },
+    "required": True,
+}
+
+
+@router.post(
+    "/checkins",
+    response={200: CheckInOut, 201: CheckInOut},
+    summary="Kirim presensi (masuk, pulang, apel, ping)",
+    description="201: presensi baru (diterima atau ditolak — keputusan ada di `verdict`). "
+    "200: UUID klien sudah pernah dikirim; jawaban adalah presensi aslinya, tidak ada yang disimpan ulang.",
+    openapi_extra={"requestBody": _REQUEST_SCHEMA},
+)
+def post_checkin(request: HttpRequest) -> Status[dict[str, Any]]:
+    data, photo = _parse_body(request)
+    payload = _validate(CheckInIn, data)
+    emp = current_employee(request, payload.employee_id)
+    row, created = record_checkin(
+        CheckInAttempt(
+            employee=emp, kind=payload.kind, source=CheckInSource.MOBILE, client_uuid=payload.client_uuid,
+            client_time=payload.client_time, latitude=payload.latitude, longitude=payload.longitude,
+            accuracy_m=payload.accuracy_m, mock_location=payload.mock_location, device_id=payload.device_id,
+            photo=photo,
+        )
+    )
+    return Status(201 if created else 200, checkin_out(row))
+
+
+@router.post("/checkins/batch", response={200: BatchOut}, summary="Kirim presensi yang diambil saat luring")
+def post_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
+    claimed = {item.employee_id for item in payload.items if item.employee_id is not None}
+    emp = current_employee(request, claimed.pop() if len(claimed) == 1 else None)
+    if claimed:  # more than one distinct employee_id in one batch
+        raise ApiError(403, _("Anda hanya dapat melakukan presensi untuk diri sendiri."), field="employee_id",
+                       code="not_self")
+    seen: set[uuid.UUID] = set()
+    for index, item in enumerate(payload.items):
+        if item.client_uuid in seen:
+            raise ApiError(422, _("client_uuid ganda di dalam batch (item %(n)d).") % {"n": index + 1},
+                           field=f"items.{index}.client_uuid", code="duplicate_uuid")
+        seen.add(item.client_uuid)
+    # A device whose clock is off by more than the allowance tells us so via sent_at; shift its capture times.
+    offset = dt.timedelta(0)
+    if payload.sent_at is not None:
+        measured = payload.sent_at - pipeline.server_now()
+        if abs(measured) > clock_skew_allowance():
+            offset = measured
+    attempts = [
+        CheckInAttempt(
+            employee=emp, kind=item.kind, source=CheckInSource.OFFLINE, client_uuid=item.client_uuid,
+            occurred_at=item.captured_at - offset, client_time=item.captured_at, latitude=item.latitude,
+            longitude=item.longitude, accuracy_m=item.accuracy_m, mock_location=item.mock_location,
+            device_id=item.device_id,
+        )
+        for item in payload.items
+    ]
+    results = record_many(attempts)
+    return {
+        "results": [
+            {"client_uuid": row.client_uuid, "id": row.pk, "verdict": row.verdict, "reason_code": row.reason_code,
+             "reason": row.reason, "created": created}
+            for row, created in results
+        ]
+    }
+
+
+class WindowOut(Schema):
+    open: dt.datetime
+    close: dt.datetime
+
+
+class WorkDayOut(Schema):
+    is_working_day: bool
+    holiday_name: str
+    shift_name: str
+    start: dt.datetime | None
+    end: dt.datetime | None
+    windows: dict[str, WindowOut]
+
+
+class StatusOut(Schema):
+    status: str
+    status_label: str
+    late_minutes: int
+    late_category: str
+    early_minutes: int
+    early_category: str
+    first_in: dt.datetime | None
+    last_out: dt.datetime | None
+
+
+class LocationOut(Schema):
+    id: int
+    name: str
+    latitude: float
+    longitude: float
+    radius_m: int
+    timezone: str
+
+
+class TodayOut(Schema):
+    date: dt.date
+    tz: str
+    tz_label: str
+    workday: WorkDayOut
+    status: StatusOut
+    checkins: list[CheckInOut]
+    locations: list[LocationOut]
+
+
+def _status_out(row: DailyStatus | None, working: bool) -> dict[str, Any]:
+    if row is None:
+        status = DayStatus.BELUM if working else DayStatus.LIBUR
+        return {"status": status.value, "status_label": str(status.label), "late_minutes": 0, "late_category": "",
+                "early_minutes": 0, "early_category": "", "first_in": None, "last_out": None}
+    return {"status": row.status, "status_label": str(row.get_status_display()), "late_minutes": row.late_minutes,
+            "late_category": row.late_category, "early_minutes": row.early_minutes,
+            "early_category": row.early_category, "first_in": row.first_in, "last_out": row.last_out}
+
+
+@router.get("/today", response=TodayOut, summary="Presensi saya hari ini")
+def today(request: HttpRequest) -> dict[str, Any]:
+    from hadir.schedules.services import workday_at
+
+    emp = current_employee(request)
+    locations = [loc for loc in emp.locations.order_by("id") if loc.is_active]
+    primary = locations[0] if locations else None
+    workday = workday_at(emp, pipeline.server_now(), primary)
+    status = DailyStatus.objects.filter(employee=emp, date=workday.date).first()
+    checkins = CheckIn.objects.filter(employee=emp, local_date=workday.date).select_related("location")
+    return {
+        "date": workday.date,
+        "tz": workday.tz,
+        "tz_label": tz_label(workday.tz),
+        "workday": {
+            "is_working_day": workday.is_working_day,
+            "holiday_name": workday.holiday_name,
+            "shift_name": workday.shift_name,
+            "start": workday.start,
+            "end": workday.end,
+            "windows": {kind: {"open": w[0], "close": w[1]} for kind, w in workday.windows.items()},
+        },
+        "status": _status_out(status, workday.is_working_day),
+        "checkins": [checkin_out(c) for c in checkins.order_by("occurred_at")],
+        "locations": locations,
+    }
+
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class HistoryFilter(Schema):
+    month: str | None = Field(None, description="Bulan, format YYYY-MM (bawaan: bulan ini)", max_length=7)
+
+
+class HistoryDayOut(Schema):
+    date: dt.date
+    status: str
+    status_label: str
+    is_working_day: bool
+    first_in: dt.datetime | None
+    last_out: dt.datetime | None
+    late_minutes: int
+    late_category: str
+    early_minutes: int
+    early_category: str
+    missing_in: bool
+    missing_out: bool
+    excuse_ref: str
+
+
+class HistoryOut(Schema):
+    month: str
+    days: list[HistoryDayOut]
+    summary: dict[str, int]
+    total_late_minutes: int
+    total_early_minutes: int
+
+
+def parse_month(value: str | None, today_: dt.date) -> tuple[dt.date, dt.date]:
+    """'YYYY-MM' → (first day, first day of the next month). Raises ApiError(422) for anything else."""
+    if value is None or value == "":
+        first = today_.replace(day=1)
+    else:
+        m = MONTH_RE.match(value)
+        if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
+            raise ApiError(422, _("Bulan harus berformat YYYY-MM, mis. 2026-11."), field="month", code="bad_month")
+        first = dt.date(int(m.group(1)), int(m.group(2)), 1)
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following
+
+
+@router.get("/history", response=HistoryOut, summary="Riwayat status harian saya per bulan")
+def history(request: HttpRequest, filters: Query[HistoryFilter]) -> dict[str, Any]:
+    emp = current_employee(request)
+    today_ = timezone.localdate(pipeline.server_now())
+    first, following = parse_month(filters.month, today_)
+    if first > today_:
+        raise ApiError(422, _("Bulan tidak boleh di masa depan."), field="month", code="future_month")
+    rows = list(DailyStatus.objects.filter(employee=emp, date__gte=first, date__lt=following).order_by("date"))
+    days = [
+        {"date": r.date, "status": r.status, "status_label": str(r.get_status_display()),
+         "is_working_day": r.is_working_day, "first_in": r.first_in, "last_out": r.last_out,
+         "late_minutes": r.late_minutes, "late_category": r.late_category, "early_minutes": r.early_minutes,
+         "early_category": r.early_category, "missing_in": r.missing_in, "missing_out": r.missing_out,
+         "excuse_ref": r.excuse_ref}
+        for r in rows
+    ]
+    return {
+        "month": f"{first:%Y-%m}",
+        "days": days,
+        "summary": dict(Counter(r.status for r in rows)),
+        "total_late_minutes": sum(r.late_minutes for r in rows),
+        "total_early_minutes": sum(r.early_minutes for r in rows),
+    }

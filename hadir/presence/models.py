@@ -89,6 +89,9 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["employee", "local_date"], name="checkin_emp_date"),
             models.Index(fields=["local_date", "verdict"], name="checkin_date_verdict"),
+            # fraud signals on the hot path: the previous fix of an employee, and who used a device today
+            models.Index(fields=["employee", "occurred_at"], name="checkin_emp_time"),
+            models.Index(fields=["device_id", "local_date"], name="checkin_device_date"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,79 @@
+"""Fixtures for the check-in tests: a frozen server clock and API clients with bearer tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+from hadir.auth import issue_token
+from hadir.presence import pipeline
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+# Monday 23 November 2026, 07:15 WIB: a working day, inside the masuk window, before 07:30.
+MONDAY_0715 = dt.datetime(2026, 11, 23, 7, 15, tzinfo=WIB)
+
+
+class Clock:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def set(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    c = Clock(MONDAY_0715)
+    monkeypatch.setattr(pipeline, "server_now", c)
+    return c
+
+
+@dataclass
+class ApiClient:
+    client: Client
+    token: str
+    lang: str = "id"
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "Accept-Language": self.lang, **(extra or {})}
+
+    def post(self, path: str, data: dict[str, Any] | list[Any] | str, **headers: str) -> Any:
+        body = data if isinstance(data, str) else json.dumps(data, default=str)
+        return self.client.post(f"/api/presence{path}", body, content_type="application/json",
+                                headers=self._headers(headers))
+
+    def post_multipart(self, path: str, data: dict[str, Any]) -> Any:
+        return self.client.post(f"/api/presence{path}", data, headers=self._headers())
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/api/presence{path}", params, headers=self._headers())
+
+
+@pytest.fixture
+def api_for(org: Any) -> Any:
+    def make(user: Any, lang: str = "id") -> ApiClient:
+        return ApiClient(Client(), issue_token(user, "test"), lang)
+
+    return make
+
+
+def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (320, 240)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 150, 100)).save(buf, format=fmt)
+    return buf.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    # make_org creates ten users; the production PBKDF2 cost would dominate every test's setup.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
