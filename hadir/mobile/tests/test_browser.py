@@ -83,6 +83,19 @@ def device_key(page: Any) -> str:
     return str(page.evaluate("localStorage.getItem('hadir.deviceKey')"))
 
 
+def wait_until(page: Any, expression: str, timeout_ms: int = TIMEOUT) -> Any:
+    """Poll an async page expression (wait_for_function does not await promises)."""
+    waited = 0
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if waited >= timeout_ms:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(100)
+        waited += 100
+
+
 def shot(page: Any, screenshot_dir: Path, name: str) -> None:
     page.screenshot(path=str(screenshot_dir / f"mobile-{name}.png"), full_page=True)
 
@@ -263,3 +276,57 @@ def test_history_of_the_month(
     page.click("#month-prev")
     page.wait_for_function("document.getElementById('month-label').textContent.includes('Oktober')")
     page.wait_for_selector("#history-summary:has-text('Belum ada data')")
+
+
+def test_installable_and_english(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, screenshot_dir: Path,
+) -> None:
+    from hadir.mobile.views import asset_version
+
+    loc = org.loc_disdik
+    ctx = new_context(browser, contexts, loc.latitude, loc.longitude, lang="en-GB")
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/m/masuk/")
+    assert page.inner_text("label[for=id_password]") == "Password"
+    page.wait_for_function("document.getElementById('id_device_key').value.length > 20")
+    page.fill("#id_username", "guru")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.inner_text("#btn-start") == "Start check-in"
+    assert page.inner_text("#tab-history") == "History"
+    manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/m/"
+    # The worker installs a cache named after the asset version holding the shell and the vendored map.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_until(page, f"caches.has('hadir-shell-{asset_version()}')")
+    cached = page.evaluate(
+        f"caches.open('hadir-shell-{asset_version()}').then(c => c.keys()).then(ks => ks.map(k => new URL(k.url).pathname))"
+    )
+    assert "/m/shell/" in cached and "/static/mobile/vendor/leaflet/leaflet.js" in cached
+    shot(page, screenshot_dir, "english")
+
+
+def test_service_worker_sends_the_queue_itself(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+) -> None:
+    """Background Sync path: the worker (not the page) reads IndexedDB and posts the batch."""
+    from hadir.presence.models import CheckIn
+
+    loc = org.loc_dinkes
+    page = login(new_context(browser, contexts, loc.latitude, loc.longitude), live_server.url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_selector("body[data-ready='1']")
+    item_uuid = str(uuid.uuid4())
+    page.evaluate(
+        """(u) => HadirQueue.put({client_uuid: u, user: 'staf', kind: 'masuk',
+              captured_at: new Date().toISOString(), latitude: %f, longitude: %f, accuracy_m: 9,
+              mock_location: false, device_id: localStorage.getItem('hadir.deviceKey')})""" % (loc.latitude, loc.longitude),
+        item_uuid,
+    )
+    assert page.evaluate("HadirQueue.all().then(items => items.length)") == 1
+    page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'hadir-flush'})")
+    wait_until(page, "HadirQueue.all().then(items => items.length === 0)")
+    assert CheckIn.objects.filter(client_uuid=item_uuid, source="offline").count() == 1
