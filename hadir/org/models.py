@@ -136,6 +136,10 @@ class WorkLocation(models.Model):
     """A place where check-ins are accepted: a circle around a point, in a time zone."""
 
     name = models.CharField("nama", max_length=200)
+    code = models.CharField(
+        "kode", max_length=40, unique=True, null=True, blank=True,
+        help_text="Kode singkat untuk impor dan mesin absensi, mis. LOK-DINKES.",
+    )
     unit = models.ForeignKey(Unit, verbose_name="unit pemilik", on_delete=models.PROTECT, related_name="locations")
     latitude = models.FloatField("lintang", validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField("bujur", validators=[MinValueValidator(-180), MaxValueValidator(180)])

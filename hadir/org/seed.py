@@ -306,7 +306,7 @@ def seed_regency(rng: random.Random, today: dt.date, employees: int = 2000) -> S
             lat = round(COMPLEX[0] + (i // 6) * 0.0023, 6)
             lon = round(COMPLEX[1] + (i % 6) * 0.0023, 6)
             address = "Komplek Perkantoran Pemerintah Kabupaten Contoh, Karang Tinggi, Bengkulu"
-        loc = WorkLocation(name=f"Kantor {spec.name}", unit=opd, latitude=lat, longitude=lon, radius_m=100,
+        loc = WorkLocation(name=f"Kantor {spec.name}", code=f"LOK-{spec.code}", unit=opd, latitude=lat, longitude=lon, radius_m=100,
                            timezone="Asia/Jakarta", address=address)
         locations.append(loc)
         unit_location[opd.pk] = loc
@@ -324,7 +324,7 @@ def seed_regency(rng: random.Random, today: dt.date, employees: int = 2000) -> S
                 school.save()
                 subs.append(school)
                 slat, slon = _jitter(rng, vlat, vlon, 300)
-                sloc = WorkLocation(name=school_name, unit=school, latitude=slat, longitude=slon, radius_m=100,
+                sloc = WorkLocation(name=school_name, code=f"LOK-{school.code}", unit=school, latitude=slat, longitude=slon, radius_m=100,
                                     timezone="Asia/Jakarta", address=f"Desa {village}, Kabupaten Contoh, Bengkulu")
                 locations.append(sloc)
                 unit_location[school.pk] = sloc
@@ -334,7 +334,7 @@ def seed_regency(rng: random.Random, today: dt.date, employees: int = 2000) -> S
                 pkm.save()
                 subs.append(pkm)
                 plat, plon = _jitter(rng, klat, klon, 600)
-                ploc = WorkLocation(name=f"Puskesmas {kec}", unit=pkm, latitude=plat, longitude=plon, radius_m=100,
+                ploc = WorkLocation(name=f"Puskesmas {kec}", code=f"LOK-{pkm.code}", unit=pkm, latitude=plat, longitude=plon, radius_m=100,
                                     timezone="Asia/Jakarta", address=f"Kecamatan {kec}, Kabupaten Contoh, Bengkulu")
                 locations.append(ploc)
                 unit_location[pkm.pk] = ploc

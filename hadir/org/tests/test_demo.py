@@ -24,12 +24,6 @@ def run_demo(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    # The demo hashes its one password once; tests only need it verifiable quickly.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def seeded(db: Any) -> str:
     return run_demo("--no-hooks")

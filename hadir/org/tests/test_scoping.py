@@ -15,11 +15,6 @@ from hadir.org.scoping import can_administer_unit, is_bkpsdm, scope_queryset, su
 from hadir.testing import PASSWORD, Org
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(username: str) -> Client:
     client = Client()
     assert client.login(username=username, password=PASSWORD)
