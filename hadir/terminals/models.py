@@ -15,6 +15,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.timezone import now as utc_now
 
 from hadir.org.models import Employee, TimeZoneChoice, Unit, WorkLocation
@@ -143,7 +144,10 @@ class PunchKind(models.TextChoices):
 class AttLog(models.Model):
     """One raw attendance line as the terminal sent it. Stored once per (terminal, PIN, local time)."""
 
-    terminal = models.ForeignKey(Terminal, verbose_name="mesin", on_delete=models.PROTECT, related_name="attlogs")
+    # Indexed through the unique (terminal, local_time, pin) constraint; a separate FK index would only
+    # slow the ingest down.
+    terminal = models.ForeignKey(Terminal, verbose_name="mesin", on_delete=models.PROTECT, related_name="attlogs",
+                                 db_index=False)
     pin = models.CharField("PIN", max_length=24)
     # The terminal's own wall-clock time, exactly as sent ("YYYY-MM-DD HH:MM:SS"): the identity of the line.
     local_time = models.CharField("waktu mesin", max_length=19)
@@ -156,9 +160,10 @@ class AttLog(models.Model):
     raw = models.CharField("baris asli", max_length=255)
     received_at = models.DateTimeField("diterima", default=utc_now)
     state = models.CharField("keadaan", max_length=10, choices=AttLogState.choices, default=AttLogState.QUEUED)
+    # CheckIns are evidence and never deleted, so no index is needed for the reverse lookup.
     checkin = models.ForeignKey(
         "presence.CheckIn", verbose_name="presensi", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_index=False,
     )
 
     class Meta:
@@ -166,11 +171,13 @@ class AttLog(models.Model):
         verbose_name_plural = "log mesin"
         ordering = ["-local_time"]
         constraints = [
-            models.UniqueConstraint(fields=["terminal", "pin", "local_time"], name="uniq_attlog_sn_pin_time"),
+            # (terminal, local_time, pin): also serves "this terminal's lines of a day" range scans.
+            models.UniqueConstraint(fields=["terminal", "local_time", "pin"], name="uniq_attlog_sn_time_pin"),
         ]
         indexes = [
-            models.Index(fields=["state", "terminal"], name="attlog_state_terminal"),
-            models.Index(fields=["terminal", "local_time"], name="attlog_terminal_time"),
+            # Only lines still waiting for something are indexed (converted lines drop out).
+            models.Index(fields=["state", "terminal"], name="attlog_open_state",
+                         condition=Q(state__in=["held", "queued", "unmapped", "failed"])),
         ]
 
     def __str__(self) -> str:
@@ -249,6 +256,7 @@ class TerminalActivity(models.Model):
     terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="activity")
     date = models.DateField("tanggal (waktu setempat)")
     hours_mask = models.IntegerField(default=0)
+    logs = models.PositiveIntegerField("log baru diterima", default=0)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 # Fixed namespace so that the CheckIn made from a log line is the same on every push:
@@ -46,25 +48,35 @@ STATUS_PUNCH: dict[int, str] = {
 PUNCH_CHECKIN_KIND: dict[str, str] = {"masuk": "masuk", "pulang": "pulang"}
 
 
-@dataclass(frozen=True)
-class AttLine:
+class AttLine(NamedTuple):
     pin: str
     local_time: dt.datetime  # naive: the terminal's wall clock
     status: int
     verify: int
     workcode: str
     raw: str
+    local_time_text: str  # "YYYY-MM-DD HH:MM:SS", the identity of the line
 
-    @property
-    def local_time_text(self) -> str:
-        return self.local_time.strftime("%Y-%m-%d %H:%M:%S")
+
+def parse_local_time(text: str) -> dt.datetime | None:
+    """Exactly 'YYYY-MM-DD HH:MM:SS' → naive datetime, or None."""
+    if (len(text) != 19 or text[4] != "-" or text[7] != "-" or text[10] != " " or text[13] != ":"
+            or text[16] != ":" or not text.isascii()):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text)  # C-fast; the shape check above keeps it to one format
+    except ValueError:
+        return None
+    return when if when.tzinfo is None else None
 
 
 def _int(text: str, default: int = 0) -> int:
-    text = text.strip()
-    if not text:
-        return default
-    return int(text)
+    try:
+        return int(text)  # int() itself ignores surrounding whitespace
+    except ValueError:
+        if not text.strip():
+            return default
+        raise
 
 
 def parse_attlog_line(line: str) -> AttLine | None:
@@ -86,10 +98,8 @@ def parse_attlog_line(line: str) -> AttLine | None:
     pin = parts[0].strip()
     if not pin or len(pin) > MAX_PIN_LENGTH or not pin.isalnum():
         return None
-    try:
-        when = dt.datetime.strptime(parts[1].strip(), "%Y-%m-%d %H:%M:%S") if len(parts) > 1 else None
-    except ValueError:
-        return None
+    text = parts[1].strip() if len(parts) > 1 else ""
+    when = parse_local_time(text)
     if when is None or when.year < 2000:
         return None
     try:
@@ -101,7 +111,7 @@ def parse_attlog_line(line: str) -> AttLine | None:
         return None
     workcode = parts[4].strip()[:16] if len(parts) > 4 else ""
     return AttLine(pin=pin, local_time=when, status=status, verify=verify, workcode=workcode,
-                   raw=line[:MAX_RAW_LENGTH])
+                   raw=line[:MAX_RAW_LENGTH], local_time_text=text)
 
 
 def parse_attlog(body: str) -> tuple[list[AttLine], list[str]]:
@@ -140,6 +150,16 @@ def checkin_uuid(sn: str, pin: str, local_time_text: str) -> uuid.UUID:
 def to_utc(local_time: dt.datetime, tz: str) -> dt.datetime:
     """Terminal wall-clock time → aware UTC (Indonesian zones have no DST: no ambiguity)."""
     return local_time.replace(tzinfo=zoneinfo.ZoneInfo(tz)).astimezone(dt.UTC)
+
+
+def utc_converter(tz: str) -> Callable[[dt.datetime], dt.datetime]:
+    """A fast to_utc for many lines of one terminal: a fixed offset when the zone has no DST."""
+    zone = zoneinfo.ZoneInfo(tz)
+    probes = {zone.utcoffset(dt.datetime(2026, m, 1)) for m in (1, 4, 7, 10)}
+    if len(probes) != 1:
+        return lambda local: to_utc(local, tz)
+    offset = probes.pop() or dt.timedelta(0)
+    return lambda local: (local - offset).replace(tzinfo=dt.UTC)
 
 
 def parse_operlog(body: str) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -67,21 +67,30 @@ def touch(terminal: Terminal, ip: str | None, now: dt.datetime | None = None) ->
             return False
     Terminal.objects.filter(pk=terminal.pk).update(last_seen=now, last_ip=ip, offline_alerted_at=None)
     terminal.last_seen, terminal.last_ip, terminal.offline_alerted_at = now, ip, None
-    local = now.astimezone(tz)
-    bit = 1 << local.hour
-    updated = TerminalActivity.objects.filter(terminal=terminal, date=local.date()).update(
-        hours_mask=F("hours_mask").bitor(bit), last_seen=now
-    )
-    if not updated:
-        try:
-            with transaction.atomic():
-                TerminalActivity.objects.create(terminal=terminal, date=local.date(), hours_mask=bit,
-                                                first_seen=now, last_seen=now)
-        except IntegrityError:
-            TerminalActivity.objects.filter(terminal=terminal, date=local.date()).update(
-                hours_mask=F("hours_mask").bitor(bit), last_seen=now
-            )
+    bump_activity(terminal, now, seen=True)
     return True
+
+
+def bump_activity(terminal: Terminal, now: dt.datetime, *, seen: bool = False, logs: int = 0) -> None:
+    """Mark the local hour of `now` as seen and/or add `logs` new lines to the day's count (upsert)."""
+    local = now.astimezone(terminal.tzinfo)
+    bit = (1 << local.hour) if seen else 0
+    changes: dict[str, Any] = {"hours_mask": F("hours_mask").bitor(bit)} if seen else {}
+    if seen:
+        changes["last_seen"] = now
+    if logs:
+        changes["logs"] = F("logs") + logs
+    if not changes:
+        return
+    qs = TerminalActivity.objects.filter(terminal=terminal, date=local.date())
+    if qs.update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            TerminalActivity.objects.create(terminal=terminal, date=local.date(), hours_mask=bit, logs=logs,
+                                            first_seen=now, last_seen=now)
+    except IntegrityError:
+        qs.update(**changes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,34 +98,71 @@ def touch(terminal: Terminal, ip: str | None, now: dt.datetime | None = None) ->
 
 
 def store_attlog(terminal: Terminal, lines: Sequence[protocol.AttLine], stamp: str = "",
-                 now: dt.datetime | None = None) -> None:
+                 now: dt.datetime | None = None) -> int:
     """Store parsed ATTLOG lines once each (duplicates ignored by the unique constraint).
 
     Lines of a pending terminal are held; an active terminal's are queued for conversion
-    (a Celery task started after commit)."""
+    (a Celery task started after commit). Returns how many lines were new."""
     now = now or timezone.now()
     state = AttLogState.QUEUED if terminal.status == TerminalStatus.ACTIVE else AttLogState.HELD
-    tz = terminal.timezone
-    noon = noon_split()
-    rows = [
-        AttLog(
-            terminal_id=terminal.pk, pin=line.pin, local_time=line.local_time_text,
-            occurred_at=protocol.to_utc(line.local_time, tz), status=line.status, verify=line.verify,
-            workcode=line.workcode, punch=protocol.punch_kind(line.status, line.local_time, noon), raw=line.raw,
-            received_at=now, state=state,
-        )
-        for line in lines
-    ]
+    inserted = 0
     with transaction.atomic():
-        if rows:
-            AttLog.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        fields: dict[str, Any] = {"last_attlog_at": now} if rows else {}
+        if lines:
+            inserted = insert_attlog(terminal, lines, state, now)
+        fields: dict[str, Any] = {"last_attlog_at": now} if lines else {}
         if stamp:
             fields["attlog_stamp"] = stamp[:32]
         if fields:
             Terminal.objects.filter(pk=terminal.pk).update(**fields)
-        if rows and state == AttLogState.QUEUED:
-            schedule_conversion(terminal.pk)
+        if inserted:
+            bump_activity(terminal, now, logs=inserted)
+            if state == AttLogState.QUEUED:
+                schedule_conversion(terminal.pk)
+    return inserted
+
+
+_ATTLOG_COLUMNS = ("terminal_id", "pin", "local_time", "occurred_at", "status", "verify", "workcode", "punch", "raw",
+                   "received_at", "state")
+
+
+def insert_attlog(terminal: Terminal, lines: Sequence[protocol.AttLine], state: str, now: dt.datetime) -> int:
+    """Insert lines, skipping those already stored (same terminal, time, PIN). Returns how many were new.
+
+    The hot path of the ADMS endpoint: on PostgreSQL one INSERT … SELECT FROM unnest(arrays) per batch
+    (one round trip, no per-row ORM objects); elsewhere executemany with ON CONFLICT DO NOTHING."""
+    to_utc = protocol.utc_converter(terminal.timezone)
+    noon = noon_split()
+    table = connection.ops.quote_name(AttLog._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in _ATTLOG_COLUMNS)
+    # The same line twice in one batch would make PostgreSQL's ON CONFLICT fail: keep the first.
+    unique: dict[tuple[str, str], protocol.AttLine] = {}
+    for line in lines:
+        unique.setdefault((line.local_time_text, line.pin), line)
+    batch = list(unique.values())
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                f"INSERT INTO {table} ({cols}) "
+                "SELECT %s, u.pin, u.lt, u.occ, u.st, u.vf, u.wc, u.pu, u.raw, %s, %s "
+                "FROM unnest(%s::varchar[], %s::varchar[], %s::timestamptz[], %s::smallint[], %s::smallint[], "
+                "%s::varchar[], %s::varchar[], %s::varchar[]) AS u(pin, lt, occ, st, vf, wc, pu, raw) "
+                "ON CONFLICT DO NOTHING",
+                [terminal.pk, now, state,
+                 [ln.pin for ln in batch], [ln.local_time_text for ln in batch],
+                 [to_utc(ln.local_time) for ln in batch], [ln.status for ln in batch],
+                 [ln.verify for ln in batch], [ln.workcode for ln in batch],
+                 [protocol.punch_kind(ln.status, ln.local_time, noon) for ln in batch], [ln.raw for ln in batch]],
+            )
+            return max(cur.rowcount, 0)
+        received = adapt(now)
+        rows = [(terminal.pk, ln.pin, ln.local_time_text, adapt(to_utc(ln.local_time)), ln.status,
+                 ln.verify, ln.workcode, protocol.punch_kind(ln.status, ln.local_time, noon), ln.raw, received, state)
+                for ln in batch]
+        cur.executemany(
+            f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_ATTLOG_COLUMNS))}) "
+            "ON CONFLICT DO NOTHING", rows)
+        return max(cur.rowcount, 0)
 
 
 def schedule_conversion(terminal_id: int) -> None:
@@ -317,7 +363,9 @@ def release_held(terminal: Terminal) -> int:
         return 0
     tz = terminal.timezone
     for row in held:
-        row.occurred_at = protocol.to_utc(dt.datetime.strptime(row.local_time, "%Y-%m-%d %H:%M:%S"), tz)
+        local = protocol.parse_local_time(row.local_time)
+        if local is not None:
+            row.occurred_at = protocol.to_utc(local, tz)
         row.state = AttLogState.QUEUED
     AttLog.objects.bulk_update(held, ["occurred_at", "state"], batch_size=1000)
     schedule_conversion(terminal.pk)

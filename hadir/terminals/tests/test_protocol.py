@@ -189,3 +189,18 @@ def test_reported_during_office_hours(hours: list[int], start: str, end: str, re
 
 def test_office_hours_mask_bits() -> None:
     assert office_hours_mask(dt.time(7, 30), dt.time(16, 0)) == sum(1 << h for h in range(7, 16))
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [("2026-11-23 07:00:00", True), ("2026-11-23T07:00:00", False), ("2026-11-23 07:00+07", False),
+     ("2026-11-23 7:00:00 ", False), ("2026-02-30 07:00:00", False), ("٢٠٢٦-11-23 07:00:00", False),
+     ("2026-11-23 24:00:00", False)],
+)
+def test_local_time_shape(text: str, ok: bool) -> None:
+    assert (protocol.parse_local_time(text) is not None) is ok
+
+
+def test_blank_status_columns_default_to_zero() -> None:
+    parsed = protocol.parse_attlog_line("5\t2026-11-23 07:00:00\t \t ")
+    assert parsed is not None and (parsed.status, parsed.verify) == (0, 0)
