@@ -175,7 +175,7 @@ def _check_geofence(attempt: CheckInAttempt, decision: Decision, locations: list
     assert place is not None and result is not None
     decision.location = next(loc for loc in locations if loc.pk == place.id)
     decision.distance_m = round(result.distance_m, 1)
-    if result.inside:
+    if result.inside or decision.rejected:
         return
     from hadir.leave.services import geofence_lifted  # lazy; queried only when the fence fails
 
@@ -199,6 +199,8 @@ def _check_geofence(attempt: CheckInAttempt, decision: Decision, locations: list
 
 
 def _check_window(attempt: CheckInAttempt, decision: Decision, workday: WorkDay, at: dt.datetime) -> None:
+    if decision.rejected:  # the first reason wins; no window note on an already refused attempt
+        return
     kind = attempt.kind
     label = tz_label(workday.tz)
     if kind == CheckInKind.PING:

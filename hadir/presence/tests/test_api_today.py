@@ -1,0 +1,84 @@
+"""GET /api/presence/today and /api/presence/history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+
+from hadir.presence.models import DailyStatus
+
+from .conftest import WIB, Clock
+
+pytestmark = pytest.mark.django_db
+
+
+def checkin(api: Any, kind: str = "masuk") -> Any:
+    return api.post("/checkins", {"kind": kind, "client_uuid": str(uuid.uuid4()), "latitude": -3.7956312,
+                                  "longitude": 102.2592718, "accuracy_m": 10})
+
+
+def test_today_before_and_after_check_in(api_for: Any, org: Any, clock: Clock,
+                                         django_capture_on_commit_callbacks: Any) -> None:
+    api = api_for(org.staf.user)
+    r = api.get("/today")
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert out["date"] == "2026-11-23" and out["tz"] == "Asia/Jakarta" and out["tz_label"] == "WIB"
+    assert out["workday"]["is_working_day"] is True
+    assert out["workday"]["start"] == "2026-11-23T07:30:00+07:00"
+    assert out["workday"]["windows"]["masuk"]["open"] == "2026-11-23T05:30:00+07:00"
+    assert out["status"]["status"] == "belum" and out["checkins"] == []
+    assert [loc["name"] for loc in out["locations"]] == [org.loc_dinkes.name]
+
+    clock.set(dt.datetime(2026, 11, 23, 7, 42, tzinfo=WIB))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert checkin(api).status_code == 201  # 12 minutes late
+    out = api.get("/today").json()
+    assert out["status"]["status"] == "terlambat"
+    assert (out["status"]["late_minutes"], out["status"]["late_category"]) == (12, "TL1")
+    assert [c["kind"] for c in out["checkins"]] == ["masuk"]
+    assert out["checkins"][0]["occurred_at"] == "2026-11-23T07:42:00+07:00"
+
+
+def test_today_on_a_weekend(api_for: Any, org: Any, clock: Clock) -> None:
+    clock.set(dt.datetime(2026, 11, 29, 10, 0, tzinfo=WIB))
+    out = api_for(org.staf.user).get("/today").json()
+    assert out["workday"]["is_working_day"] is False and out["status"]["status"] == "libur"
+
+
+def test_today_needs_an_employee(api_for: Any, org: Any, clock: Clock) -> None:
+    r = api_for(org.admin_bkpsdm).get("/today")
+    assert r.status_code == 403
+
+
+def test_history(api_for: Any, org: Any, clock: Clock) -> None:
+    DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 2), status="hadir")
+    DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 3), status="terlambat", late_minutes=45,
+                               late_category="TL2")
+    DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 4), status="tk")
+    DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 10, 30), status="hadir")
+    DailyStatus.objects.create(employee=org.kabid, date=dt.date(2026, 11, 2), status="tk")  # someone else
+    out = api_for(org.staf.user).get("/history", month="2026-11").json()
+    assert out["month"] == "2026-11"
+    assert [(d["date"], d["status"]) for d in out["days"]] == [
+        ("2026-11-02", "hadir"), ("2026-11-03", "terlambat"), ("2026-11-04", "tk")]
+    assert out["summary"] == {"hadir": 1, "terlambat": 1, "tk": 1}
+    assert out["total_late_minutes"] == 45
+    assert out["days"][1]["status_label"] == "Terlambat"
+    # default: the current month
+    assert api_for(org.staf.user).get("/history").json()["month"] == "2026-11"
+
+
+@pytest.mark.parametrize("month", ["2026-13", "11-2026", "2026-1", "kemarin", "1999-12", "2026-00"])
+def test_history_bad_month(api_for: Any, org: Any, clock: Clock, month: str) -> None:
+    r = api_for(org.staf.user).get("/history", month=month)
+    assert r.status_code == 422
+    assert r.json()["message"] == "Bulan harus berformat YYYY-MM, mis. 2026-11."
+
+
+def test_history_future_month(api_for: Any, org: Any, clock: Clock) -> None:
+    r = api_for(org.staf.user).get("/history", month="2027-01")
+    assert r.status_code == 422 and r.json()["message"] == "Bulan tidak boleh di masa depan."
