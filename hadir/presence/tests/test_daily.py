@@ -133,7 +133,10 @@ def status_of(emp: Employee, day: dt.date = MON) -> DailyStatus:
 
 
 @pytestmark_db
-def test_compute_day_whole_regency(org: Org, frozen: Any) -> None:
+@pytest.mark.parametrize("copy_threshold", [100_000, 0], ids=["orm-upsert", "copy-upsert-on-postgresql"])
+def test_compute_day_whole_regency(org: Org, frozen: Any, monkeypatch: pytest.MonkeyPatch,
+                                   copy_threshold: int) -> None:
+    monkeypatch.setattr(daily, "COPY_THRESHOLD", copy_threshold)
     checkin(org.staf, "masuk", at(MON, 7, 20))
     checkin(org.staf, "pulang", at(MON, 16, 2))
     checkin(org.kabid, "masuk", at(MON, 8, 15))  # 45 min late → TL2
