@@ -321,10 +321,10 @@ def test_service_worker_sends_the_queue_itself(
     page.wait_for_selector("body[data-ready='1']")
     item_uuid = str(uuid.uuid4())
     page.evaluate(
-        """(u) => HadirQueue.put({client_uuid: u, user: 'staf', kind: 'masuk',
-              captured_at: new Date().toISOString(), latitude: %f, longitude: %f, accuracy_m: 9,
-              mock_location: false, device_id: localStorage.getItem('hadir.deviceKey')})""" % (loc.latitude, loc.longitude),
-        item_uuid,
+        """([u, lat, lon]) => HadirQueue.put({client_uuid: u, user: 'staf', kind: 'masuk',
+              captured_at: new Date().toISOString(), latitude: lat, longitude: lon, accuracy_m: 9,
+              mock_location: false, device_id: localStorage.getItem('hadir.deviceKey')})""",
+        [item_uuid, loc.latitude, loc.longitude],
     )
     assert page.evaluate("HadirQueue.all().then(items => items.length)") == 1
     page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'hadir-flush'})")
