@@ -94,7 +94,7 @@ def board(request: HttpRequest, opd_id: int | None = None) -> HttpResponse:
         "kind_labels": KIND_LABELS, "query": query.urlencode(),
         "tile_url": getattr(settings, "HADIR_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "tile_attribution": getattr(settings, "HADIR_MAP_TILE_ATTRIBUTION", "© OpenStreetMap"),
-        "refresh_seconds": 60,
+        "refresh_seconds": int(getattr(settings, "HADIR_BOARD_REFRESH_SECONDS", 60)),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "live":
         return render(request, "web/_live.html", ctx)

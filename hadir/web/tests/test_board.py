@@ -194,6 +194,7 @@ def test_absence_lists_and_drilldown(org: Org) -> None:
     html = c.get("/dasbor/ketidakhadiran/?tahun=2026").content.decode()
     assert "Dewi Lestari" in html and "Rina Marlina" in html and "Budi Santoso" not in html
     assert "risiko pemberhentian" in html
+    assert "tahun=2026" in html and "2.026" not in html  # ids and years are never digit-grouped in links
     risk = c.get("/dasbor/ketidakhadiran/?tahun=2026&ambang=risiko").content.decode()
     assert "Dewi Lestari" in risk and "Rina Marlina" not in risk
     tertulis = c.get("/dasbor/ketidakhadiran/?tahun=2026&ambang=4-6").content.decode()
