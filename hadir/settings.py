@@ -167,6 +167,9 @@ CELERY_BEAT_SCHEDULE["notify-daily-digest"] = {
 }
 # approvals: pass overdue / orphaned approval items one level up, hourly.
 CELERY_BEAT_SCHEDULE["approvals-escalate-overdue"] = {"task": "hadir.approvals.escalate_overdue", "schedule": 3600.0}
+# presence: create today's "belum" rows and close finished days zone by zone (WIT first), every 15 minutes.
+CELERY_BEAT_SCHEDULE["presence-close-days"] = {"task": "hadir.presence.close_days", "schedule": 900.0}
+HADIR_DAY_CLOSE_GRACE_MINUTES = int(os.environ.get("HADIR_DAY_CLOSE_GRACE_MINUTES", "60"))
 # approvals: which check-ins wait for the atasan when no ApprovalPolicy row exists (none|all|flagged|apel).
 HADIR_APPROVAL_MODE = os.environ.get("HADIR_APPROVAL_MODE", "flagged")
 HADIR_APPROVAL_ESCALATE_DAYS = int(os.environ.get("HADIR_APPROVAL_ESCALATE_DAYS", "3"))
