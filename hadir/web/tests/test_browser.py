@@ -39,7 +39,7 @@ def _board_settings(settings: Any) -> None:
 @pytest.fixture
 def board_day(org: Org, today: dt.date) -> Org:
     at = dt.datetime.combine(today, dt.time(7, 21), WIB)
-    rows = [
+    rows: list[tuple[Any, str, dict[str, Any]]] = [
         (org.kadis, DayStatus.HADIR, {"first_in": at}),
         (org.sekretaris, DayStatus.TERLAMBAT, {"late_minutes": 20, "late_category": "TL1",
                                                "first_in": at + dt.timedelta(minutes=50)}),
