@@ -9,15 +9,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hadir.org.models import Employee, Position, Unit, UnitKind
 
 
 class ApprovalMode(models.TextChoices):
-    NONE = "none", "Tanpa persetujuan atasan"
-    ALL = "all", "Semua presensi"
-    FLAGGED = "flagged", "Hanya yang ditandai (indikasi kecurangan atau luring)"
-    APEL = "apel", "Hanya presensi apel"
+    NONE = "none", _("Tanpa persetujuan atasan")
+    ALL = "all", _("Semua presensi")
+    FLAGGED = "flagged", _("Hanya yang ditandai (indikasi kecurangan atau luring)")
+    APEL = "apel", _("Hanya presensi apel")
 
 
 class ApprovalPolicy(models.Model):
@@ -45,8 +46,8 @@ class ApprovalPolicy(models.Model):
 
 
 class DelegationKind(models.TextChoices):
-    PLT = "plt", "Plt (pelaksana tugas)"
-    PLH = "plh", "Plh (pelaksana harian)"
+    PLT = "plt", _("Plt (pelaksana tugas)")
+    PLH = "plh", _("Plh (pelaksana harian)")
 
 
 class Delegation(models.Model):
@@ -90,15 +91,15 @@ class Delegation(models.Model):
 
 
 class ItemKind(models.TextChoices):
-    CHECKIN = "checkin", "Presensi"
-    LEAVE = "leave", "Izin/cuti/dinas luar"
+    CHECKIN = "checkin", _("Presensi")
+    LEAVE = "leave", _("Izin/cuti/dinas luar")
 
 
 class ItemStatus(models.TextChoices):
-    PENDING = "pending", "Menunggu"
-    APPROVED = "approved", "Disetujui/valid"
-    REJECTED = "rejected", "Ditolak/tidak valid"
-    CANCELLED = "cancelled", "Dibatalkan"
+    PENDING = "pending", _("Menunggu")
+    APPROVED = "approved", _("Disetujui/valid")
+    REJECTED = "rejected", _("Ditolak/tidak valid")
+    CANCELLED = "cancelled", _("Dibatalkan")
 
 
 class ApprovalItem(models.Model):

@@ -41,7 +41,7 @@ def list_kinds(request: HttpRequest) -> list[dict[str, Any]]:
     emp = _me(request)
     allowed = rules.ALLOWED_KINDS.get(emp.kind, frozenset())
     return [
-        {"code": k.value, "label": k.label, "day_status": rules.DAY_STATUS[k.value],
+        {"code": k.value, "label": str(k.label), "day_status": rules.DAY_STATUS[k.value],
          "lifts_geofence": k.value in rules.DUTY_KINDS, "requires_document": k.value in rules.DOCUMENT_REQUIRED,
          "requires_letter": k.value in rules.LETTER_REQUIRED}
         for k in LeaveKind if k.value in allowed

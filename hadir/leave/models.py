@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hadir.org.models import Employee
 
@@ -16,25 +17,25 @@ from . import rules
 
 
 class LeaveKind(models.TextChoices):
-    IZIN_SAKIT = rules.IZIN_SAKIT, "Izin sakit"
-    IZIN_PENTING = rules.IZIN_PENTING, "Izin alasan penting"
-    CUTI_TAHUNAN = rules.CUTI_TAHUNAN, "Cuti tahunan"
-    CUTI_SAKIT = rules.CUTI_SAKIT, "Cuti sakit"
-    CUTI_BESAR = rules.CUTI_BESAR, "Cuti besar"
-    CUTI_MELAHIRKAN = rules.CUTI_MELAHIRKAN, "Cuti melahirkan"
-    CUTI_PENTING = rules.CUTI_PENTING, "Cuti karena alasan penting"
-    CUTI_BERSAMA = rules.CUTI_BERSAMA, "Cuti bersama"
-    CLTN = rules.CLTN, "Cuti di luar tanggungan negara (CLTN)"
-    DINAS_LUAR = rules.DINAS_LUAR, "Dinas luar"
-    RAPAT_LUAR = rules.RAPAT_LUAR, "Rapat di luar kantor"
-    KEGIATAN = rules.KEGIATAN, "Kegiatan pemerintahan"
+    IZIN_SAKIT = rules.IZIN_SAKIT, _("Izin sakit")
+    IZIN_PENTING = rules.IZIN_PENTING, _("Izin alasan penting")
+    CUTI_TAHUNAN = rules.CUTI_TAHUNAN, _("Cuti tahunan")
+    CUTI_SAKIT = rules.CUTI_SAKIT, _("Cuti sakit")
+    CUTI_BESAR = rules.CUTI_BESAR, _("Cuti besar")
+    CUTI_MELAHIRKAN = rules.CUTI_MELAHIRKAN, _("Cuti melahirkan")
+    CUTI_PENTING = rules.CUTI_PENTING, _("Cuti karena alasan penting")
+    CUTI_BERSAMA = rules.CUTI_BERSAMA, _("Cuti bersama")
+    CLTN = rules.CLTN, _("Cuti di luar tanggungan negara (CLTN)")
+    DINAS_LUAR = rules.DINAS_LUAR, _("Dinas luar")
+    RAPAT_LUAR = rules.RAPAT_LUAR, _("Rapat di luar kantor")
+    KEGIATAN = rules.KEGIATAN, _("Kegiatan pemerintahan")
 
 
 class LeaveStatus(models.TextChoices):
-    PENDING = "pending", "Menunggu persetujuan"
-    APPROVED = "approved", "Disetujui"
-    REJECTED = "rejected", "Ditolak"
-    CANCELLED = "cancelled", "Dibatalkan"
+    PENDING = "pending", _("Menunggu persetujuan")
+    APPROVED = "approved", _("Disetujui")
+    REJECTED = "rejected", _("Ditolak")
+    CANCELLED = "cancelled", _("Dibatalkan")
 
 
 ACTIVE_STATUSES = (LeaveStatus.PENDING, LeaveStatus.APPROVED)

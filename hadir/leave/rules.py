@@ -12,6 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # --- kinds -----------------------------------------------------------------------------------------
 
@@ -28,19 +32,19 @@ DINAS_LUAR = "dinas_luar"
 RAPAT_LUAR = "rapat_luar"
 KEGIATAN = "kegiatan"
 
-KIND_LABELS: dict[str, str] = {
-    IZIN_SAKIT: "Izin sakit",
-    IZIN_PENTING: "Izin alasan penting",
-    CUTI_TAHUNAN: "Cuti tahunan",
-    CUTI_SAKIT: "Cuti sakit",
-    CUTI_BESAR: "Cuti besar",
-    CUTI_MELAHIRKAN: "Cuti melahirkan",
-    CUTI_PENTING: "Cuti karena alasan penting",
-    CUTI_BERSAMA: "Cuti bersama",
-    CLTN: "Cuti di luar tanggungan negara (CLTN)",
-    DINAS_LUAR: "Dinas luar",
-    RAPAT_LUAR: "Rapat di luar kantor",
-    KEGIATAN: "Kegiatan pemerintahan",
+KIND_LABELS: dict[str, Any] = {
+    IZIN_SAKIT: gettext_lazy("Izin sakit"),
+    IZIN_PENTING: gettext_lazy("Izin alasan penting"),
+    CUTI_TAHUNAN: gettext_lazy("Cuti tahunan"),
+    CUTI_SAKIT: gettext_lazy("Cuti sakit"),
+    CUTI_BESAR: gettext_lazy("Cuti besar"),
+    CUTI_MELAHIRKAN: gettext_lazy("Cuti melahirkan"),
+    CUTI_PENTING: gettext_lazy("Cuti karena alasan penting"),
+    CUTI_BERSAMA: gettext_lazy("Cuti bersama"),
+    CLTN: gettext_lazy("Cuti di luar tanggungan negara (CLTN)"),
+    DINAS_LUAR: gettext_lazy("Dinas luar"),
+    RAPAT_LUAR: gettext_lazy("Rapat di luar kantor"),
+    KEGIATAN: gettext_lazy("Kegiatan pemerintahan"),
 }
 
 # The daily status an approved request gives each of its days (presence.DayStatus values).
@@ -130,23 +134,24 @@ def check_request(kind: str, employee_kind: str, start: dt.date, end: dt.date,
     """Problems with a request as (field, Indonesian message); empty when it may be filed."""
     problems: list[tuple[str, str]] = []
     if kind not in KIND_LABELS:
-        return [("kind", "Jenis izin/cuti tidak dikenal.")]
+        return [("kind", _("Jenis izin/cuti tidak dikenal."))]
     if end < start:
-        return [("end_date", "Tanggal selesai tidak boleh sebelum tanggal mulai.")]
+        return [("end_date", _("Tanggal selesai tidak boleh sebelum tanggal mulai."))]
+    label = str(KIND_LABELS[kind])
     if kind not in ALLOWED_KINDS.get(employee_kind, frozenset()):
-        problems.append(("kind", f"{KIND_LABELS[kind]} tidak tersedia untuk jenis pegawai ini."))
+        problems.append(("kind", _("%(kind)s tidak tersedia untuk jenis pegawai ini.") % {"kind": label}))
     limit = LIMITS.get(kind, Limit())
     if limit.months and end >= add_months(start, limit.months):
-        problems.append(("end_date", f"{KIND_LABELS[kind]} paling lama {limit.months} bulan."))
+        problems.append(("end_date", _("%(kind)s paling lama %(n)d bulan.") % {"kind": label, "n": limit.months}))
     if limit.days and (end - start).days + 1 > limit.days:
-        problems.append(("end_date", f"{KIND_LABELS[kind]} paling lama {limit.days} hari."))
+        problems.append(("end_date", _("%(kind)s paling lama %(n)d hari.") % {"kind": label, "n": limit.days}))
     if limit.min_service_years:
         years = service_years(service_start, start)
         if years is not None and years < limit.min_service_years:
             problems.append((
                 "kind",
-                f"{KIND_LABELS[kind]} memerlukan masa kerja paling sedikit {limit.min_service_years} tahun "
-                f"terus-menerus (masa kerja Anda {years} tahun).",
+                _("%(kind)s memerlukan masa kerja paling sedikit %(n)d tahun terus-menerus (masa kerja Anda "
+                  "%(years)d tahun).") % {"kind": label, "n": limit.min_service_years, "years": years},
             ))
     return problems
 
@@ -238,12 +243,12 @@ class DocumentError(ValueError):
 def sniff_document(head: bytes, size: int, max_bytes: int = DOCUMENT_MAX_BYTES) -> tuple[str, str]:
     """(content type, extension) of an upload from its first bytes; DocumentError when refused."""
     if size <= 0:
-        raise DocumentError("Berkas kosong.")
+        raise DocumentError(_("Berkas kosong."))
     if size > max_bytes:
         got = f"{size / 1048576:.1f}".replace(".", ",")
         limit = f"{max_bytes / 1048576:g}".replace(".", ",")
-        raise DocumentError(f"Berkas terlalu besar ({got} MB); maksimal {limit} MB.")
+        raise DocumentError(_("Berkas terlalu besar (%(got)s MB); maksimal %(limit)s MB.") % {"got": got, "limit": limit})
     for magic, content_type, ext in _SIGNATURES:
         if head.startswith(magic):
             return content_type, ext
-    raise DocumentError("Berkas harus PDF, JPEG atau PNG.")
+    raise DocumentError(_("Berkas harus PDF, JPEG atau PNG."))

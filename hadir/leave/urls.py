@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "leave"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("<int:pk>/batal/", views.cancel, name="cancel"),
+    path("<int:pk>/dokumen/", views.document, name="document"),
+]
