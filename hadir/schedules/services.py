@@ -152,6 +152,7 @@ class EmployeeRow:
     tz: str
 
 
+@lru_cache(maxsize=65536)
 def unit_ids_from_path(path: str) -> tuple[int, ...]:
     return tuple(int(p) for p in path.split(".") if p)
 
@@ -176,10 +177,11 @@ def employee_rows(employee_ids: list[int] | None, day: dt.date) -> dict[int, Emp
 
     loc_fields = ("employee_id", "worklocation_id", "worklocation__timezone", "worklocation__is_active")
     if employee_ids is None:
-        for emp_id, path in Employee.objects.active_on(day).values_list("id", "unit__path").iterator(chunk_size=5000):
+        # (plain fetches, not .iterator(): a server-side cursor costs more than the rows' memory here)
+        for emp_id, path in Employee.objects.active_on(day).values_list("id", "unit__path"):
             units[emp_id] = unit_ids_from_path(path)
         qs = through.objects.filter(employee__is_active=True).order_by("worklocation_id")
-        load_locations(qs.values_list(*loc_fields).iterator(chunk_size=5000))
+        load_locations(qs.values_list(*loc_fields))
     else:
         for part in chunks(list(employee_ids)):
             for emp_id, path in Employee.objects.filter(id__in=part).values_list("id", "unit__path"):
@@ -305,7 +307,7 @@ class ScheduleBook:
                 self.roster[(emp_id, day)] = info  # type: ignore[index]
 
         if employee_ids is None:
-            load(qs.values_list(*fields).iterator(chunk_size=5000))
+            load(qs.values_list(*fields))
         else:
             for part in chunks(list(employee_ids)):
                 load(qs.filter(employee_id__in=part).values_list(*fields))
@@ -328,6 +330,8 @@ class ScheduleBook:
 
     def holiday_name(self, emp: EmployeeRow, day: dt.date) -> str:
         found = self.static.holidays.get(day, ())
+        if not found:
+            return ""
         names = [name for name, unit_id in found if unit_id is None or unit_id in emp.unit_ids]
         return "; ".join(dict.fromkeys(names))
 

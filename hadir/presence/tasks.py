@@ -1,0 +1,76 @@
+"""End-of-day job: open each new day and close each finished one, per time zone.
+
+`close_days` runs every 15 minutes (CELERY_BEAT_SCHEDULE["presence-close-days"]). For each recent date it
+recomputes only the employees whose row for that date is missing or still open, and compute_day closes each
+of them once their own zone's local midnight (or their night shift's last window) plus
+HADIR_DAY_CLOSE_GRACE_MINUTES has passed — so WIT closes two hours before WIB, and a night-shift nurse's
+day closes the next late morning. Idempotent: a run that finds nothing open does (almost) nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+
+from hadir.org.models import Employee
+from hadir.presence import daily
+from hadir.presence.models import DailyStatus
+from hadir.schedules.services import zone
+
+log = logging.getLogger(__name__)
+
+# Indonesia's zones, west to east: the day starts and ends first in WIT.
+EARLIEST_ZONE, LATEST_ZONE = "Asia/Jayapura", "Asia/Jakarta"
+
+
+def open_employee_ids(day: dt.date, *, missing_only: bool = False) -> list[int]:
+    """Active employees on `day` without a closed row (or without any row when missing_only)."""
+    rows = DailyStatus.objects.filter(employee=OuterRef("pk"), date=day)
+    if not missing_only:
+        rows = rows.filter(closed=True)
+    return list(Employee.objects.active_on(day).filter(~Exists(rows)).values_list("id", flat=True))
+
+
+def _compute(day: dt.date, ids: list[int]) -> int:
+    if not ids:
+        return 0
+    whole = len(ids) >= Employee.objects.active_on(day).count()
+    return daily.compute_day(day, employee_ids=None if whole else ids)
+
+
+def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
+    """One pass of the job (the Celery task and tests call this)."""
+    now = now or daily.server_now()
+    lookback = int(getattr(settings, "HADIR_CLOSE_LOOKBACK_DAYS", 3))
+    done: dict[str, int] = {}
+    latest_today = now.astimezone(zone(LATEST_ZONE)).date()
+    earliest_today = now.astimezone(zone(EARLIEST_ZONE)).date()
+    # past days: recompute what is still open; compute_day closes what is due in each zone
+    for back in range(lookback, 0, -1):
+        day = earliest_today - dt.timedelta(days=back)
+        n = _compute(day, open_employee_ids(day))
+        if n:
+            done[day.isoformat()] = n
+    # today (in any zone): create the missing rows so boards show "belum" from the morning on
+    for day in sorted({latest_today, earliest_today}):
+        n = _compute(day, open_employee_ids(day, missing_only=True))
+        if n:
+            done[f"{day.isoformat()} (buka)"] = n
+    if done:
+        log.info("close_days: %s", done)
+    return done
+
+
+@shared_task(name="hadir.presence.close_days")
+def close_days() -> dict[str, int]:
+    return close_due_days()
+
+
+@shared_task(name="hadir.presence.compute_day")
+def compute_day_task(day: str, employee_ids: list[int] | None = None, close: bool = False) -> int:
+    """Recompute one date in the background (e.g. after a holiday was added or a roster imported)."""
+    return daily.compute_day(dt.date.fromisoformat(day), employee_ids=employee_ids, close=close)
