@@ -433,13 +433,15 @@ def record_results(terminal: Terminal, results: Sequence[protocol.CommandResult]
 
 def operators_for(terminal: Terminal) -> list[Any]:
     """Operator OPD accounts whose scope contains the terminal's unit."""
-    if terminal.unit is None:
+    unit = terminal.unit
+    if unit is None:
         return []
-    path = terminal.unit.path
+    path = unit.path
     users = []
     for ra in RoleAssignment.objects.filter(role=Role.OPERATOR_OPD, unit__isnull=False).select_related(
             "user", "unit"):
-        if (path == ra.unit.path or path.startswith(ra.unit.path + ".")) and ra.user.is_active:
+        scope = ra.unit.path if ra.unit is not None else ""
+        if scope and (path == scope or path.startswith(scope + ".")) and ra.user.is_active:
             users.append(ra.user)
     return list({u.pk: u for u in users}.values())
 

@@ -19,7 +19,7 @@ class FakeAttempt:
     employee: Employee
     kind: str
     source: str = "mobile"
-    client_uuid: uuid.UUID | None = None
+    client_uuid: uuid.UUID = field(default_factory=uuid.uuid4)
     occurred_at: Any = None
     client_time: Any = None
     terminal_sn: str = ""
