@@ -3,11 +3,13 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from hadir.auth import issue_token
 from hadir.errors import ApiError
 
+from .importing import KINDS, read_upload, run_import
 from .models import Employee, Unit, employee_of
 from .scoping import admin_paths, is_super_admin, scope_queryset, visible_units
 
@@ -119,3 +121,51 @@ def get_employee(request: HttpRequest, employee_id: int) -> Employee:
     return found
 
 
+class ImportErrorOut(Schema):
+    row: int = Field(description="nomor baris di berkas (baris judul = 1; 0 = seluruh berkas)")
+    column: str
+    message: str
+    value: str
+
+
+class ImportOut(Schema):
+    kind: str
+    ok: bool
+    rows: int
+    created: int
+    updated: int
+    errors: list[ImportErrorOut]
+    warnings: list[str]
+
+
+class ImportFailedOut(ImportOut):
+    message: str
+
+
+@router.post(
+    "/import/{kind}", response={200: ImportOut, 403: ImportFailedOut, 422: ImportFailedOut},
+    summary="Impor unit/jabatan/lokasi/pegawai dari .xlsx atau .csv (semua atau tidak sama sekali)",
+    description="`kind`: units, positions, locations atau employees. Berkas dikirim sebagai multipart `file`. "
+    "Bila ada kesalahan, jawaban 422 memuat daftar `errors` per baris dan kolom, dan tidak ada data yang disimpan. "
+    "Operator OPD hanya dapat mengimpor ke unit dalam OPD-nya.",
+)
+def import_data(request: HttpRequest, kind: str, file: File[UploadedFile],
+                update: Form[bool] = False) -> tuple[int, dict[str, object]]:
+    if kind not in KINDS:
+        raise ApiError(404, _("Jenis impor tidak dikenal: %(kind)s") % {"kind": kind}, field="kind", code="not_found")
+    try:
+        data = read_upload(file)
+    except ValueError as exc:
+        raise ApiError(413, str(exc), field="file", code="too_large") from exc
+    report = run_import(kind, data, file.name or "berkas", user=request.user, update=update)
+    body = report.as_dict()
+    if report.ok:
+        return 200, body
+    denied = any(e.row == 0 and "tidak berhak" in e.message for e in report.errors) or admin_paths(request.user) == []
+    status = 403 if denied else 422
+    summary = "; ".join(str(e) for e in report.errors[:3])
+    more = len(report.errors) - 3
+    message = _("Tidak ada data yang disimpan: %(summary)s") % {"summary": summary}
+    if more > 0:
+        message += " " + _("(dan %(n)d kesalahan lain)") % {"n": more}
+    return status, {**body, "message": message}

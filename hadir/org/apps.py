@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgConfig(AppConfig):
     name = "hadir.org"
-    verbose_name = "Organisasi"
+    verbose_name = _("Organisasi")
 
     def ready(self) -> None:
         from .models import RoleAssignment

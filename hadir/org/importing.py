@@ -26,6 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .identity import IdentityError, parse_nik, parse_nip
@@ -353,14 +354,18 @@ def parse_coordinate(value: object, low: float, high: float) -> float:
     return number
 
 
-def _choice(text: str, choices: Iterable[tuple[str, str]], aliases: Mapping[str, str] | None = None) -> str:
+def _choice(text: str, choices: Iterable[tuple[str, Any]], aliases: Mapping[str, str] | None = None) -> str:
+    """Match a cell against choice values and labels (Indonesian and the current language)."""
     word = normalise_header(text)
-    for value, label in choices:
-        if word in (normalise_header(value), normalise_header(label)):
+    options = list(choices)
+    with translation.override("id"):
+        indonesian = [(value, str(label)) for value, label in options]
+    for (value, label), (_v, label_id) in zip(options, indonesian, strict=True):
+        if word in (normalise_header(value), normalise_header(str(label)), normalise_header(label_id)):
             return value
     if aliases and word in aliases:
         return aliases[word]
-    raise CellError(_("harus salah satu dari: %(options)s") % {"options": ", ".join(label for _v, label in choices)})
+    raise CellError(_("harus salah satu dari: %(options)s") % {"options": ", ".join(str(label) for _v, label in options)})
 
 
 EMPLOYEE_KIND_ALIASES = {

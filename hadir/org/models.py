@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .identity import IdentityError, parse_nik, parse_nip
 
@@ -19,23 +21,23 @@ if TYPE_CHECKING:
 
 
 class UnitKind(models.TextChoices):
-    PEMDA = "pemda", "Pemerintah Daerah"
-    SEKRETARIAT_DAERAH = "setda", "Sekretariat Daerah"
-    DINAS = "dinas", "Dinas"
-    BADAN = "badan", "Badan"
-    KANTOR = "kantor", "Kantor"
-    INSPEKTORAT = "inspektorat", "Inspektorat"
-    KECAMATAN = "kecamatan", "Kecamatan"
-    KELURAHAN = "kelurahan", "Kelurahan"
-    RSUD = "rsud", "RSUD"
-    SEKRETARIAT = "sekretariat", "Sekretariat"
-    BIDANG = "bidang", "Bidang"
-    BAGIAN = "bagian", "Bagian"
-    SUBBAGIAN = "subbagian", "Subbagian"
-    SEKSI = "seksi", "Seksi"
-    UPT = "upt", "UPT"
-    SEKOLAH = "sekolah", "Sekolah"
-    PUSKESMAS = "puskesmas", "Puskesmas"
+    PEMDA = "pemda", _("Pemerintah Daerah")
+    SEKRETARIAT_DAERAH = "setda", _("Sekretariat Daerah")
+    DINAS = "dinas", _("Dinas")
+    BADAN = "badan", _("Badan")
+    KANTOR = "kantor", _("Kantor")
+    INSPEKTORAT = "inspektorat", _("Inspektorat")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    KELURAHAN = "kelurahan", _("Kelurahan")
+    RSUD = "rsud", _("RSUD")
+    SEKRETARIAT = "sekretariat", _("Sekretariat")
+    BIDANG = "bidang", _("Bidang")
+    BAGIAN = "bagian", _("Bagian")
+    SUBBAGIAN = "subbagian", _("Subbagian")
+    SEKSI = "seksi", _("Seksi")
+    UPT = "upt", _("UPT")
+    SEKOLAH = "sekolah", _("Sekolah")
+    PUSKESMAS = "puskesmas", _("Puskesmas")
 
 
 # Kinds that are an OPD in their own right when they hang directly under the Pemda.
@@ -60,22 +62,22 @@ class Unit(models.Model):
     indexed prefix query; `opd` points at the OPD a unit belongs to (itself for an OPD).
     """
 
-    name = models.CharField("nama", max_length=200)
-    code = models.CharField("kode", max_length=40, unique=True)
-    kind = models.CharField("jenis", max_length=20, choices=UnitKind.choices)
+    name = models.CharField(_("nama"), max_length=200)
+    code = models.CharField(_("kode"), max_length=40, unique=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="induk", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     opd = models.ForeignKey(
-        "self", verbose_name="OPD", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self", verbose_name=_("OPD"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         editable=False,
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
-    is_active = models.BooleanField("aktif", default=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
-        verbose_name = "unit kerja"
-        verbose_name_plural = "unit kerja"
+        verbose_name = _("unit kerja")
+        verbose_name_plural = pgettext_lazy("jamak", "unit kerja")
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -90,7 +92,7 @@ class Unit(models.Model):
             node: Unit | None = self.parent
             while node is not None:
                 if node.pk == self.pk:
-                    raise ValidationError({"parent": "Induk unit tidak boleh unit itu sendiri atau turunannya."})
+                    raise ValidationError({"parent": _("Induk unit tidak boleh unit itu sendiri atau turunannya.")})
                 node = node.parent
 
     def save(self, *args: object, **kwargs: object) -> None:
@@ -127,32 +129,32 @@ class Unit(models.Model):
 
 
 class TimeZoneChoice(models.TextChoices):
-    WIB = "Asia/Jakarta", "WIB (UTC+7)"
-    WITA = "Asia/Makassar", "WITA (UTC+8)"
-    WIT = "Asia/Jayapura", "WIT (UTC+9)"
+    WIB = "Asia/Jakarta", _("WIB (UTC+7)")
+    WITA = "Asia/Makassar", _("WITA (UTC+8)")
+    WIT = "Asia/Jayapura", _("WIT (UTC+9)")
 
 
 class WorkLocation(models.Model):
     """A place where check-ins are accepted: a circle around a point, in a time zone."""
 
-    name = models.CharField("nama", max_length=200)
+    name = models.CharField(_("nama"), max_length=200)
     code = models.CharField(
         "kode", max_length=40, unique=True, null=True, blank=True,
-        help_text="Kode singkat untuk impor dan mesin absensi, mis. LOK-DINKES.",
+        help_text=_("Kode singkat untuk impor dan mesin absensi, mis. LOK-DINKES."),
     )
-    unit = models.ForeignKey(Unit, verbose_name="unit pemilik", on_delete=models.PROTECT, related_name="locations")
-    latitude = models.FloatField("lintang", validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.FloatField("bujur", validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    unit = models.ForeignKey(Unit, verbose_name=_("unit pemilik"), on_delete=models.PROTECT, related_name="locations")
+    latitude = models.FloatField(_("lintang"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(_("bujur"), validators=[MinValueValidator(-180), MaxValueValidator(180)])
     radius_m = models.PositiveIntegerField(
         "radius (m)", default=100, validators=[MinValueValidator(10), MaxValueValidator(5000)]
     )
-    timezone = models.CharField("zona waktu", max_length=32, choices=TimeZoneChoice.choices, default=TimeZoneChoice.WIB)
-    address = models.CharField("alamat", max_length=300, blank=True)
-    is_active = models.BooleanField("aktif", default=True)
+    timezone = models.CharField(_("zona waktu"), max_length=32, choices=TimeZoneChoice.choices, default=TimeZoneChoice.WIB)
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
-        verbose_name = "lokasi kerja"
-        verbose_name_plural = "lokasi kerja"
+        verbose_name = _("lokasi kerja")
+        verbose_name_plural = pgettext_lazy("jamak", "lokasi kerja")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -160,33 +162,33 @@ class WorkLocation(models.Model):
 
 
 class Eselon(models.TextChoices):
-    II_A = "II.a", "II.a"
-    II_B = "II.b", "II.b"
-    III_A = "III.a", "III.a"
-    III_B = "III.b", "III.b"
-    IV_A = "IV.a", "IV.a"
-    IV_B = "IV.b", "IV.b"
-    FUNGSIONAL = "JF", "Jabatan Fungsional"
-    PELAKSANA = "JP", "Jabatan Pelaksana"
-    NON_ASN = "NA", "Non-ASN"
+    II_A = "II.a", _("II.a")
+    II_B = "II.b", _("II.b")
+    III_A = "III.a", _("III.a")
+    III_B = "III.b", _("III.b")
+    IV_A = "IV.a", _("IV.a")
+    IV_B = "IV.b", _("IV.b")
+    FUNGSIONAL = "JF", _("Jabatan Fungsional")
+    PELAKSANA = "JP", _("Jabatan Pelaksana")
+    NON_ASN = "NA", _("Non-ASN")
 
 
 class Position(models.Model):
     """A jabatan. `parent` is the atasan langsung's position; the tree gives the approval tiers."""
 
-    name = models.CharField("nama jabatan", max_length=200)
-    unit = models.ForeignKey(Unit, verbose_name="unit kerja", on_delete=models.PROTECT, related_name="positions")
+    name = models.CharField(_("nama jabatan"), max_length=200)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="positions")
     parent = models.ForeignKey(
-        "self", verbose_name="atasan langsung", null=True, blank=True, on_delete=models.PROTECT,
+        "self", verbose_name=_("atasan langsung"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="subordinates",
     )
-    eselon = models.CharField("eselon/jenis", max_length=8, choices=Eselon.choices, default=Eselon.PELAKSANA)
-    is_head = models.BooleanField("kepala unit", default=False, help_text="Pemegang jabatan ini memimpin unitnya.")
-    code = models.CharField("kode", max_length=40, unique=True)
+    eselon = models.CharField(_("eselon/jenis"), max_length=8, choices=Eselon.choices, default=Eselon.PELAKSANA)
+    is_head = models.BooleanField(_("kepala unit"), default=False, help_text=_("Pemegang jabatan ini memimpin unitnya."))
+    code = models.CharField(_("kode"), max_length=40, unique=True)
 
     class Meta:
-        verbose_name = "jabatan"
-        verbose_name_plural = "jabatan"
+        verbose_name = _("jabatan")
+        verbose_name_plural = pgettext_lazy("jamak", "jabatan")
         ordering = ["unit__path", "-is_head", "name"]
 
     def __str__(self) -> str:
@@ -196,16 +198,16 @@ class Position(models.Model):
         node = self.parent
         while node is not None:
             if self.pk and node.pk == self.pk:
-                raise ValidationError({"parent": "Atasan tidak boleh jabatan itu sendiri atau bawahannya."})
+                raise ValidationError({"parent": _("Atasan tidak boleh jabatan itu sendiri atau bawahannya.")})
             node = node.parent
 
 
 class EmployeeKind(models.TextChoices):
-    PNS = "pns", "PNS"
-    CPNS = "cpns", "CPNS"
-    PPPK = "pppk", "PPPK"
-    PPPK_PARUH_WAKTU = "pppk_pw", "PPPK Paruh Waktu"
-    TKK = "tkk", "TKK/Honorer"
+    PNS = "pns", _("PNS")
+    CPNS = "cpns", _("CPNS")
+    PPPK = "pppk", _("PPPK")
+    PPPK_PARUH_WAKTU = "pppk_pw", _("PPPK Paruh Waktu")
+    TKK = "tkk", _("TKK/Honorer")
 
 
 ASN_KINDS = {EmployeeKind.PNS, EmployeeKind.CPNS, EmployeeKind.PPPK, EmployeeKind.PPPK_PARUH_WAKTU}
@@ -213,8 +215,8 @@ PPPK_KINDS = {EmployeeKind.PPPK, EmployeeKind.PPPK_PARUH_WAKTU}
 
 
 class Sex(models.TextChoices):
-    L = "L", "Laki-laki"
-    P = "P", "Perempuan"
+    L = "L", _("Laki-laki")
+    P = "P", _("Perempuan")
 
 
 class EmployeeQuerySet(models.QuerySet["Employee"]):
@@ -225,34 +227,34 @@ class EmployeeQuerySet(models.QuerySet["Employee"]):
 
 
 class Employee(models.Model):
-    name = models.CharField("nama", max_length=200)
-    nip = models.CharField("NIP", max_length=18, unique=True, null=True, blank=True)
-    nik = models.CharField("NIK", max_length=16, unique=True, null=True, blank=True)
-    kind = models.CharField("jenis pegawai", max_length=10, choices=EmployeeKind.choices)
-    sex = models.CharField("jenis kelamin", max_length=1, choices=Sex.choices, blank=True)
-    birth_date = models.DateField("tanggal lahir", null=True, blank=True)
-    unit = models.ForeignKey(Unit, verbose_name="unit kerja", on_delete=models.PROTECT, related_name="employees")
+    name = models.CharField(_("nama"), max_length=200)
+    nip = models.CharField(_("NIP"), max_length=18, unique=True, null=True, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    kind = models.CharField(_("jenis pegawai"), max_length=10, choices=EmployeeKind.choices)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="employees")
     position = models.ForeignKey(
-        Position, verbose_name="jabatan", null=True, blank=True, on_delete=models.SET_NULL, related_name="holders"
+        Position, verbose_name=_("jabatan"), null=True, blank=True, on_delete=models.SET_NULL, related_name="holders"
     )
-    locations = models.ManyToManyField(WorkLocation, verbose_name="lokasi kerja", blank=True, related_name="employees")
-    tpp_base = models.PositiveBigIntegerField("TPP dasar (Rp)", default=0)
-    active_from = models.DateField("aktif sejak", null=True, blank=True)
-    active_until = models.DateField("aktif sampai", null=True, blank=True)
-    is_active = models.BooleanField("aktif", default=True)
-    device_pin = models.CharField("PIN mesin absensi", max_length=24, unique=True, null=True, blank=True)
+    locations = models.ManyToManyField(WorkLocation, verbose_name=_("lokasi kerja"), blank=True, related_name="employees")
+    tpp_base = models.PositiveBigIntegerField(_("TPP dasar (Rp)"), default=0)
+    active_from = models.DateField(_("aktif sejak"), null=True, blank=True)
+    active_until = models.DateField(_("aktif sampai"), null=True, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    device_pin = models.CharField(_("PIN mesin absensi"), max_length=24, unique=True, null=True, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="akun", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("akun"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="employee",
     )
-    phone = models.CharField("telepon", max_length=20, blank=True)
-    email = models.EmailField("email", blank=True)
+    phone = models.CharField(_("telepon"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
 
     objects = EmployeeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "pegawai"
-        verbose_name_plural = "pegawai"
+        verbose_name = _("pegawai")
+        verbose_name_plural = pgettext_lazy("jamak", "pegawai")
         ordering = ["name"]
         indexes = [models.Index(fields=["unit", "is_active"])]
 
@@ -264,9 +266,9 @@ class Employee(models.Model):
         return self.unit.opd
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.kind in ASN_KINDS and self.kind != EmployeeKind.PPPK_PARUH_WAKTU and not self.nip:
-            errors["nip"] = "NIP wajib diisi untuk ASN."
+            errors["nip"] = _("NIP wajib diisi untuk ASN.")
         if self.nip:
             try:
                 info = parse_nip(self.nip)
@@ -274,26 +276,26 @@ class Employee(models.Model):
                 errors["nip"] = str(exc)
             else:
                 if info.is_pppk and self.kind not in PPPK_KINDS:
-                    errors["nip"] = "NIP ini berformat NI PPPK, tetapi jenis pegawai bukan PPPK."
+                    errors["nip"] = _("NIP ini berformat NI PPPK, tetapi jenis pegawai bukan PPPK.")
                 elif not info.is_pppk and self.kind in PPPK_KINDS:
-                    errors["nip"] = "Jenis pegawai PPPK memerlukan NI PPPK (kode 21 pada bulan TMT)."
+                    errors["nip"] = _("Jenis pegawai PPPK memerlukan NI PPPK (kode 21 pada bulan TMT).")
                 else:
                     self.sex = self.sex or info.sex
                     self.birth_date = self.birth_date or info.birth_date
                     if self.sex != info.sex:
-                        errors["sex"] = "Jenis kelamin tidak sesuai dengan kode pada NIP."
+                        errors["sex"] = _("Jenis kelamin tidak sesuai dengan kode pada NIP.")
         if self.nik:
             try:
                 parse_nik(self.nik)
             except IdentityError as exc:
                 errors["nik"] = str(exc)
         if not self.nip and not self.nik:
-            errors["nik"] = "Pegawai tanpa NIP wajib memiliki NIK."
+            errors["nik"] = _("Pegawai tanpa NIP wajib memiliki NIK.")
         if self.active_from and self.active_until and self.active_until < self.active_from:
-            errors["active_until"] = "Tanggal akhir aktif tidak boleh sebelum tanggal mulai."
+            errors["active_until"] = _("Tanggal akhir aktif tidak boleh sebelum tanggal mulai.")
         if self.position_id and self.unit_id and self.position and self.unit:
             if self.position.unit.opd_id != self.unit.opd_id:
-                errors["position"] = "Jabatan harus berada di OPD yang sama dengan unit kerja pegawai."
+                errors["position"] = _("Jabatan harus berada di OPD yang sama dengan unit kerja pegawai.")
         if errors:
             raise ValidationError(errors)
 
@@ -308,9 +310,9 @@ class Employee(models.Model):
 
 
 class Role(models.TextChoices):
-    OPERATOR_OPD = "operator_opd", "Operator OPD"
-    ADMIN_BKPSDM = "admin_bkpsdm", "Admin BKPSDM"
-    SUPER_ADMIN = "super_admin", "Super-admin"
+    OPERATOR_OPD = "operator_opd", _("Operator OPD")
+    ADMIN_BKPSDM = "admin_bkpsdm", _("Admin BKPSDM")
+    SUPER_ADMIN = "super_admin", _("Super-admin")
 
 
 class RoleAssignment(models.Model):
@@ -321,17 +323,17 @@ class RoleAssignment(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="akun", on_delete=models.CASCADE, related_name="hadir_roles"
+        settings.AUTH_USER_MODEL, verbose_name=_("akun"), on_delete=models.CASCADE, related_name="hadir_roles"
     )
-    role = models.CharField("peran", max_length=20, choices=Role.choices)
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        Unit, verbose_name="cakupan unit", null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
+        Unit, verbose_name=_("cakupan unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="roles"
     )
-    granted_at = models.DateTimeField("diberikan", default=timezone.now)
+    granted_at = models.DateTimeField(_("diberikan"), default=timezone.now)
 
     class Meta:
-        verbose_name = "peran"
-        verbose_name_plural = "peran"
+        verbose_name = _("peran")
+        verbose_name_plural = pgettext_lazy("jamak", "peran")
         constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="uniq_role_assignment")]
 
     def __str__(self) -> str:
@@ -339,7 +341,7 @@ class RoleAssignment(models.Model):
 
     def clean(self) -> None:
         if self.role != Role.SUPER_ADMIN and not self.unit_id:
-            raise ValidationError({"unit": "Peran ini memerlukan cakupan unit."})
+            raise ValidationError({"unit": _("Peran ini memerlukan cakupan unit.")})
 
 
 class ApiToken(models.Model):
@@ -353,8 +355,8 @@ class ApiToken(models.Model):
     revoked = models.BooleanField(default=False)
 
     class Meta:
-        verbose_name = "token API"
-        verbose_name_plural = "token API"
+        verbose_name = _("token API")
+        verbose_name_plural = pgettext_lazy("jamak", "token API")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.label or self.created_at:%Y-%m-%d}"
