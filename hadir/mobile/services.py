@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ from .models import DeviceBinding
 DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
 SHARED_DEVICE_FLAG = "shared_device"
+# last_seen_at is for admins ("is this phone still in use?"): minutes are enough, and skipping the
+# UPDATE on most check-ins keeps the 07:00 rush to one SELECT per check-in for this rule.
+LAST_SEEN_RESOLUTION = dt.timedelta(minutes=5)
 
 
 def hash_device_key(key: str) -> str:
@@ -119,11 +123,13 @@ def reset_binding(binding: DeviceBinding, by: Any, reason: str = "") -> bool:
     if binding.revoked_at is not None:
         return False
     before = {"revoked_at": None}
-    binding.revoked_at = timezone.now()
-    binding.revoked_by = by if getattr(by, "is_authenticated", False) else None
-    binding.revoke_reason = reason[:300]
-    binding.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-    _audit(by, "mobile.device_reset", binding, before, {"revoked_at": binding.revoked_at.isoformat()}, reason)
+    with transaction.atomic():  # the reset and its audit entry stand or fall together
+        binding.revoked_at = timezone.now()
+        binding.revoked_by = by if getattr(by, "is_authenticated", False) else None
+        binding.revoke_reason = reason[:300]
+        binding.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        _audit(binding.revoked_by, "mobile.device_reset", binding, before,
+               {"revoked_at": binding.revoked_at.isoformat()}, reason)
     return True
 
 
@@ -159,7 +165,9 @@ def check_device(employee_id: int, device_id: str, source: str = "mobile") -> tu
             "Presensi ditolak: dikirim dari perangkat yang tidak terdaftar untuk akun Anda. Minta operator "
             "OPD atau admin BKPSDM untuk mereset ikatan perangkat jika Anda berganti HP."
         )
-    DeviceBinding.objects.filter(pk=active.pk).update(last_seen_at=timezone.now())
+    now = timezone.now()
+    if active.last_seen_at is None or now - active.last_seen_at > LAST_SEEN_RESOLUTION:
+        DeviceBinding.objects.filter(pk=active.pk).update(last_seen_at=now)
     return None
 
 

@@ -80,6 +80,10 @@ def test_reset_lets_the_next_device_bind_and_keeps_history(org: Org) -> None:
     assert reset_binding(old, org.operator_dinkes) is False  # already reset
     old.refresh_from_db()
     assert old.revoked_at is not None and old.revoked_by == org.operator_dinkes and old.revoke_reason == "HP hilang"
+    from hadir.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="mobile.device_reset")
+    assert entry.target_id == str(old.pk) and entry.actor_id == org.operator_dinkes.pk and entry.reason == "HP hilang"
     assert bind_device(org.staf, KEY_B).status == "bound"
     assert bind_device(org.staf, KEY_A).status == "refused"  # the old phone is not the bound one any more
     assert DeviceBinding.objects.filter(employee=org.staf).count() == 2
@@ -134,9 +138,23 @@ def test_validator_reads_the_attempt(org: Org) -> None:
     assert device_validator(types.SimpleNamespace(device_id=KEY_A, source="mobile", terminal_sn=""), org.staf) is None
     terminal = types.SimpleNamespace(device_id="", source="terminal", terminal_sn="CQZ7232260001")
     assert device_validator(terminal, org.staf) is None
-    before = DeviceBinding.objects.get(employee=org.staf).last_seen_at
-    device_validator(types.SimpleNamespace(device_id=KEY_A, source="mobile", terminal_sn=""), org.staf)
-    assert DeviceBinding.objects.get(employee=org.staf).last_seen_at >= before  # type: ignore[operator]
+
+
+def test_last_seen_is_refreshed_at_most_every_few_minutes(org: Org, django_assert_num_queries: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    binding = bind_device(org.staf, KEY_A).binding
+    assert binding is not None
+    with django_assert_num_queries(1):  # seen a moment ago: only the SELECT
+        assert check_device(org.staf.pk, KEY_A) is None
+    old = timezone.now() - dt.timedelta(hours=2)
+    DeviceBinding.objects.filter(pk=binding.pk).update(last_seen_at=old)
+    with django_assert_num_queries(2):
+        assert check_device(org.staf.pk, KEY_A) is None
+    binding.refresh_from_db()
+    assert binding.last_seen_at is not None and binding.last_seen_at > old
 
 
 def test_shared_device_flag_on_checkin(org: Org) -> None:
