@@ -44,7 +44,7 @@ def extend_org(org: Org) -> dict[str, Employee]:
 
 def store_checkin(employee: Employee, *, kind: str = "masuk", flags: list[str] | None = None,
                   source: str = "mobile", verdict: str = "accepted", day: dt.date | None = None,
-                  **extra: Any) -> CheckIn:
+                  occurred_at: dt.datetime | None = None, **extra: Any) -> CheckIn:
     """Store a CheckIn the way the pipeline does (one transaction) and run the after-commit hooks."""
     from django.test import TestCase
 
@@ -52,7 +52,7 @@ def store_checkin(employee: Employee, *, kind: str = "masuk", flags: list[str] |
         with transaction.atomic():
             row = CheckIn.objects.create(
                 client_uuid=uuid.uuid4(), employee=employee, kind=kind, source=source,
-                occurred_at=timezone.now(), local_date=day or timezone.localdate(), verdict=verdict,
+                occurred_at=occurred_at or timezone.now(), local_date=day or timezone.localdate(), verdict=verdict,
                 fraud_flags=flags if flags is not None else ["mock_location"], **extra,
             )
     row.refresh_from_db()
