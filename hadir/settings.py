@@ -169,6 +169,11 @@ CELERY_BEAT_SCHEDULE["notify-daily-digest"] = {
 CELERY_BEAT_SCHEDULE["approvals-escalate-overdue"] = {"task": "hadir.approvals.escalate_overdue", "schedule": 3600.0}
 # presence: create today's "belum" rows and close finished days zone by zone (WIT first), every 15 minutes.
 CELERY_BEAT_SCHEDULE["presence-close-days"] = {"task": "hadir.presence.close_days", "schedule": 900.0}
+# terminals: hourly terminal-down days (yesterday, per zone; idempotent) + requeue/convert; offline alerts every 10 min.
+CELERY_BEAT_SCHEDULE["terminals-hourly"] = {"task": "terminals.hourly", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["terminals-check-offline"] = {"task": "terminals.check_offline", "schedule": 600.0}
+HADIR_TERMINAL_OFFLINE_MINUTES = int(os.environ.get("HADIR_TERMINAL_OFFLINE_MINUTES", "15"))
+HADIR_TERMINAL_TRUST_PROXY = env_bool("HADIR_TERMINAL_TRUST_PROXY", False)
 HADIR_DAY_CLOSE_GRACE_MINUTES = int(os.environ.get("HADIR_DAY_CLOSE_GRACE_MINUTES", "60"))
 # approvals: which check-ins wait for the atasan when no ApprovalPolicy row exists (none|all|flagged|apel).
 HADIR_APPROVAL_MODE = os.environ.get("HADIR_APPROVAL_MODE", "flagged")
@@ -195,6 +200,13 @@ HADIR_PING_RETENTION_DAYS = int(os.environ.get("HADIR_PING_RETENTION_DAYS", "30"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Production behind nginx (docs/deploy.md): trust its X-Forwarded-Proto so HTTPS is recognised, and
+# pgbouncer in transaction-pooling mode cannot keep the server-side cursors .iterator() uses.
+if env_bool("HADIR_TRUST_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if env_bool("DB_PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 LOGGING = {
     "version": 1,

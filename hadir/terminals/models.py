@@ -79,6 +79,13 @@ class Terminal(models.Model):
     push_version = models.CharField("versi protokol push", max_length=20, blank=True)
     info = models.JSONField("info perangkat", default=dict, blank=True)
     offline_alerted_at = models.DateTimeField("peringatan luring dikirim", null=True, blank=True)
+    # Pull mode (older terminals without ADMS): `hadir terminals pull` reads them over TCP/UDP 4370.
+    pull_address = models.CharField(
+        "alamat tarik (pull)", max_length=100, blank=True,
+        help_text="Hanya untuk mesin lama tanpa ADMS: host atau host:port (bawaan 4370).",
+    )
+    pull_udp = models.BooleanField("tarik lewat UDP", default=False)
+    pull_password = models.PositiveIntegerField("kata sandi komunikasi", default=0)
 
     class Meta:
         verbose_name = "mesin absensi"
