@@ -11,8 +11,19 @@ class SchedulesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from hadir.org.models import Role
+        from hadir.org.roles import ROLE_PERMISSIONS
+
         from . import models
         from .services import bump_revision
+
+        regency = ["workpattern", "workpatternday", "patternassignment", "ramadanperiod", "holiday",
+                   "latenessruleset", "shift", "shiftassignment"]
+        ROLE_PERMISSIONS[Role.ADMIN_BKPSDM] |= {f"schedules.{action}_{m}" for m in regency
+                                                for action in ("view", "add", "change", "delete")}
+        # operators read the regency tables and keep their OPD's shifts and roster
+        ROLE_PERMISSIONS[Role.OPERATOR_OPD] |= {f"schedules.view_{m}" for m in regency} | {
+            f"schedules.{action}_{m}" for m in ("shift", "shiftassignment") for action in ("add", "change", "delete")}
 
         def _changed(sender: Any, **kwargs: Any) -> None:
             bump_revision()
