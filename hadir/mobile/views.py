@@ -77,7 +77,7 @@ def js_messages() -> dict[str, str]:
         "offline": _("Anda sedang luring. Presensi disimpan di HP dan dikirim otomatis saat sinyal kembali."),
         "online": _("Terhubung kembali."),
         "queued_saved": _("Tidak ada sinyal: presensi disimpan dan akan dikirim otomatis."),
-        "locating": _("Membaca lokasi GPS… ({n} sampel)"),
+        "locating": _("Membaca lokasi GPS… (sampel ke-{n})"),
         "no_geo": _("Lokasi tidak dapat dibaca. Aktifkan GPS dan izinkan akses lokasi untuk Hadir."),
         "geo_denied": _("Akses lokasi ditolak. Izinkan lokasi untuk situs ini di pengaturan peramban."),
         "no_camera": _("Kamera tidak dapat dibuka; presensi dikirim tanpa swafoto."),

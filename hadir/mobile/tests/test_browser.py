@@ -306,6 +306,20 @@ def test_installable_and_english(
     assert "/m/shell/" in cached and "/static/mobile/vendor/leaflet/leaflet.js" in cached
     shot(page, screenshot_dir, "english")
 
+    # The GPS summary: the most accurate sample is sent, and the spread of the others widens its accuracy.
+    summary = page.evaluate(
+        """Hadir.summarise([
+            {latitude: -3.80040, longitude: 102.26550, accuracy: 30},
+            {latitude: -3.80041, longitude: 102.26551, accuracy: 8},
+            {latitude: -3.80070, longitude: 102.26550, accuracy: 20}])"""
+    )
+    assert (summary["latitude"], summary["longitude"], summary["best_accuracy_m"], summary["n"]) == (
+        -3.80041, 102.26551, 8, 3)
+    assert 31 < summary["spread_m"] < 34  # the third sample is ~32 m from the best one
+    assert summary["accuracy_m"] == summary["spread_m"]
+    steady = page.evaluate("Hadir.summarise([{latitude: -3.8, longitude: 102.26, accuracy: 12}])")
+    assert steady["accuracy_m"] == 12 and steady["spread_m"] == 0
+
 
 def test_service_worker_sends_the_queue_itself(
     browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,

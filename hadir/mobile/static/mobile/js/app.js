@@ -169,7 +169,7 @@
   function renderDistance() {
     var pos = state.position;
     if (!state.locations.length) { setText("distance", MSG.no_location_assigned); return; }
-    if (!pos) { setText("distance", MSG.distance_unknown); setText("accuracy", ""); return; }
+    if (!pos) { setText("distance", MSG.distance_unknown); setText("accuracy", ""); drawMap(); return; }
     var n = nearest(pos);
     var d = n.d >= 1000 ? numberId(n.d / 1000, 1) + " km" : numberId(n.d) + " m";
     var inside = n.d <= n.loc.radius_m;
@@ -206,7 +206,13 @@
       var p = [state.position.latitude, state.position.longitude];
       L.circle(p, { radius: Math.max(5, state.position.accuracy_m), color: "#198754", weight: 1, fillOpacity: 0.15 }).addTo(state.mapLayers);
       L.circleMarker(p, { radius: 7, color: "#fff", weight: 2, fillColor: "#198754", fillOpacity: 1 }).addTo(state.mapLayers);
-      bounds.push(p);
+      // Frame the person and the workplace that matters now (the nearest), not every office they may use.
+      var n = nearest(state.position);
+      bounds = n ? [p, [n.loc.latitude, n.loc.longitude]] : [p];
+      if (n) {
+        var r = n.loc.radius_m / 111320;  // keep the whole circle in view
+        bounds.push([n.loc.latitude + r, n.loc.longitude + r], [n.loc.latitude - r, n.loc.longitude - r]);
+      }
     }
     if (bounds.length > 1) state.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 17 });
     else if (bounds.length === 1) state.map.setView(bounds[0], 16);
@@ -569,6 +575,7 @@
         cells.forEach(function (text) { var td = document.createElement("td"); td.textContent = text; tr.appendChild(td); });
         body.appendChild(tr);
       });
+      show("history-table", days.length > 0);
       if (!days.length) { setText("history-summary", MSG.history_empty); return; }
       var summary = Object.keys(counts).map(function (k) { return statusLabel(k) + ": " + counts[k]; }).join(" · ");
       if (r.data.total_late_minutes || r.data.total_early_minutes) {
