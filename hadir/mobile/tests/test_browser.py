@@ -246,11 +246,16 @@ def test_second_device_is_refused_until_an_admin_resets(
     shot(first, screenshot_dir, "device-blocked-in-app")
 
 
+@pytest.mark.parametrize(("tz", "shift_h"), [("Asia/Jakarta", 0), ("Asia/Makassar", 1)])
 def test_history_of_the_month(
     browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
-    screenshot_dir: Path,
+    screenshot_dir: Path, tz: str, shift_h: int,
 ) -> None:
+    """Times are shown in the workplace's zone: the same instants read an hour later in WITA."""
     from hadir.presence.models import DailyStatus
+
+    org.loc_dinkes.timezone = tz
+    org.loc_dinkes.save()
 
     def at(day: int, h: int, m: int) -> dt.datetime:
         return dt.datetime(2026, 11, day, h - 7, m, tzinfo=dt.UTC)
@@ -268,11 +273,11 @@ def test_history_of_the_month(
     assert page.url.endswith("/m/riwayat/")
     rows = page.locator("#history-body tr").all_inner_texts()
     assert len(rows) == 3
-    assert "Hadir" in rows[0] and "07.21" in rows[0] and "16.05" in rows[0]
-    assert "Terlambat (TL2)" in rows[1] and "08.02" in rows[1]
+    assert "Hadir" in rows[0] and f"{7 + shift_h:02d}.21" in rows[0] and f"{16 + shift_h}.05" in rows[0]
+    assert "Terlambat (TL2)" in rows[1] and f"{8 + shift_h:02d}.02" in rows[1]
     assert "Tanpa keterangan" in rows[2]
     assert "November 2026" in page.inner_text("#month-label")
-    shot(page, screenshot_dir, "history")
+    shot(page, screenshot_dir, f"history-{tz.split('/')[1].lower()}")
     page.click("#month-prev")
     page.wait_for_function("document.getElementById('month-label').textContent.includes('Oktober')")
     page.wait_for_selector("#history-summary:has-text('Belum ada data')")

@@ -115,3 +115,10 @@ def test_vendored_leaflet_and_static_files_exist() -> None:
         assert finders.find(name), name
     js = open(str(finders.find("mobile/vendor/leaflet/leaflet.js")), encoding="utf-8").read()
     assert "Leaflet 1.9.4" in js[:300]
+
+
+def test_logout_from_the_app_returns_to_the_mobile_login(org: Org) -> None:
+    c = _login()
+    r = c.post("/keluar/", {"next": "/m/masuk/"})
+    assert r.status_code == 302 and r["Location"] == "/m/masuk/"
+    assert c.get("/m/").status_code == 302

@@ -19,6 +19,7 @@
     stream: null,
     geoPromise: null,
     month: null,        // "YYYY-MM" shown in history
+    ready: false,
     map: null, mapLayers: null
   };
 
@@ -324,6 +325,7 @@
       if (!r.ok || !r.data) return null;
       state.me = r.data;
       if (!state.locations.length && r.data.locations) state.locations = r.data.locations;
+      if (state.locations.length && state.locations[0].timezone) state.tz = state.locations[0].timezone;
       var emp = r.data.employee;
       setText("who", emp ? emp.name : r.data.username);
       return Promise.all([
@@ -594,7 +596,8 @@
     show("view-history", view === "history");
     $("tab-today").classList.toggle("active", view === "today");
     $("tab-history").classList.toggle("active", view === "history");
-    if (view === "history") loadHistory();
+    // History times are shown in the workplace's zone, known once today's data (or its cache) is in.
+    if (view === "history" && state.ready) loadHistory();
     else if (state.map) setTimeout(function () { state.map.invalidateSize(); }, 50);
   }
   document.querySelectorAll(".tabs a").forEach(function (a) {
@@ -642,6 +645,8 @@
     .then(registerDevice)
     .then(function () { return Promise.all([loadToday(), refreshQueue()]); })
     .then(function () {
+      state.ready = true;
+      if (currentView() === "history") loadHistory();
       window.hadirReady = true;
       document.body.dataset.ready = "1";
       if (navigator.onLine) flushNow();
