@@ -29,11 +29,12 @@ import uuid
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,9 +152,11 @@ def _workday(employee: Employee, at: dt.datetime, location: WorkLocation | None)
 
 
 def _active_locations(employee: Employee) -> list[WorkLocation]:
+    # Read once per attempt (the employee object is per request); ordered so "the first" is stable.
     cached = getattr(employee, "_hadir_active_locations", None)
     if cached is None:
-        cached = [loc for loc in employee.locations.all() if loc.is_active]
+        cached = list(employee.locations.filter(is_active=True).order_by("id"))
+        employee._hadir_active_locations = cached  # type: ignore[attr-defined]
     return cached  # type: ignore[no-any-return]
 
 
@@ -249,42 +252,70 @@ def _check_plausibility(attempt: CheckInAttempt, decision: Decision, at: dt.date
         )
 
 
-def _fraud_signals(attempt: CheckInAttempt, at: dt.datetime, now: dt.datetime, local_date: dt.date) -> list[str]:
-    emp = attempt.employee
-    previous = None
+@dataclass(frozen=True)
+class Probe:
+    """What the pipeline needs to know from earlier check-ins, read in ONE query (the hot path)."""
+
+    existing_id: int | None = None  # a row with the same client_uuid
+    previous: fraud.Fix | None = None  # the employee's previous fix within 12 hours before this one
+    other_employees_on_device: int = 0  # distinct other employees on this device id on the local date
+
+
+def probe(attempt: CheckInAttempt, at: dt.datetime, day: dt.date) -> Probe:
+    emp_id = attempt.employee.pk
+    annotations: dict[str, Any] = {}
+    if attempt.client_uuid is not None:
+        annotations["existing_id"] = Subquery(CheckIn.objects.filter(client_uuid=attempt.client_uuid).values("pk")[:1])
     if attempt.latitude is not None and attempt.longitude is not None:
-        prev = (
-            CheckIn.objects.filter(employee=emp, latitude__isnull=False, occurred_at__lte=at,
-                                   occurred_at__gte=at - dt.timedelta(hours=12))
-            .order_by("-occurred_at")
-            .values_list("latitude", "longitude", "occurred_at")
-            .first()
-        )
-        if prev is not None and prev[0] is not None and prev[1] is not None:
-            previous = fraud.Fix(prev[0], prev[1], prev[2])
-    others = 0
+        prev = CheckIn.objects.filter(
+            employee_id=emp_id, latitude__isnull=False, longitude__isnull=False, occurred_at__lte=at,
+            occurred_at__gte=at - dt.timedelta(hours=12),
+        ).order_by("-occurred_at")
+        annotations["prev_lat"] = Subquery(prev.values("latitude")[:1])
+        annotations["prev_lon"] = Subquery(prev.values("longitude")[:1])
+        annotations["prev_at"] = Subquery(prev.values("occurred_at")[:1])
     if attempt.device_id:
-        others = (
-            CheckIn.objects.filter(device_id=attempt.device_id, local_date=local_date)
-            .exclude(employee=emp)
-            .values("employee_id")
-            .distinct()
-            .count()
+        annotations["others"] = Subquery(
+            CheckIn.objects.filter(device_id=attempt.device_id, local_date=day).exclude(employee_id=emp_id)
+            .order_by().values("device_id").annotate(n=Count("employee_id", distinct=True)).values("n")[:1]
         )
+    if not annotations:
+        return Probe()
+    row = Employee.objects.filter(pk=emp_id).annotate(**annotations).values(*annotations).first() or {}
+    previous = None
+    if row.get("prev_at") is not None:
+        previous = fraud.Fix(row["prev_lat"], row["prev_lon"], row["prev_at"])
+    return Probe(row.get("existing_id"), previous, row.get("others") or 0)
+
+
+def _fraud_signals(attempt: CheckInAttempt, at: dt.datetime, now: dt.datetime, history: Probe) -> list[str]:
     online = attempt.source == CheckInSource.MOBILE
     return fraud.fraud_flags(
         fraud.Signals(
             latitude=attempt.latitude, longitude=attempt.longitude, accuracy_m=attempt.accuracy_m, at=at,
             mock_location=attempt.mock_location, client_time=attempt.client_time if online else None,
-            server_time=now, previous=previous, other_employees_on_device=others,
+            server_time=now, previous=history.previous,
+            other_employees_on_device=history.other_employees_on_device,
         )
     )
 
 
-def evaluate(attempt: CheckInAttempt, now: dt.datetime | None = None) -> tuple[Decision, dt.datetime]:
+def day_hint(attempt: CheckInAttempt, at: dt.datetime) -> dt.date:
+    """The calendar date at the attempt's place (before the work day is known: night shifts may differ)."""
+    locations = _active_locations(attempt.employee) if attempt.location is None else []
+    home = attempt.location or (locations[0] if locations else None)
+    tz_name = home.timezone if home else settings.TIME_ZONE
+    return at.astimezone(zoneinfo.ZoneInfo(tz_name)).date()
+
+
+def evaluate(attempt: CheckInAttempt, now: dt.datetime | None = None,
+             history: Probe | None = None) -> tuple[Decision, dt.datetime]:
     """Decide the verdict for an attempt (reads the DB, writes nothing). Returns (decision, occurred_at)."""
     now = now or server_now()
     at = attempt.occurred_at or now
+    hint = day_hint(attempt, at)
+    if history is None:
+        history = probe(attempt, at, hint)
     emp = attempt.employee
     decision = Decision()
     locations = _active_locations(emp) if attempt.location is None else []
@@ -307,17 +338,14 @@ def evaluate(attempt: CheckInAttempt, now: dt.datetime | None = None) -> tuple[D
                 break
 
     # The date hint (location's calendar date) is only for the geofence lift; the work day decides local_date.
-    home = attempt.location or (locations[0] if locations else None)
-    tz_name = home.timezone if home else settings.TIME_ZONE
-    day_hint = at.astimezone(zoneinfo.ZoneInfo(tz_name)).date()
-    _check_geofence(attempt, decision, locations, day_hint)
+    _check_geofence(attempt, decision, locations, hint)
 
     workday = _workday(emp, at, decision.location)
     decision.local_date = workday.date
     if (emp.active_until and workday.date > emp.active_until) or (emp.active_from and workday.date < emp.active_from):
         decision.reject("employee_inactive", _("Pegawai tidak aktif pada tanggal ini."))
     _check_window(attempt, decision, workday, at)
-    decision.flags = _fraud_signals(attempt, at, now, workday.date)
+    decision.flags = _fraud_signals(attempt, at, now, history)
     return decision, at
 
 
@@ -344,17 +372,18 @@ def _after_commit(row: CheckIn) -> None:
 
 def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
     """Validate and store one attempt. Returns (row, created); a known client_uuid returns the original row."""
+    now = server_now()
+    at = attempt.occurred_at or now
+    history = probe(attempt, at, day_hint(attempt, at))  # one query: replay? previous fix? device shared?
+    if history.existing_id is not None:
+        existing = CheckIn.objects.select_related("location").get(pk=history.existing_id)
+        return _owned_or_conflict(existing, attempt.employee), False
     client_uuid = attempt.client_uuid or uuid.uuid4()
-    if attempt.client_uuid is not None:
-        existing = CheckIn.objects.filter(client_uuid=client_uuid).select_related("location").first()
-        if existing is not None:
-            return _owned_or_conflict(existing, attempt.employee), False
     photo_name = ""
     if attempt.photo is not None:
         photo_name = validate_photo(attempt.photo)  # raises ApiError(413/422): nothing stored
 
-    now = server_now()
-    decision, at = evaluate(attempt, now)
+    decision, at = evaluate(attempt, now, history)
     assert decision.local_date is not None
     accepted = decision.verdict == Verdict.ACCEPTED
     needs_approval = accepted and (attempt.source == CheckInSource.OFFLINE or bool(decision.flags))
@@ -371,17 +400,20 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
         attempt.photo.name = photo_name
         row.photo = attempt.photo  # type: ignore[assignment]
     try:
-        with transaction.atomic():
-            row.save(force_insert=True)
-            transaction.on_commit(lambda: _after_commit(row))
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a savepoint: a duplicate must not break the caller's transaction
+                row.save(force_insert=True)
+        else:
+            row.save(force_insert=True)  # autocommit: one statement, no BEGIN/COMMIT round trips
+        transaction.on_commit(lambda: _after_commit(row))
     except IntegrityError:
         # A concurrent request with the same client_uuid won the race: theirs is the original.
         if row.photo and row.photo.name:
             row.photo.storage.delete(row.photo.name)
-        existing = CheckIn.objects.filter(client_uuid=client_uuid).select_related("location").first()
-        if existing is None:
+        winner = CheckIn.objects.filter(client_uuid=client_uuid).select_related("location").first()
+        if winner is None:
             raise
-        return _owned_or_conflict(existing, attempt.employee), False
+        return _owned_or_conflict(winner, attempt.employee), False
     except Exception:
         if row.photo and row.photo.name:
             row.photo.storage.delete(row.photo.name)

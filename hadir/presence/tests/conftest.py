@@ -35,6 +35,9 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock(MONDAY_0715)
     monkeypatch.setattr(pipeline, "server_now", c)
+    from hadir.presence import daily  # the daily status decides "day over?" by its own clock
+
+    monkeypatch.setattr(daily, "server_now", c)
     return c
 
 

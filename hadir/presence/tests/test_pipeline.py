@@ -45,8 +45,8 @@ def test_lost_race_returns_the_winner_and_removes_the_orphan_photo(org: Any, clo
     key = uuid.uuid4()
     real_evaluate = pipeline.evaluate
 
-    def evaluate_then_lose_race(a: CheckInAttempt, now: dt.datetime | None = None) -> Any:
-        out = real_evaluate(a, now)
+    def evaluate_then_lose_race(a: CheckInAttempt, *args: Any) -> Any:
+        out = real_evaluate(a, *args)
         # another request with the same UUID commits between our existence check and our INSERT
         CheckIn.objects.create(client_uuid=key, employee=org.staf, kind="masuk", occurred_at=clock.now,
                                local_date=dt.date(2026, 11, 23), verdict="accepted")
