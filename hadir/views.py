@@ -1,8 +1,8 @@
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from hadir.org.models import employee_of
 from hadir.org.scoping import admin_paths
@@ -11,7 +11,8 @@ from hadir.org.scoping import admin_paths
 def home(request: HttpRequest) -> HttpResponse:
     """Landing: the login page for visitors; admins and heads go to the dashboard, staff to the app."""
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("home"))
+        # Visitors get the login form right here (200), not a redirect: `/` is the front door.
+        return LoginView.as_view(redirect_authenticated_user=True)(request)
     has_admin_scope = admin_paths(request.user) != []
     emp = employee_of(request.user)
     is_head = bool(emp and emp.position_id and emp.position and emp.position.is_head)

@@ -1,12 +1,22 @@
 from django.test import Client
 
-from hadir.testing import Org
+from hadir.testing import PASSWORD, Org
 
 
 def test_root_answers_login_page_for_visitors(db):
-    response = Client().get("/", follow=True)
+    response = Client().get("/")
     assert response.status_code == 200
     assert "Kata sandi" in response.content.decode()
+    english = Client().get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Password" in english and "Log in" in english
+
+
+def test_login_at_root_leads_to_the_users_home(org: Org):
+    client = Client()
+    answer = client.post("/masuk/", {"username": "op_dinkes", "password": PASSWORD})
+    assert answer.status_code == 302
+    assert client.get("/", follow=True).status_code == 200
+    assert Client().post("/", {"username": "op_dinkes", "password": "salah"}).status_code == 200  # form again
 
 
 def test_openapi_schema_is_served(db):
