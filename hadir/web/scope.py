@@ -8,12 +8,14 @@ the head of an OPD sees the whole OPD, a kepala bidang their bidang. Everyone el
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -78,8 +80,12 @@ def board_scope(user: Any) -> BoardScope | None:
 
 def scope_zone(scope: BoardScope) -> zoneinfo.ZoneInfo:
     """The zone most of the scope's work locations use (WIB unless the locations say otherwise)."""
-    zones = Counter(scope.locations().values_list("timezone", flat=True)[:500])
-    name = zones.most_common(1)[0][0] if zones else settings.TIME_ZONE
+    key = "board:zone:" + hashlib.sha1(scope.key.encode()).hexdigest()
+    name = cache.get(key)
+    if name is None:
+        zones = Counter(scope.locations().values_list("timezone", flat=True)[:500])
+        name = zones.most_common(1)[0][0] if zones else settings.TIME_ZONE
+        cache.set(key, name, 300)
     return zoneinfo.ZoneInfo(name)
 
 

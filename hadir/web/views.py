@@ -78,7 +78,8 @@ def board(request: HttpRequest, opd_id: int | None = None) -> HttpResponse:
     f = _filters(request, scope, opd_id)
     page = max(1, _int(request.GET.get("hal")) or 1)
     counts = compute_board(scope, day, f)
-    rows, total = employee_rows(scope, day, f, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    rows, total = employee_rows(scope, day, f, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+                                counts=counts.total)
     opd = Unit.objects.filter(pk=f.opd).first() if f.opd else None
     units = list(scope.units().filter(opd_id=f.opd).exclude(pk=f.opd).values_list("pk", "name")) if f.opd else []
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)

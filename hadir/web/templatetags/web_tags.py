@@ -45,3 +45,14 @@ def heat(value: float | None) -> str:
     if value >= 70:
         return "h2"
     return "h1"
+
+
+@register.filter
+def num(value: int | None) -> str:
+    """Grouped integer, cheaply: 12345 → "12.345" (Indonesian) or "12,345" (English)."""
+    if value is None or value == "":
+        return "—"
+    from django.utils.translation import get_language
+
+    text = f"{int(value):,}"
+    return text if (get_language() or "id").startswith("en") else text.replace(",", ".")

@@ -254,3 +254,21 @@ def test_english_switch(day_rows: Org) -> None:
     c.cookies["django_language"] = "en"
     html = c.get("/dasbor/?tanggal=2026-11-23", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Not checked in" in html and "Monday, 23 November 2026" in html
+
+
+def test_rank_sliced_pages_match_the_full_sort(day_rows: Org) -> None:
+    for i in range(5):
+        make_employee(day_rows.disdik, f"Guru Honorer {i}", kind="tkk")
+    scope = board_scope(day_rows.admin_bkpsdm)
+    assert scope is not None
+    counts = compute_board(scope, DAY, Filters(), use_cache=False).total
+    full, n = employee_rows(scope, DAY, Filters(), limit=100, use_cache=False)
+    assert n == counts.total == 12
+    for size in (1, 2, 3, 5):
+        paged: list[int] = []
+        for offset in range(0, n, size):
+            rows, total = employee_rows(scope, DAY, Filters(), offset=offset, limit=size, counts=counts,
+                                        use_cache=False)
+            assert total == n
+            paged.extend(r.id for r in rows)
+        assert paged == [r.id for r in full]
