@@ -17,7 +17,7 @@ from hadir.org.admin import ScopedAdmin
 from hadir.org.models import Unit
 from hadir.org.scoping import admin_paths, can_administer_unit, is_bkpsdm, path_q
 
-from .holidays import import_national_holidays
+from .holiday_calendar import import_national_holidays
 from .models import (
     Holiday,
     LatenessRuleSet,

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from hadir.errors import ApiError
@@ -21,7 +22,8 @@ from .services import WorkDay, employee_rows, local_today, workday_for
 router = Router(tags=["jadwal"])
 
 TZ_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-KIND_LABELS = {"masuk": "Masuk", "pulang": "Pulang", "apel_pagi": "Apel pagi", "apel_sore": "Apel sore"}
+KIND_LABELS = {"masuk": gettext_lazy("Masuk"), "pulang": gettext_lazy("Pulang"), "apel_pagi": gettext_lazy("Apel pagi"),
+               "apel_sore": gettext_lazy("Apel sore")}
 
 
 class WindowOut(Schema):
@@ -55,7 +57,7 @@ def workday_out(employee_id: int, wd: WorkDay) -> dict[str, Any]:
         "employee_id": employee_id, "date": wd.date, "tz": wd.tz, "tz_label": TZ_LABELS.get(wd.tz, wd.tz),
         "is_working_day": wd.is_working_day, "holiday_name": wd.holiday_name, "shift_name": wd.shift_name,
         "pattern_name": wd.pattern_name, "ramadan": wd.ramadan, "start": wd.start, "end": wd.end,
-        "windows": {kind: {"open": a, "close": b, "label": _(KIND_LABELS.get(kind, kind))}
+        "windows": {kind: {"open": a, "close": b, "label": str(KIND_LABELS.get(kind, kind))}
                     for kind, (a, b) in wd.windows.items()},
     }
 

@@ -8,7 +8,7 @@ import random
 
 from hadir.org.models import Employee, Unit, UnitKind
 
-from .holidays import ensure_ramadan_period, import_national_holidays
+from .holiday_calendar import ensure_ramadan_period, import_national_holidays
 from .models import Holiday, HolidayKind, PatternAssignment, Shift, ShiftAssignment, WorkPattern
 from .services import bump_revision
 

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from hadir.schedules.holidays import import_national_holidays, national_calendar, ramadan_estimate
+from hadir.schedules.holiday_calendar import import_national_holidays, national_calendar, ramadan_estimate
 from hadir.schedules.models import Holiday, HolidayKind, RamadanPeriod
 
 pytestmark = pytest.mark.django_db

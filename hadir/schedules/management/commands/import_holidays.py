@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from hadir.schedules.holidays import ensure_ramadan_period, import_national_holidays
+from hadir.schedules.holiday_calendar import ensure_ramadan_period, import_national_holidays
 
 
 class Command(BaseCommand):
