@@ -1,6 +1,6 @@
 from django.contrib.auth.views import LoginView
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch
 
@@ -8,7 +8,7 @@ from hadir.org.models import employee_of
 from hadir.org.scoping import admin_paths
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     """Landing: the login page for visitors; admins and heads go to the dashboard, staff to the app."""
     if not request.user.is_authenticated:
         # Visitors get the login form right here (200), not a redirect: `/` is the front door.
