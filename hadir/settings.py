@@ -181,6 +181,9 @@ HADIR_APPROVAL_ESCALATE_DAYS = int(os.environ.get("HADIR_APPROVAL_ESCALATE_DAYS"
 # leave: document upload limit (bytes) and how many days after the start a request may still be filed.
 HADIR_LEAVE_DOCUMENT_MAX_BYTES = int(os.environ.get("HADIR_LEAVE_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 HADIR_LEAVE_BACKDATE_DAYS = int(os.environ.get("HADIR_LEAVE_BACKDATE_DAYS", "7"))
+# leave: first year whose cuti tahunan usage Hadir recorded (earlier years carry nothing unless HR enters
+# an opening balance); empty = the year of the earliest request on record.
+HADIR_LEAVE_HISTORY_FROM_YEAR = os.environ.get("HADIR_LEAVE_HISTORY_FROM_YEAR", "")
 # mobile (PWA at /m/): map tiles ({z}/{x}/{y}; the app works when they fail), GPS sampling time, and whether a
 # check-in needs a bound device even before the employee's first login in the app.
 HADIR_TILE_URL = os.environ.get("HADIR_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from hadir.org.admin import ScopedAdmin
 
-from .models import LeaveRequest
+from .models import AnnualLeaveOpening, LeaveRequest
 
 
 @admin.register(LeaveRequest)
@@ -22,3 +22,12 @@ class LeaveRequestAdmin(ScopedAdmin):
     autocomplete_fields = ["employee"]
     readonly_fields = ["days", "working_days", "working_days_by_year", "document_type", "requested_by",
                        "requested_at", "decided_by", "decided_at", "cancelled_by", "cancelled_at"]
+
+
+@admin.register(AnnualLeaveOpening)
+class AnnualLeaveOpeningAdmin(ScopedAdmin):
+    unit_lookup = "employee__unit"
+    list_display = ["employee", "year", "carried_days", "note", "updated_at"]
+    list_filter = ["year"]
+    search_fields = ["employee__name", "employee__nip"]
+    autocomplete_fields = ["employee"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,3 +114,25 @@ class LeaveRequest(models.Model):
         if self.letter_number:
             ref += f" ST {self.letter_number}"
         return ref[:60]
+
+
+class AnnualLeaveOpening(models.Model):
+    """Cuti tahunan carried into `year` as HR knows it from before Hadir (paper/SIASN records). Replaces
+    the computed carry-over for that year; years before Hadir's books otherwise carry nothing."""
+
+    employee = models.ForeignKey(Employee, verbose_name="pegawai", on_delete=models.CASCADE,
+                                 related_name="leave_openings")
+    year = models.PositiveSmallIntegerField("tahun")
+    carried_days = models.PositiveSmallIntegerField(
+        "sisa cuti dibawa ke tahun ini (hari kerja)", validators=[MaxValueValidator(rules.CARRY_TWO_YEARS)],
+    )
+    note = models.CharField("keterangan", max_length=200, blank=True)
+    updated_at = models.DateTimeField("diubah", auto_now=True)
+
+    class Meta:
+        verbose_name = "saldo awal cuti tahunan"
+        verbose_name_plural = "saldo awal cuti tahunan"
+        constraints = [models.UniqueConstraint(fields=["employee", "year"], name="uniq_leave_opening")]
+
+    def __str__(self) -> str:
+        return f"{self.employee} {self.year}: {self.carried_days}"

@@ -188,7 +188,8 @@ class AnnualQuota:
 
 def annual_quota(year: int, used_by_year: Mapping[int, int], first_entitled_year: int | None, *,
                  carry_over: bool = True, no_entitlement_years: frozenset[int] = frozenset(),
-                 pending: int = 0) -> AnnualQuota:
+                 pending: int = 0, known_from: int | None = None,
+                 opening: Mapping[int, int] | None = None) -> AnnualQuota:
     """Cuti tahunan for `year`.
 
     - 12 working days a year from the first entitled year (after one year of service).
@@ -197,24 +198,37 @@ def annual_quota(year: int, used_by_year: Mapping[int, int], first_entitled_year
     - When the whole entitlement went untaken two years running, the next year may use 24 days.
     - A year with cuti besar has no cuti tahunan (`no_entitlement_years`).
     - `carry_over=False` for PPPK and non-ASN, whose regulations have no accumulation.
+    - Years before `known_from` (before Hadir kept the books) count as fully used: nothing is carried
+      out of them unless HR entered an `opening` balance (year → days carried into that year, taken
+      from the paper/SIASN records), which replaces the computed carry-over for that year.
     """
+    opening = opening or {}
     if first_entitled_year is None or year < first_entitled_year or year in no_entitlement_years:
         return AnnualQuota(year, 0, 0, used_by_year.get(year, 0), pending)
 
     def own(y: int) -> int:
         return 0 if (y < first_entitled_year or y in no_entitlement_years) else ANNUAL_DAYS
 
+    def used_in(y: int) -> int:
+        if known_from is not None and y < known_from:
+            return own(y) + CARRY_TWO_YEARS  # unknown history: assume everything was taken
+        return used_by_year.get(y, 0)
+
     carried = 0
     for y in range(max(first_entitled_year, year - LOOKBACK_YEARS), year):
-        used = used_by_year.get(y, 0)
+        if y in opening:
+            carried = opening[y]
+        used = used_in(y)
         own_left = own(y) - max(0, used - carried)
         if not carry_over:
             carried = 0
-        elif own(y) and used == 0 and own(y - 1) and used_by_year.get(y - 1, 0) == 0:
+        elif own(y) and used == 0 and own(y - 1) and used_in(y - 1) == 0:
             carried = CARRY_TWO_YEARS
         else:
             carried = min(CARRY_ONE_YEAR, max(0, own_left))
-    return AnnualQuota(year, own(year), carried, used_by_year.get(year, 0), pending)
+    if year in opening:
+        carried = opening[year]
+    return AnnualQuota(year, own(year), min(carried, CARRY_TWO_YEARS), used_by_year.get(year, 0), pending)
 
 
 def first_entitled_year(service_start: dt.date | None) -> int | None:

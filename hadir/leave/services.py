@@ -22,7 +22,7 @@ from hadir.org.scoping import can_administer_unit
 
 from . import rules
 from .calendar import by_year, working_dates
-from .models import ACTIVE_STATUSES, LeaveRequest, LeaveStatus
+from .models import ACTIVE_STATUSES, AnnualLeaveOpening, LeaveRequest, LeaveStatus
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +103,22 @@ def quota_for(employee: Employee, year: int, *, exclude_request_id: int | None =
         ).values_list("start_date", "end_date") for y in range(s.year, e.year + 1)
     }
     carry = employee.kind in rules.PNS_KINDS
+    opening = dict(AnnualLeaveOpening.objects.filter(employee=employee).values_list("year", "carried_days"))
     return rules.annual_quota(
         year, used, rules.first_entitled_year(service_start(employee)), carry_over=carry,
-        no_entitlement_years=frozenset(besar_years), pending=pending,
+        no_entitlement_years=frozenset(besar_years), pending=pending, known_from=history_from_year(),
+        opening=opening,
     )
+
+
+def history_from_year() -> int:
+    """First year whose cuti tahunan Hadir knows: HADIR_LEAVE_HISTORY_FROM_YEAR, else the year of the
+    earliest request on record, else this year."""
+    configured = getattr(settings, "HADIR_LEAVE_HISTORY_FROM_YEAR", None)
+    if configured:
+        return int(configured)
+    first = LeaveRequest.objects.order_by("start_date").values_list("start_date", flat=True).first()
+    return first.year if first else timezone.localdate().year
 
 
 def _check_quota(employee: Employee, per_year: dict[str, int], exclude_request_id: int | None,

@@ -43,6 +43,27 @@ def test_annual_quota(case: str, year: int, used: dict[int, int], first: int, ca
     assert (quota.own, quota.carried, quota.total) == expected
 
 
+# History before Hadir kept the books, and HR's opening balances (year → days carried into it)
+HISTORY_TABLE = [
+    ("no history before 2026: nothing carried", 2026, {}, 2020, 2026, {}, (12, 0, 12)),
+    ("HR entered 6 carried into 2026", 2026, {}, 2020, 2026, {2026: 6}, (12, 6, 18)),
+    ("HR entered 12 (two untaken years)", 2026, {}, 2020, 2026, {2026: 12}, (12, 12, 24)),
+    ("tracked 2026 untaken → 6 into 2027", 2027, {}, 2020, 2026, {}, (12, 6, 18)),
+    ("opening 2026 = 6, 2026 untaken → 6 into 2027", 2027, {}, 2020, 2026, {2026: 6}, (12, 6, 18)),
+    ("opening 2026 = 6, used 10 in 2026 → 8 own left → 6", 2027, {2026: 10}, 2020, 2026, {2026: 6}, (12, 6, 18)),
+    ("opening 2026 = 0, used 10 in 2026 → 2", 2027, {2026: 10}, 2020, 2026, {2026: 0}, (12, 2, 14)),
+    ("tracked 2026 and 2027 untaken → 24 in 2028", 2028, {}, 2020, 2026, {}, (12, 12, 24)),
+]
+
+
+@pytest.mark.parametrize(("case", "year", "used", "first", "known_from", "opening", "expected"), HISTORY_TABLE,
+                         ids=[row[0] for row in HISTORY_TABLE])
+def test_annual_quota_history_and_opening(case: str, year: int, used: dict[int, int], first: int, known_from: int,
+                                          opening: dict[int, int], expected: tuple[int, int, int]) -> None:
+    quota = annual_quota(year, used, first, known_from=known_from, opening=opening)
+    assert (quota.own, quota.carried, quota.total) == expected
+
+
 def test_quota_remaining_and_pending() -> None:
     quota = annual_quota(2026, {2026: 5, 2025: 12}, 2025, pending=3)
     assert (quota.total, quota.used, quota.remaining, quota.available) == (12, 5, 7, 4)

@@ -165,3 +165,13 @@ def test_too_old_and_zero_working_days_refused(org: Org) -> None:
     with pytest.raises(ApiError) as exc:
         _cuti(org, saturday, saturday + dt.timedelta(days=1), rules.IZIN_PENTING)
     assert exc.value.code == "no_working_days"
+
+
+def test_quota_without_history_and_with_an_opening_balance(org: Org) -> None:
+    from hadir.leave.models import AnnualLeaveOpening
+
+    year = dt.date.today().year
+    assert (quota_for(org.staf, year).carried, quota_for(org.staf, year).total) == (0, 12)  # no books before Hadir
+    AnnualLeaveOpening.objects.create(employee=org.staf, year=year, carried_days=6, note="Dari kartu cuti")
+    assert quota_for(org.staf, year).total == 18
+    assert quota_for(org.staf_bidang, year).total == 12  # PPPK: no carry-over in any case
