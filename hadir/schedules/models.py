@@ -13,10 +13,11 @@ How the schedule of one employee on one date is found (see services.py):
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,13 @@ class WorkPattern(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Marking a pattern as the default takes the mark from the previous one (only one default).
+        with transaction.atomic():
+            if self.is_default:
+                WorkPattern.objects.filter(is_default=True).exclude(pk=self.pk).update(is_default=False)
+            super().save(*args, **kwargs)
 
 
 def _default_masuk_open() -> dt.time:
@@ -212,6 +220,9 @@ class Shift(models.Model):
     def clean(self) -> None:
         if self.start == self.end:
             raise ValidationError({"end": str(_("Jam selesai tidak boleh sama dengan jam mulai."))})
+        same = Shift.objects.filter(code=self.code, unit_id=self.unit_id).exclude(pk=self.pk)
+        if self.code and self.unit_id is None and same.exists():  # (the unique constraint lets NULL units repeat)
+            raise ValidationError({"code": str(_("Kode shift ini sudah dipakai."))})
 
 
 class ShiftAssignment(models.Model):

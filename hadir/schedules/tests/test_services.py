@@ -254,3 +254,17 @@ def test_employee_without_location_uses_default_zone(org: Org) -> None:
     assert rows[e.pk].location_id is None and rows[e.pk].tz == "Asia/Jakarta"
     book = ScheduleBook(MON, MON, [e.pk])
     assert book.workday(rows[e.pk], MON).is_working_day
+
+
+def test_only_one_default_pattern_and_unique_global_shift_codes(org: Org) -> None:
+    from django.core.exceptions import ValidationError
+
+    six = WorkPattern.objects.get(code="sekolah-6-hari")
+    six.is_default = True
+    six.save()
+    assert list(WorkPattern.objects.filter(is_default=True)) == [six]
+    assert workday_for(org.staf, SAT).is_working_day  # everyone without an assignment now works Saturdays
+    dup = Shift(code="pagi", name="Pagi lagi", start=dt.time(6), end=dt.time(13))
+    with pytest.raises(ValidationError):
+        dup.full_clean()
+    Shift(code="pagi", name="Pagi RSUD", start=dt.time(6), end=dt.time(13), unit=org.dinkes).full_clean()
