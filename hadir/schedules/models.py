@@ -220,7 +220,7 @@ class Shift(models.Model):
     def clean(self) -> None:
         if self.start == self.end:
             raise ValidationError({"end": str(_("Jam selesai tidak boleh sama dengan jam mulai."))})
-        same = Shift.objects.filter(code=self.code, unit_id=self.unit_id).exclude(pk=self.pk)
+        same = Shift.objects.filter(code=self.code, unit__isnull=True).exclude(pk=self.pk)
         if self.code and self.unit_id is None and same.exists():  # (the unique constraint lets NULL units repeat)
             raise ValidationError({"code": str(_("Kode shift ini sudah dipakai."))})
 
