@@ -194,6 +194,17 @@ def _notify_approvers(resolution: routing.Resolution, employee: Employee, subjec
             log.exception("notify failed for user %s", user.pk)
 
 
+def _notify_user(user: Any, subject: str, body: str) -> None:
+    try:
+        from hadir.notify.services import notify  # contract C7
+    except ImportError:  # pragma: no cover
+        return
+    try:
+        notify(user, subject, body, url="/m/", kind="approval")
+    except Exception:
+        log.exception("notify failed for user %s", user.pk)
+
+
 def open_checkin_item(checkin: CheckIn) -> ApprovalItem | None:
     """Apply the approval policy to a stored check-in: pending + an item for the atasan when the policy
     asks for it. Idempotent (called from post_save and from checkin_recorded)."""
@@ -280,6 +291,13 @@ def _decide_checkin(item: ApprovalItem, user: Any, approve: bool, reason: str, n
            snapshot(checkin, _VALIDITY_FIELDS), reason)
     employee_id, day = checkin.employee_id, checkin.local_date
     transaction.on_commit(lambda: _recompute_day(employee_id, day))
+    if not approve:
+        owner = item.employee.user
+        if owner is not None:
+            _notify_user(owner, _("Presensi Anda dinyatakan tidak valid"),
+                         _("Presensi %(kind)s tanggal %(date)s dinyatakan tidak valid oleh atasan: %(reason)s") % {
+                             "kind": checkin.get_kind_display().lower(), "date": day.strftime("%d/%m/%Y"),
+                             "reason": reason})
 
 
 def _check_reason(approve: bool, reason: str) -> str:

@@ -169,6 +169,10 @@ def test_invalid_marks_checkin_and_is_audited(org: Org) -> None:
     entry = AuditEntry.objects.get(action="checkin.invalid")
     assert entry.before["validity"] == "pending" and entry.after["validity"] == "invalid"
     assert entry.reason == "Lokasi palsu terdeteksi"
+    from hadir.notify.models import Notification
+
+    note = Notification.objects.get(user=org.staf.user)
+    assert "tidak valid" in note.subject and "Lokasi palsu terdeteksi" in note.body
     with pytest.raises(ApiError) as again:
         decide(item.pk, org.sekretaris.user, True)
     assert again.value.status == 409
