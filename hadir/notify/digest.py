@@ -30,6 +30,8 @@ class AbsentEmployee:
     nip: str
     unit: str
     status: str  # "belum" | "tk"
+    streak: int = 0  # consecutive working days of TK up to the day before (PP 94/2021 watch)
+    year_tk: int = 0  # TK working days so far this year
 
 
 @dataclass
@@ -59,6 +61,15 @@ class OpdDigest:
             for a in rows:
                 nip = f", NIP {a.nip}" if a.nip else ""
                 lines.append(f"- {a.name}{nip} — {a.unit}")
+            lines.append("")
+        watch = [a for a in self.absent if a.streak >= 3 or a.year_tk >= 3]
+        if watch:
+            lines.append("Perhatian (PP 94/2021):")
+            for a in sorted(watch, key=lambda a: (-a.streak, -a.year_tk, a.name)):
+                note = f"{a.streak} hari kerja berturut-turut tanpa keterangan" if a.streak >= 3 else ""
+                risk = " — RISIKO PEMBERHENTIAN" if a.streak >= 10 or a.year_tk >= 28 else ""
+                total = f"{a.year_tk} hari TK tahun ini"
+                lines.append(f"- {a.name}: {note + '; ' if note else ''}{total}{risk}")
             lines.append("")
         lines.append("Pesan ini dikirim otomatis oleh Hadir.")
         return "\n".join(lines)
@@ -137,10 +148,28 @@ def build_digests(day: dt.date, opd_ids: list[int] | None = None) -> list[OpdDig
             digests[r["unit__opd_id"] or 0].absent.append(
                 AbsentEmployee(r["id"], r["name"], r["nip"] or "", r["unit__name"], status)
             )
+    _add_streaks([a for d in digests.values() for a in d.absent], day)
     who = recipients_by_opd(list(digests))
     for opd_id, d in digests.items():
         d.recipients = who.get(opd_id, [])
     return [d for d in digests.values() if d.absent]
+
+
+def _add_streaks(absent: list[AbsentEmployee], day: dt.date) -> None:
+    """Fill each absent employee's TK streak and year count from the closed days before `day`."""
+    from hadir.web.absence import summarize
+
+    if not absent:
+        return
+    facts: dict[int, list[tuple[dt.date, str, bool]]] = defaultdict(list)
+    rows = DailyStatus.objects.filter(
+        employee_id__in=[a.id for a in absent], date__gte=dt.date(day.year, 1, 1), date__lt=day
+    ).values_list("employee_id", "date", "status", "is_working_day")
+    for emp_id, date, status, working in rows:
+        facts[emp_id].append((date, status, working))
+    for a in absent:
+        summary = summarize(facts.get(a.id, []))
+        a.streak, a.year_tk = summary.current_streak, summary.total_tk
 
 
 def send_daily_digest(day: dt.date, *, refresh: bool = True) -> int:

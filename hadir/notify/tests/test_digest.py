@@ -91,3 +91,15 @@ def test_send_daily_digest_is_idempotent_and_mails(org: Org, settings: Any,
 def test_beat_schedule_has_the_digest(settings: Any) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["notify-daily-digest"]
     assert entry["task"] == "hadir.notify.tasks.send_daily_digest"
+
+
+def test_digest_warns_about_streaks(org: Org) -> None:
+    d = MONDAY - dt.timedelta(days=14)  # two weeks of TK before today
+    while d < MONDAY:
+        _status(org.staf, DayStatus.TK if d.weekday() < 5 else DayStatus.LIBUR, d, working=d.weekday() < 5)
+        d += dt.timedelta(days=1)
+    _status(org.staf, DayStatus.BELUM)
+    [dinkes] = [x for x in build_digests(MONDAY) if x.opd.code == "DINKES"]
+    body = dinkes.body()
+    assert "Perhatian (PP 94/2021):" in body
+    assert "- Dewi Lestari: 10 hari kerja berturut-turut tanpa keterangan; 10 hari TK tahun ini — RISIKO PEMBERHENTIAN" in body
