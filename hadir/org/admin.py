@@ -5,16 +5,18 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import ForeignKey, Model, QuerySet
+from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from .importing import ImportReport, read_upload, run_import
-from .models import ApiToken, Employee, Position, RoleAssignment, Unit, WorkLocation
-from .scoping import admin_paths, can_administer_unit, path_q, scope_queryset, visible_units
+from .models import ApiToken, Employee, Position, Role, RoleAssignment, Unit, WorkLocation
+from .scoping import admin_paths, can_administer_unit, is_super_admin, path_q, scope_queryset, visible_units
 
 admin.site.site_header = f"Hadir — {settings.HADIR_INSTANSI}"
 admin.site.site_title = "Hadir"
@@ -118,6 +120,26 @@ class EmployeeAdmin(ScopedAdmin):
     autocomplete_fields = ["unit", "position", "user"]
     filter_horizontal = ["locations"]
     list_select_related = ["unit", "position"]
+    actions = ["create_accounts"]
+
+    @admin.action(description=_("Buat akun login (nama pengguna = NIP/NIK) untuk pegawai terpilih"))
+    def create_accounts(self, request: HttpRequest, queryset: QuerySet[Employee]) -> None:
+        """Accounts without a usable password: the operator then sets one (Akun → ubah kata sandi)."""
+        user_model = get_user_model()
+        made = 0
+        for emp in queryset.filter(user__isnull=True).select_related("unit"):
+            if not can_administer_unit(request.user, emp.unit):
+                continue
+            username = emp.nip or emp.nik
+            if not username or user_model.objects.filter(username=username).exists():
+                continue
+            user = user_model(username=username, first_name=emp.name[:150], email=emp.email)
+            user.set_unusable_password()
+            user.save()
+            emp.user = user
+            emp.save(update_fields=["user"])
+            made += 1
+        self.message_user(request, _("%(n)d akun dibuat; atur kata sandinya lewat menu Akun.") % {"n": made})
 
     def get_urls(self) -> list[URLPattern]:
         extra = [path("impor/", self.admin_site.admin_view(self.import_view), name="org_import")]
@@ -158,8 +180,82 @@ class EmployeeAdmin(ScopedAdmin):
 class RoleAssignmentAdmin(ScopedAdmin):
     list_display = ["user", "role", "unit", "granted_at"]
     list_filter = ["role"]
-    search_fields = ["user__username", "unit__name"]
+    search_fields = ["user__username", "user__first_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Only a super-admin may make super-admins: the role turns the account into a Django superuser.
+        if db_field.name == "role" and not is_super_admin(request.user):
+            kwargs["choices"] = [(v, label) for v, label in Role.choices if v != Role.SUPER_ADMIN]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
+        if not is_super_admin(request.user) and (obj.role == Role.SUPER_ADMIN or obj.user.is_superuser):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class ScopedUserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
+    """Accounts, scoped like everything else.
+
+    Operators and BKPSDM see the accounts of employees (and operators) in their units, so that the
+    account pickers work and they can reset a forgotten password or deactivate an account. They can
+    change only plain employee accounts — never an admin's or their own — and never privileges.
+    """
+
+    list_display = ["username", "first_name", "email", "is_active", "is_staff", "last_login"]
+    search_fields = ["username", "first_name", "last_name", "email", "employee__name", "employee__nip"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        paths = admin_paths(request.user)
+        if paths is None:
+            return qs
+        in_scope = path_q(paths, "employee__unit__") | Q(
+            pk__in=RoleAssignment.objects.filter(path_q(paths, "unit__")).values("user_id")
+        )
+        return qs.filter(in_scope, is_superuser=False).distinct()
+
+    def _plain_account_in_scope(self, request: HttpRequest, obj: Any) -> bool:
+        return (
+            obj.pk != request.user.pk
+            and not obj.is_superuser
+            and not obj.is_staff
+            and not RoleAssignment.objects.filter(user=obj).exists()
+            and self.get_queryset(request).filter(pk=obj.pk).exists()
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or is_super_admin(request.user) or self._plain_account_in_scope(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Accounts for employees are made by the import or the "Buat akun login" action.
+        return is_super_admin(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_super_admin(request.user) and super().has_delete_permission(request, obj)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if is_super_admin(request.user) or obj is None:
+            return super().get_fieldsets(request, obj)
+        return [
+            (None, {"fields": ["username", "password"]}),
+            (_("Data akun"), {"fields": ["first_name", "last_name", "email", "is_active"]}),
+            (_("Riwayat"), {"fields": ["last_login", "date_joined"]}),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if is_super_admin(request.user):
+            return super().get_readonly_fields(request, obj)
+        return ["username", "last_login", "date_joined"]
 
 
 @admin.register(ApiToken)

@@ -14,12 +14,15 @@ from .models import Role
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.OPERATOR_OPD: {
+        # accounts: scoped list for the pickers, password reset of plain employee accounts (ScopedUserAdmin)
+        "auth.view_user", "auth.change_user",
         "org.view_unit",
         "org.view_position", "org.add_position", "org.change_position",
         "org.view_employee", "org.add_employee", "org.change_employee",
         "org.view_worklocation", "org.add_worklocation", "org.change_worklocation",
     },
     Role.ADMIN_BKPSDM: {
+        "auth.view_user", "auth.change_user",
         "org.view_unit", "org.add_unit", "org.change_unit",
         "org.view_position", "org.add_position", "org.change_position", "org.delete_position",
         "org.view_employee", "org.add_employee", "org.change_employee",
