@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from .models import DeviceBinding
 
 # The app makes 32 random bytes, base64url-encoded (43 chars); accept any sane opaque key.
 DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+
+log = logging.getLogger(__name__)
 
 SHARED_DEVICE_FLAG = "shared_device"
 # last_seen_at is for admins ("is this phone still in use?"): minutes are enough, and skipping the
@@ -115,7 +118,45 @@ def bind_device(employee: Employee, key: str, *, user_agent: str = "", label: st
             return BindResult("refused", active, refusal_message(active))
         return BindResult("known", active, _("Perangkat ini terdaftar untuk akun Anda."))
     shared = key_is_shared(key_hash, employee.pk)
+    if shared:
+        notify_shared_device(employee, binding)
     return BindResult("bound", binding, _("Perangkat ini sekarang terikat ke akun Anda."), shared=shared)
+
+
+def notify_shared_device(employee: Employee, binding: DeviceBinding) -> int:
+    """Tell the operators of the employee's OPD that a phone now serves several employees (contract C7)."""
+    try:
+        from hadir.notify.services import notify
+    except ImportError:  # pragma: no cover - the notify app is part of the project
+        return 0
+    from hadir.org.models import Role, RoleAssignment
+
+    unit = employee.unit
+    ancestor_ids = [int(part) for part in unit.path.split(".") if part] or [unit.pk]
+    operators = {
+        ra.user for ra in RoleAssignment.objects.filter(role=Role.OPERATOR_OPD, unit_id__in=ancestor_ids)
+        .select_related("user")
+        if ra.user.is_active
+    }
+    others = sorted(
+        DeviceBinding.objects.filter(key_hash=binding.key_hash).exclude(employee=employee)
+        .values_list("employee__name", flat=True).distinct()
+    )
+    subject = f"Satu HP dipakai beberapa pegawai: {employee.name}"
+    body = (
+        f"{employee.name} mendaftarkan perangkat ({describe_user_agent(binding.user_agent)}) yang juga terdaftar "
+        f"untuk: {', '.join(others)}. Periksa apakah ada titip absen; presensi dari HP ini ditandai "
+        f"'perangkat dipakai bersama'."
+    )
+    sent = 0
+    for user in operators:
+        try:
+            notify(user, subject, body, url="/admin/mobile/shareddevicebinding/", kind="warning",
+                   key=f"shared-device:{binding.pk}")
+            sent += 1
+        except Exception:  # a failed notice must never block the employee's login
+            log.exception("shared-device notice to user %s failed", user.pk)
+    return sent
 
 
 def reset_binding(binding: DeviceBinding, by: Any, reason: str = "") -> bool:

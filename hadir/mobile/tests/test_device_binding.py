@@ -100,6 +100,20 @@ def test_one_device_for_several_employees_is_flagged(org: Org) -> None:
     assert not DeviceBinding.objects.shared().filter(employee=org.guru).exists()
 
 
+def test_operators_of_the_opd_are_told_about_a_shared_phone(org: Org) -> None:
+    from hadir.notify.models import Notification
+
+    bind_device(org.staf, KEY_A)
+    assert not Notification.objects.exists()
+    bind_device(org.kabid, KEY_A, user_agent=ANDROID_UA)
+    notes = list(Notification.objects.all())
+    assert [n.user for n in notes] == [org.operator_dinkes]  # not the Disdik operator
+    assert "Budi Santoso" in notes[0].subject and "Dewi Lestari" in notes[0].body
+    assert notes[0].kind == "warning" and notes[0].url == "/admin/mobile/shareddevicebinding/"
+    bind_device(org.kabid, KEY_A)  # known device again: no second notice
+    assert Notification.objects.count() == 1
+
+
 # (binding of the employee, device_id sent, source, required setting) → expected reason_code or None
 CHECK_CASES = [
     ("none", "", "mobile", False, None),  # not bound yet: allowed, the app binds at login
