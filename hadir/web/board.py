@@ -47,7 +47,9 @@ COMPLIANT_Q = Q(ds__status__in=list(COMPLIANT_STATUSES), ds__late_minutes=0, ds_
 # Extra list filters: "absen" = belum + tk (what the digest lists), "merah" = not compliant.
 LIST_FILTERS: dict[str, Q] = {**CATEGORY_Q, "absen": CATEGORY_Q["belum"] | CATEGORY_Q["tk"], "merah": ~COMPLIANT_Q}
 
-CACHE_SECONDS = 60
+# Bulk recomputations (close_days, approvals) send no signal: they show within this bound, half the
+# board's 60 s refresh. Check-ins, DailyStatus saves and employee edits invalidate at once.
+CACHE_SECONDS = 30
 
 
 @dataclass

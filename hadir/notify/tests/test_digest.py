@@ -103,3 +103,15 @@ def test_digest_warns_about_streaks(org: Org) -> None:
     body = dinkes.body()
     assert "Perhatian (PP 94/2021):" in body
     assert "- Dewi Lestari: 10 hari kerja berturut-turut tanpa keterangan; 10 hari TK tahun ini — RISIKO PEMBERHENTIAN" in body
+
+
+def test_demo_hook_fills_inboxes_once(org: Org) -> None:
+    import random
+
+    from hadir.notify.demo import seed
+
+    _status(org.staf, DayStatus.TK)
+    lines = seed(random.Random(1), MONDAY)
+    assert "ringkasan" in lines[0]
+    assert Notification.objects.filter(kind="digest", user__username="kadis").count() == 1
+    assert "dilewati" in seed(random.Random(1), MONDAY)[0]
