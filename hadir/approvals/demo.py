@@ -37,14 +37,11 @@ def seed(rng: random.Random, today: dt.date) -> list[str]:
 
     pending = list(CheckIn.objects.filter(validity=Validity.PENDING, approval_item__isnull=True)
                    .select_related("employee__unit").order_by("pk")[:5000])
-    structures: dict[int | None, Structure] = {}
+    structure = Structure()
     items: list[ApprovalItem] = []
     for checkin in pending:
         emp = checkin.employee
-        key = emp.unit.opd_id
-        if key not in structures:
-            structures[key] = Structure(emp.unit.opd)
-        resolution = resolve_for(emp, checkin.local_date, structure=structures[key])
+        resolution = resolve_for(emp, checkin.local_date, structure=structure)
         items.append(ApprovalItem(kind=ItemKind.CHECKIN, checkin=checkin, employee=emp,
                                   approver_position_id=resolution.position_id, created_at=checkin.occurred_at))
     ApprovalItem.objects.bulk_create(items, batch_size=1000)

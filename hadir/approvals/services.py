@@ -56,34 +56,52 @@ def policy_for_unit(unit: Unit) -> tuple[str, int]:
 
 
 class Structure:
-    """Positions and units of one OPD (plus any explicit atasan outside it), loaded once."""
+    """The part of the position/unit trees that approver chains pass through, loaded lazily and kept
+    for reuse (one instance can serve a whole escalation run). Loading a chain costs a few queries
+    whatever the size of the OPD: the unit's ancestors come from its materialised path, their heads
+    from one query, explicit atasan positions one level at a time."""
 
-    def __init__(self, opd: Unit | None) -> None:
+    def __init__(self) -> None:
         self.positions: dict[int, routing.PositionNode] = {}
         self.units: dict[int, routing.UnitNode] = {}
         self.heads: dict[int, int] = {}
-        if opd is None:
-            return
-        unit_rows = Unit.objects.filter(Q(path=opd.path) | Q(path__startswith=opd.path + ".")).values_list(
-            "pk", "parent_id", "kind"
-        )
-        for pk, parent_id, kind in unit_rows:
-            self.units[pk] = routing.UnitNode(pk, parent_id, kind == UnitKind.PEMDA)
-        self._add_positions(Position.objects.filter(unit_id__in=list(self.units)))
-        # Explicit parents outside the OPD (e.g. a camat answering to the Sekda): follow them.
-        for _depth in range(10):
-            missing = {p.parent_id for p in self.positions.values() if p.parent_id and p.parent_id not in self.positions}
-            if not missing:
-                break
-            self._add_positions(Position.objects.filter(pk__in=missing))
 
-    def _add_positions(self, qs: QuerySet[Position]) -> None:
-        for pk, unit_id, parent_id, is_head in qs.order_by("pk").values_list("pk", "unit_id", "parent_id", "is_head"):
+    def _load_units(self, paths: Iterable[str]) -> None:
+        ids = {int(part) for path in paths for part in (path or "").split(".") if part.isdigit()} - set(self.units)
+        if not ids:
+            return
+        for pk, parent_id, kind in Unit.objects.filter(pk__in=ids).values_list("pk", "parent_id", "kind"):
+            self.units[pk] = routing.UnitNode(pk, parent_id, kind == UnitKind.PEMDA)
+        head_rows = Position.objects.filter(unit_id__in=ids, is_head=True).order_by("pk").values_list(
+            "pk", "unit_id", "parent_id", "is_head", "unit__path"
+        )
+        self._add(head_rows)
+
+    def _load_positions(self, ids: Iterable[int]) -> None:
+        wanted = set(ids) - set(self.positions)
+        if wanted:
+            self._add(Position.objects.filter(pk__in=wanted).order_by("pk").values_list(
+                "pk", "unit_id", "parent_id", "is_head", "unit__path"))
+
+    def _add(self, rows: Iterable[tuple[int, int, int | None, bool, str]]) -> None:
+        paths: list[str] = []
+        for pk, unit_id, parent_id, is_head, path in rows:
             self.positions[pk] = routing.PositionNode(pk, unit_id, parent_id, is_head)
             if is_head:
                 self.heads.setdefault(unit_id, pk)
+            paths.append(path)
+        self._load_units(paths)
 
     def chain(self, position_id: int | None) -> list[int]:
+        if position_id is None:
+            return []
+        self._load_positions([position_id])
+        for _round in range(20):
+            chain = routing.superior_chain(position_id, self.positions, self.units, self.heads)
+            last = self.positions.get(chain[-1] if chain else position_id)
+            if last is None or last.parent_id is None or last.parent_id in self.positions:
+                return chain
+            self._load_positions([last.parent_id])
         return routing.superior_chain(position_id, self.positions, self.units, self.heads)
 
 
@@ -103,7 +121,7 @@ def slots(chain: list[int], on: dt.date) -> list[routing.Slot]:
 def resolve_for(employee: Employee, on: dt.date | None = None, escalation: int = 0,
                 structure: Structure | None = None) -> routing.Resolution:
     on = on or timezone.localdate()
-    structure = structure or Structure(employee.unit.opd if employee.unit_id else None)
+    structure = structure or Structure()
     return routing.resolve(slots(structure.chain(employee.position_id), on), employee.pk, escalation)
 
 
@@ -374,7 +392,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
 
     now = now or timezone.now()
     today = timezone.localdate(now)
-    structures: dict[int | None, Structure] = {}
+    structure = Structure()
     policies: dict[int, tuple[str, int]] = {}
     moved = 0
     pending = ApprovalItem.objects.filter(status=ItemStatus.PENDING).select_related("employee__unit")
@@ -386,9 +404,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
         _mode, days = policies[unit.pk]
         age_days = (now - item.created_at).total_seconds() / 86400
         level = routing.escalation_due(age_days, days, item.escalation_level)
-        if unit.opd_id not in structures:
-            structures[unit.opd_id] = Structure(unit.opd)
-        resolution = resolve_for(employee, today, level, structures[unit.opd_id])
+        resolution = resolve_for(employee, today, level, structure)
         if level == item.escalation_level and resolution.position_id == item.approver_position_id:
             continue
         with transaction.atomic():

@@ -86,13 +86,11 @@ def seed(rng: random.Random, today: dt.date) -> list[str]:
         req.document.save("st.pdf", ContentFile(DEMO_PDF), save=False)
         req.document_type = "application/pdf"
         req.save(update_fields=["document", "document_type"])
-    structures: dict[int | None, Structure] = {}
+    structure = Structure()
     items: list[ApprovalItem] = []
     for req in LeaveRequest.objects.filter(status=LeaveStatus.PENDING).select_related("employee__unit"):
         emp = req.employee
-        if emp.unit.opd_id not in structures:
-            structures[emp.unit.opd_id] = Structure(emp.unit.opd)
-        resolution = resolve_for(emp, today, structure=structures[emp.unit.opd_id])
+        resolution = resolve_for(emp, today, structure=structure)
         items.append(ApprovalItem(kind=ItemKind.LEAVE, leave_request=req, employee=emp,
                                   approver_position_id=resolution.position_id, created_at=req.requested_at))
     ApprovalItem.objects.bulk_create(items, batch_size=500)

@@ -4,6 +4,7 @@ forbidden, nobody approves themself; acting heads by date; vacant superiors esca
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -209,3 +210,15 @@ def test_overdue_items_escalate(org: Org) -> None:
     item.refresh_from_db()
     assert item.approver_position_id is None and can_decide(org.admin_bkpsdm, item)
     assert AuditEntry.objects.filter(action="approval.escalate").count() == 2
+
+
+def test_routing_cost_does_not_grow_with_the_opd(org: Org, django_assert_max_num_queries: Any) -> None:
+    from hadir.approvals.services import resolve_for
+    from hadir.org.models import Position
+
+    bidang = org.dinkes_bidang
+    Position.objects.bulk_create([Position(unit=bidang, name=f"Pelaksana {i}", code=f"BULK{i}",
+                                           parent=org.kabid.position) for i in range(400)])
+    with django_assert_max_num_queries(8):
+        result = resolve_for(org.staf_bidang)
+    assert result.position_id == org.kabid.position_id and result.approver_ids == {org.kabid.pk}
