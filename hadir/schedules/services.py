@@ -164,36 +164,33 @@ def chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
 
 def employee_rows(employee_ids: list[int] | None, day: dt.date) -> dict[int, EmployeeRow]:
     """Unit ancestry and first active work location (its time zone) per employee; active employees on
-    `day` when employee_ids is None. Two queries per chunk of ids (one in all when None)."""
-    through = Employee.locations.through
+    `day` when employee_ids is None. One query (per chunk of ids): employees LEFT JOIN their locations."""
+    fields = ("id", "unit__path", "locations__id", "locations__timezone", "locations__is_active")
     units: dict[int, tuple[int, ...]] = {}
-    locs: dict[int, tuple[int, str]] = {}
+    best: dict[int, tuple[tuple[bool, int], str]] = {}  # employee → ((inactive?, location id), tz)
 
-    def load_locations(rows: Iterable[tuple[int, int, str, bool]]) -> None:
-        for emp_id, loc_id, tz, active in rows:
-            if emp_id not in locs or (active and not locs[emp_id][1].endswith("!")):
-                # prefer the first active location; remember an inactive one only as a fallback
-                locs[emp_id] = (loc_id, tz if active else tz + "!")
-
-    loc_fields = ("employee_id", "worklocation_id", "worklocation__timezone", "worklocation__is_active")
-    if employee_ids is None:
-        # (plain fetches, not .iterator(): a server-side cursor costs more than the rows' memory here)
-        for emp_id, path in Employee.objects.active_on(day).values_list("id", "unit__path"):
+    def load(rows: Iterable[tuple[int, str, int | None, str | None, bool | None]]) -> None:
+        for emp_id, path, loc_id, tz, active in rows:
             units[emp_id] = unit_ids_from_path(path)
-        qs = through.objects.filter(employee__is_active=True).order_by("worklocation_id")
-        load_locations(qs.values_list(*loc_fields))
+            if loc_id is None:
+                continue
+            rank = (not active, loc_id)  # the first active location, else the first one at all
+            current = best.get(emp_id)
+            if current is None or rank < current[0]:
+                best[emp_id] = (rank, tz or "")
+
+    # (plain fetches, not .iterator(): a server-side cursor costs more than the rows' memory here;
+    # .order_by() drops Employee's default ordering by name, a needless sort of every row)
+    if employee_ids is None:
+        load(Employee.objects.active_on(day).order_by().values_list(*fields))
     else:
         for part in chunks(list(employee_ids)):
-            for emp_id, path in Employee.objects.filter(id__in=part).values_list("id", "unit__path"):
-                units[emp_id] = unit_ids_from_path(path)
-            load_locations(through.objects.filter(employee_id__in=part).order_by("worklocation_id")
-                           .values_list(*loc_fields))
-    out: dict[int, EmployeeRow] = {}
+            load(Employee.objects.filter(id__in=part).order_by().values_list(*fields))
     fallback = default_tz()
+    out: dict[int, EmployeeRow] = {}
     for emp_id, unit_ids in units.items():
-        loc = locs.get(emp_id)
-        out[emp_id] = EmployeeRow(emp_id, unit_ids, loc[0] if loc else None,
-                                  loc[1].rstrip("!") if loc else fallback)
+        loc = best.get(emp_id)
+        out[emp_id] = EmployeeRow(emp_id, unit_ids, loc[0][1] if loc else None, (loc[1] if loc else "") or fallback)
     return out
 
 
@@ -337,19 +334,28 @@ class ScheduleBook:
 
     def workday(self, emp: EmployeeRow, day: dt.date, location: WorkLocation | None = None) -> WorkDay:
         tz_name = location.timezone if location is not None else emp.tz
-        holiday = self.holiday_name(emp, day)
-        ramadan = self.is_ramadan(day)
-        if (emp.id, day) in self.roster:
-            shift = self.roster[(emp.id, day)]
+        loc_id = location.pk if location is not None else emp.location_id
+        roster_key = (emp.id, day)
+        if roster_key in self.roster:
+            holiday = self.holiday_name(emp, day)
+            shift = self.roster[roster_key]
             key: tuple[object, ...] = ("shift", shift.id if shift else None, tz_name, day, holiday)
             if key not in self._cache:
                 self._cache[key] = _shift_day(shift, day, tz_name, holiday)
             return self._cache[key]
-        pattern = self.pattern_for(emp, day, location.pk if location is not None else None)
-        key = ("pattern", pattern.id, tz_name, day, holiday, ramadan)
-        if key not in self._cache:
-            self._cache[key] = _pattern_day(pattern, day, tz_name, holiday, ramadan)
-        return self._cache[key]
+        # everyone in the same unit at the same location shares one WorkDay: resolve it once
+        key = ("emp", emp.unit_ids, loc_id, tz_name, day)
+        found = self._cache.get(key)
+        if found is None:
+            holiday = self.holiday_name(emp, day)
+            ramadan = self.is_ramadan(day)
+            pattern = self.pattern_for(emp, day, loc_id)
+            pkey = ("pattern", pattern.id, tz_name, day, holiday, ramadan)
+            found = self._cache.get(pkey)
+            if found is None:
+                found = self._cache[pkey] = _pattern_day(pattern, day, tz_name, holiday, ramadan)
+            self._cache[key] = found
+        return found
 
 
 def _off(day: dt.date, tz_name: str, holiday: str, pattern_name: str = "", ramadan: bool = False) -> WorkDay:

@@ -268,3 +268,12 @@ def test_only_one_default_pattern_and_unique_global_shift_codes(org: Org) -> Non
     with pytest.raises(ValidationError):
         dup.full_clean()
     Shift(code="pagi", name="Pagi RSUD", start=dt.time(6), end=dt.time(13), unit=org.dinkes).full_clean()
+
+
+def test_first_active_location_decides_the_zone(org: Org) -> None:
+    rows = employee_rows([org.staf_bidang.pk], MON)  # dinkes office, then the puskesmas
+    assert rows[org.staf_bidang.pk].location_id == org.loc_dinkes.pk
+    org.loc_dinkes.is_active = False
+    org.loc_dinkes.save()
+    assert employee_rows([org.staf_bidang.pk], MON)[org.staf_bidang.pk].location_id == org.loc_puskesmas.pk
+    assert employee_rows([org.staf.pk], MON)[org.staf.pk].location_id == org.loc_dinkes.pk  # inactive, only one
