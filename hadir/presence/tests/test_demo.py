@@ -1,0 +1,30 @@
+"""The demo hook (contract C8) makes plausible check-ins and statuses, and runs once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+
+from hadir.presence.demo import seed
+from hadir.presence.models import CheckIn, DailyStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed(org: Any) -> None:
+    today = dt.date(2026, 11, 20)  # a Friday in the past: every check-in of the window is already "done"
+    lines = seed(random.Random(7), today)
+    assert len(lines) == 1 and "Presensi contoh" in lines[0]
+    accepted = CheckIn.objects.filter(verdict="accepted")
+    assert accepted.filter(kind="masuk").values("employee").distinct().count() == 7
+    working_days = DailyStatus.objects.filter(employee=org.staf, is_working_day=True).count()
+    assert 18 <= working_days <= 22  # about 20 working days
+    assert not CheckIn.objects.filter(local_date__gt=today).exists()
+    # every accepted row sits inside its fence; statuses exist for the days with check-ins
+    for row in accepted.select_related("location")[:50]:
+        assert row.location is not None and row.distance_m is not None and row.distance_m <= row.location.radius_m
+    assert DailyStatus.objects.filter(status__in=["hadir", "terlambat", "psw"]).exists()
+    assert seed(random.Random(7), today) == ["Presensi contoh sudah ada; dilewati."]
