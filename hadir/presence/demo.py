@@ -47,7 +47,7 @@ def fast_insert(rows: list[CheckIn], batch: int = 5000) -> None:
     plain = (models.CharField, models.FloatField, models.BooleanField, models.IntegerField, models.ForeignKey)
     typed = [not isinstance(f, plain) or isinstance(f, models.FileField) for f in fields]
     table = connection.ops.quote_name(CheckIn._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
