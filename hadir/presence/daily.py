@@ -19,12 +19,12 @@ it is "belum". A closed row stays closed when recomputed.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from hadir.org.models import Employee
@@ -122,32 +122,38 @@ def close_time(workday: WorkDay) -> dt.datetime:
     return end + dt.timedelta(minutes=int(getattr(settings, "HADIR_DAY_CLOSE_GRACE_MINUTES", 60)))
 
 
-def _events(day: dt.date, employee_ids: list[int] | None) -> dict[int, tuple[list[dt.datetime], list[dt.datetime]]]:
+def _events(day: dt.date, employee_ids: list[int] | None) -> dict[int, tuple[tuple[dt.datetime, ...],
+                                                                          tuple[dt.datetime, ...]]]:
+    """employee → ((first accepted masuk,), (last accepted pulang,)) of `day`. The database does the
+    MIN/MAX per employee (one row per employee instead of one per check-in)."""
     qs = (
         CheckIn.objects.filter(local_date=day, verdict=Verdict.ACCEPTED, kind__in=[CheckInKind.MASUK,
                                                                                   CheckInKind.PULANG])
         .exclude(validity=Validity.INVALID)
         .order_by()
+        .values("employee_id")
+        .annotate(first_in=Min("occurred_at", filter=Q(kind=CheckInKind.MASUK)),
+                  last_out=Max("occurred_at", filter=Q(kind=CheckInKind.PULANG)))
+        .values_list("employee_id", "first_in", "last_out")
     )
-    out: dict[int, tuple[list[dt.datetime], list[dt.datetime]]] = defaultdict(lambda: ([], []))
-    fields = ("employee_id", "kind", "occurred_at")
+    out: dict[int, tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]] = {}
 
-    def load(rows: Iterable[tuple[int, str, dt.datetime]]) -> None:
-        for emp_id, kind, at in rows:
-            out[emp_id][0 if kind == CheckInKind.MASUK else 1].append(at)
+    def load(rows: Iterable[tuple[int, dt.datetime | None, dt.datetime | None]]) -> None:
+        for emp_id, first_in, last_out in rows:
+            out[emp_id] = ((first_in,) if first_in else (), (last_out,) if last_out else ())
 
     if employee_ids is None:
-        load(qs.values_list(*fields).iterator(chunk_size=10000))
+        load(qs)
     else:
         for part in chunks(employee_ids):
-            load(qs.filter(employee_id__in=part).values_list(*fields))
+            load(qs.filter(employee_id__in=part))
     return out
 
 
 def _closed_ids(day: dt.date, employee_ids: list[int] | None) -> set[int]:
     qs = DailyStatus.objects.filter(date=day, closed=True)
     if employee_ids is None:
-        return set(qs.values_list("employee_id", flat=True).iterator(chunk_size=10000))
+        return set(qs.values_list("employee_id", flat=True))
     found: set[int] = set()
     for part in chunks(employee_ids):
         found.update(qs.filter(employee_id__in=part).values_list("employee_id", flat=True))
