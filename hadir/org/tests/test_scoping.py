@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from hadir.auth import issue_token
-from hadir.org.models import Employee, Position, WorkLocation
+from hadir.org.models import Employee, Position, Role, WorkLocation
 from hadir.org.scoping import can_administer_unit, is_bkpsdm, scope_queryset, subordinates, visible_units
-from hadir.testing import PASSWORD, Org
+from hadir.testing import PASSWORD, Org, make_admin
 
 
 def client_for(username: str) -> Client:
@@ -51,10 +51,13 @@ def test_scope_functions(org: Org) -> None:
     ("op_disdik", lambda org: {org.kadisdik.pk, org.guru.pk}),
     ("bkpsdm", all_staff),
     ("root", all_staff),
+    ("diskominfo", all_staff),
 ])
 def test_api_employee_list_is_scoped(org: Org, who: str, expected: Any) -> None:
     if who == "root":
         get_user_model().objects.create_superuser("root", password=PASSWORD)
+    if who == "diskominfo":  # super-admin by role assignment rather than by createsuperuser
+        make_admin("diskominfo", Role.SUPER_ADMIN, None)
     rows = client_for(who).get("/api/org/employees?limit=1000").json()
     assert {r["id"] for r in rows} == expected(org)
 
