@@ -52,6 +52,8 @@ def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
     # past days: recompute what is still open; compute_day closes what is due in each zone
     for back in range(lookback, 0, -1):
         day = earliest_today - dt.timedelta(days=back)
+        if not DailyStatus.objects.filter(date=day).exists():
+            continue  # never opened (before go-live, or the job was off): don't mark everyone TK after the fact
         n = _compute(day, open_employee_ids(day))
         if n:
             done[day.isoformat()] = n

@@ -95,3 +95,11 @@ def test_close_day_command(org: Org) -> None:
         call_command("close_day", "--date", "23-11-2026")
     with pytest.raises(CommandError, match="tidak ditemukan"):
         call_command("close_day", "--date", "2026-11-23", "--unit", "TIDAK-ADA")
+
+
+def test_job_does_not_close_days_that_were_never_opened(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = utc(2026, 11, 25, 3)  # Wednesday 10:00 WIB, first run after go-live
+    monkeypatch.setattr(daily, "server_now", lambda: now)
+    done = tasks.close_due_days(now)
+    assert list(done) == ["2026-11-25 (buka)"]
+    assert not DailyStatus.objects.filter(date__lt=dt.date(2026, 11, 25)).exists()
