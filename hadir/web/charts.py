@@ -1,8 +1,9 @@
 """Attendance rate per OPD per day and per week, and server-side SVG geometry for the charts.
 
-Rate = (present + excused) / expected, where expected excludes libur; a working-day employee
-without a DailyStatus row counts as absent only on the board (today), not here: history uses the
-rows the daily closing wrote.
+Rate = (present + excused) / expected, where expected excludes libur and "belum" (a day not closed
+yet: today's not-yet-arrived are unknown, not absent); a working-day employee without a DailyStatus
+row counts as absent only on the board (today), not here: history uses the rows the daily closing
+wrote.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class Series:
 def _rates(scope: BoardScope, start: dt.date, end: dt.date, weekly: bool,
            opd: int | None) -> tuple[list[dt.date], list[Series]]:
     qs = DailyStatus.objects.filter(date__gte=start, date__lte=end, is_working_day=True).exclude(
-        status=DayStatus.LIBUR
+        # libur is not expected at work; belum is a day not closed yet (today): unknown, not absent
+        status__in=[DayStatus.LIBUR, DayStatus.BELUM]
     ).filter(scope.q("employee__unit__"))
     if opd:
         qs = qs.filter(employee__unit__opd_id=opd)

@@ -54,6 +54,10 @@ class OpdReadiness:
     terminals_online: int | None = None
 
     @property
+    def filled_heads(self) -> int:
+        return self.head_positions - len(self.vacant_heads)
+
+    @property
     def device_share(self) -> float | None:
         if self.bound_devices is None or not self.employees:
             return None
@@ -63,7 +67,9 @@ class OpdReadiness:
     def checks(self) -> list[tuple[str, bool]]:
         out = [
             ("locations", self.locations > 0 and self.without_location == 0),
-            ("heads", self.opd_head_filled and not self.vacant_heads),
+            # Vacant lower head positions escalate to the next superior (approvals), so only the OPD head
+            # is a blocker; the vacancies are listed for HR.
+            ("heads", self.opd_head_filled),
         ]
         if self.bound_devices is not None:
             out.append(("devices", (self.device_share or 0) >= DEVICE_SHARE_TARGET))

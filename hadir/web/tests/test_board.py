@@ -224,6 +224,9 @@ def test_charts_rates(org: Org) -> None:
     assert by["Dinas Kesehatan"].points[monday] == pytest.approx(50.0)
     assert by["Dinas Kesehatan"].points[monday + dt.timedelta(days=4)] == pytest.approx(100.0)
     assert by["Dinas Pendidikan"].points[monday] == pytest.approx(100.0)
+    status(org.kabid, DayStatus.BELUM, monday)  # not closed yet: neither present nor absent
+    periods, series = daily_rates(scope, dt.date(2026, 11, 20), 5)
+    assert {s.name: s for s in series}["Dinas Kesehatan"].points[monday] == pytest.approx(50.0)
     w_periods, w_series = weekly_rates(scope, dt.date(2026, 11, 20), 2)
     assert w_periods == [monday]
     assert {s.name: s.points[monday] for s in w_series}["Dinas Kesehatan"] == pytest.approx(80.0)
