@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import protocol, services
-from .conf import commands_per_poll, trust_proxy
+from .conf import commands_per_poll, register_networks, trust_proxy
 from .models import Terminal, TerminalStatus, ip_allowed
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,14 @@ def _terminal(request: HttpRequest) -> tuple[Terminal | None, HttpResponse | Non
     sn = request.GET.get("SN", "").strip()
     if not SN_RE.match(sn):
         return None, text("Nomor seri (SN) tidak ada atau tidak valid\n", 400)
-    terminal, created = services.get_or_register(sn)
     ip = client_ip(request)
+    terminal = Terminal.objects.filter(serial_number=sn).first()
+    created = False
+    if terminal is None:
+        if not ip_allowed(register_networks(), ip):
+            log.warning("terminal baru %s dari %s ditolak: di luar HADIR_TERMINAL_REGISTER_NETWORKS", sn, ip)
+            return None, text("Mesin tidak terdaftar\n", 403)
+        terminal, created = services.get_or_register(sn)
     if created:
         log.info("terminal baru terdaftar (menunggu penetapan): %s dari %s", sn, ip)
     if not ip_allowed(terminal.ip_allowlist, ip):

@@ -35,3 +35,9 @@ def noon_split() -> dt.time:
 
 def commands_per_poll() -> int:
     return int(getattr(settings, "HADIR_TERMINAL_COMMANDS_PER_POLL", 20))
+
+
+def register_networks() -> str:
+    """Networks from which an unknown serial number may register itself as pending (empty: anywhere).
+    E.g. "10.0.0.0/8, 192.168.0.0/16" for a regency intranet; keeps strangers from filling the pending list."""
+    return str(getattr(settings, "HADIR_TERMINAL_REGISTER_NETWORKS", ""))

@@ -1,12 +1,16 @@
-"""A simulated terminal speaking ADMS to a real HTTP server (live_server + http.client)."""
+"""The ADMS endpoints, driven by the simulated terminal through Django's test client (in-process, fast).
+
+The same simulator over real HTTP against a live server: test_adms_http.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+from django.test import Client, TestCase
 
 from hadir.presence.models import CheckIn
 from hadir.terminals import services
@@ -21,10 +25,10 @@ from hadir.terminals.models import (
     TerminalPin,
     TerminalStatus,
 )
-from hadir.terminals.simulator import SimulatedTerminal, attlog_line
+from hadir.terminals.simulator import Reply, SimulatedTerminal, attlog_line
 from hadir.testing import Org
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("hadir.terminals.tests.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("hadir.terminals.tests.urls")]
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
@@ -52,13 +56,25 @@ def active_terminal(pins: Org) -> Terminal:
     return t
 
 
-def sim(live_server: Any, sn: str) -> SimulatedTerminal:
-    return SimulatedTerminal(live_server.url, sn)
+class ClientTerminal(SimulatedTerminal):
+    """The simulator with Django's test client as transport; after-commit work (the conversion task)
+    runs at the end of each request as it would after a real commit."""
+
+    def request(self, method: str, path: str, params: dict[str, str], body: str | bytes = "") -> Reply:
+        client = Client(REMOTE_ADDR="127.0.0.1")
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            resp = client.generic(method, f"{path}?{urlencode(params)}", body, content_type="text/plain",
+                                  HTTP_USER_AGENT="iClock Proxy/1.09")
+        return Reply(resp.status_code, resp.content.decode())
 
 
-def test_handshake_answers_the_option_block(live_server: Any, active_terminal: Terminal) -> None:
+def sim(sn: str) -> SimulatedTerminal:
+    return ClientTerminal("http://testserver", sn)
+
+
+def test_handshake_answers_the_option_block(active_terminal: Terminal) -> None:
     Terminal.objects.filter(pk=active_terminal.pk).update(attlog_stamp="9876", operlog_stamp="55")
-    term = sim(live_server, active_terminal.serial_number)
+    term = sim(active_terminal.serial_number)
     reply = term.handshake()
     assert reply.status == 200
     lines = reply.body.splitlines()
@@ -75,8 +91,8 @@ def test_handshake_answers_the_option_block(live_server: Any, active_terminal: T
     assert TerminalActivity.objects.filter(terminal=active_terminal).count() == 1
 
 
-def test_push_garbage_and_repush(live_server: Any, active_terminal: Terminal, fake_pipeline: Any) -> None:
-    term = sim(live_server, active_terminal.serial_number)
+def test_push_garbage_and_repush(active_terminal: Terminal, fake_pipeline: Any) -> None:
+    term = sim(active_terminal.serial_number)
     term.handshake()
     lines = [
         attlog_line("1001", _at(7, 21, 5), 0, 1),
@@ -120,8 +136,8 @@ def test_push_garbage_and_repush(live_server: Any, active_terminal: Terminal, fa
     assert CheckIn.objects.count() == 4
 
 
-def test_unknown_sn_is_pending_and_held_until_assigned(live_server: Any, pins: Org, fake_pipeline: Any) -> None:
-    term = sim(live_server, "NEWSN0001")
+def test_unknown_sn_is_pending_and_held_until_assigned(pins: Org, fake_pipeline: Any) -> None:
+    term = sim("NEWSN0001")
     assert term.handshake().status == 200
     terminal = Terminal.objects.get(serial_number="NEWSN0001")
     assert terminal.status == TerminalStatus.PENDING
@@ -134,7 +150,8 @@ def test_unknown_sn_is_pending_and_held_until_assigned(live_server: Any, pins: O
 
     pins.loc_dinkes.timezone = "Asia/Makassar"
     pins.loc_dinkes.save()
-    released = services.assign_terminal(terminal, unit=pins.dinkes, location=pins.loc_dinkes, name="Mesin baru")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        released = services.assign_terminal(terminal, unit=pins.dinkes, location=pins.loc_dinkes, name="Mesin baru")
     assert released == 2
     assert set(AttLog.objects.values_list("state", flat=True)) == {AttLogState.CONVERTED}
     row = CheckIn.objects.get(employee__device_pin="1001")
@@ -145,8 +162,8 @@ def test_unknown_sn_is_pending_and_held_until_assigned(live_server: Any, pins: O
     assert term.handshake().body.splitlines().count("TimeZone=8") == 1
 
 
-def test_url_variants_real_devices_send(live_server: Any, active_terminal: Terminal, fake_pipeline: Any) -> None:
-    term = sim(live_server, active_terminal.serial_number)
+def test_url_variants_real_devices_send(active_terminal: Terminal, fake_pipeline: Any) -> None:
+    term = sim(active_terminal.serial_number)
     for path in ["/iclock/cdata", "/iclock/cdata.aspx", "/iclock/cdata/"]:
         assert term.request("GET", path, {"SN": term.sn, "options": "all"}).body.startswith("GET OPTION FROM")
     reply = term.push_attlog([attlog_line("1001", _at(7, 1))], path="/iclock/cdata.aspx")
@@ -158,8 +175,8 @@ def test_url_variants_real_devices_send(live_server: Any, active_terminal: Termi
     assert term.request("GET", "/iclock/ping", {"SN": term.sn}).body == "OK"
 
 
-def test_command_queue_round_trip(live_server: Any, active_terminal: Terminal, pins: Org) -> None:
-    term = sim(live_server, active_terminal.serial_number)
+def test_command_queue_round_trip(active_terminal: Terminal, pins: Org) -> None:
+    term = sim(active_terminal.serial_number)
     assert term.poll().body == "OK"
     reboot = services.queue_command(active_terminal, "REBOOT")
     info = services.queue_command(active_terminal, "INFO")
@@ -188,10 +205,10 @@ def test_command_queue_round_trip(live_server: Any, active_terminal: Terminal, p
     assert active_terminal.info["user_count"] == "12"
 
 
-def test_ip_allowlist_refuses_other_addresses(live_server: Any, active_terminal: Terminal) -> None:
+def test_ip_allowlist_refuses_other_addresses(active_terminal: Terminal) -> None:
     active_terminal.ip_allowlist = "10.20.30.0/24"
     active_terminal.save()
-    term = sim(live_server, active_terminal.serial_number)
+    term = sim(active_terminal.serial_number)
     reply = term.handshake()
     assert reply.status == 403
     assert "IP" in reply.body
@@ -204,23 +221,23 @@ def test_ip_allowlist_refuses_other_addresses(live_server: Any, active_terminal:
     assert term.handshake().status == 200
 
 
-def test_disabled_terminal_is_refused_and_keeps_its_log(live_server: Any, active_terminal: Terminal) -> None:
+def test_disabled_terminal_is_refused_and_keeps_its_log(active_terminal: Terminal) -> None:
     Terminal.objects.filter(pk=active_terminal.pk).update(status=TerminalStatus.DISABLED)
-    term = sim(live_server, active_terminal.serial_number)
+    term = sim(active_terminal.serial_number)
     assert term.push_attlog([attlog_line("1001", _at(7, 0))]).status == 403
     assert AttLog.objects.count() == 0
 
 
-def test_bad_serial_is_a_400(live_server: Any, db: Any) -> None:
-    term = sim(live_server, "")
+def test_bad_serial_is_a_400(db: Any) -> None:
+    term = sim("")
     assert term.handshake().status == 400
-    term = sim(live_server, "../../etc/passwd")
+    term = sim("../../etc/passwd")
     assert term.handshake().status == 400
     assert Terminal.objects.count() == 0
 
 
-def test_operlog_is_stored_without_biometric_templates(live_server: Any, active_terminal: Terminal) -> None:
-    term = sim(live_server, active_terminal.serial_number)
+def test_operlog_is_stored_without_biometric_templates(active_terminal: Terminal) -> None:
+    term = sim(active_terminal.serial_number)
     reply = term.push_operlog([
         "OPLOG 4\t0\t2026-11-23 08:00:00\t0\t0\t0\t0",
         "USER PIN=1001\tName=Dewi\tPri=0\tPasswd=\tCard=\tGrp=1",
@@ -235,17 +252,17 @@ def test_operlog_is_stored_without_biometric_templates(live_server: Any, active_
     assert active_terminal.operlog_stamp == "321"
 
 
-def test_lines_queue_while_pipeline_is_absent(live_server: Any, active_terminal: Terminal, no_pipeline: Any,
+def test_lines_queue_while_pipeline_is_absent(active_terminal: Terminal, no_pipeline: Any,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    term = sim(live_server, active_terminal.serial_number)
+    term = sim(active_terminal.serial_number)
     assert term.push_attlog([attlog_line("1001", _at(7, 0))]).body == "OK: 1"
     assert AttLog.objects.get().state == AttLogState.QUEUED
 
 
-def test_real_pipeline_makes_terminal_checkins(live_server: Any, active_terminal: Terminal) -> None:
+def test_real_pipeline_makes_terminal_checkins(active_terminal: Terminal) -> None:
     """End to end through hadir.presence.pipeline (contract C3) when it is installed."""
     pytest.importorskip("hadir.presence.pipeline")
-    term = sim(live_server, active_terminal.serial_number)
+    term = sim(active_terminal.serial_number)
     now = dt.datetime.now(WIB).replace(microsecond=0, tzinfo=None) - dt.timedelta(minutes=5)
     lines = [attlog_line("1001", now, 0), attlog_line("1002", now, 1)]
     assert term.push_attlog(lines).body == "OK: 2"
@@ -255,3 +272,12 @@ def test_real_pipeline_makes_terminal_checkins(live_server: Any, active_terminal
     assert all(r.terminal_sn == active_terminal.serial_number for r in rows)
     assert set(AttLog.objects.values_list("state", flat=True)) == {AttLogState.CONVERTED}
     assert set(AttLog.objects.values_list("checkin_id", flat=True)) == {r.pk for r in rows}
+
+
+def test_registration_can_be_limited_to_the_intranet(db: Any, settings: Any) -> None:
+    settings.HADIR_TERMINAL_REGISTER_NETWORKS = "10.0.0.0/8"
+    assert sim("STRANGER1").handshake().status == 403
+    assert not Terminal.objects.filter(serial_number="STRANGER1").exists()
+    settings.HADIR_TERMINAL_REGISTER_NETWORKS = "10.0.0.0/8, 127.0.0.0/8"
+    assert sim("STRANGER1").handshake().status == 200
+    assert Terminal.objects.get(serial_number="STRANGER1").status == TerminalStatus.PENDING
