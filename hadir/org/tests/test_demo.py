@@ -124,3 +124,27 @@ def test_hook_discovery_skips_org_and_apps_without_demo() -> None:
     names = [name for name, _fn in demo_command.demo_hooks()]
     assert "hadir.org" not in names
     assert all(name.startswith("hadir.") for name in names)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _seed_fingerprint(seed: int) -> list[tuple[Any, ...]]:
+    from django.db import transaction
+
+    from hadir.org.seed import seed_regency
+
+    rows: list[tuple[Any, ...]] = []
+    try:
+        with transaction.atomic():
+            seed_regency(random.Random(seed), dt.date(2026, 11, 23), employees=60)
+            rows = list(Employee.objects.order_by("device_pin").values_list("nip", "nik", "name", "unit__code"))
+            raise _Rollback
+    except _Rollback:
+        return rows
+
+
+def test_seed_is_deterministic(db: Any) -> None:
+    first, again, other = _seed_fingerprint(7), _seed_fingerprint(7), _seed_fingerprint(8)
+    assert len(first) == 60 and first == again and first != other
