@@ -349,3 +349,35 @@ def test_service_worker_sends_the_queue_itself(
     page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'hadir-flush'})")
     wait_until(page, "HadirQueue.all().then(items => items.length === 0)")
     assert CheckIn.objects.filter(client_uuid=item_uuid, source="offline").count() == 1
+
+
+def test_answer_lost_after_the_server_stored_it_is_not_stored_twice(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    screenshot_dir: Path,
+) -> None:
+    """The online POST reaches the server, but the answer never reaches the phone (signal dropped):
+    the item stays queued, the queue re-sends it, the server answers it as a replay — one row."""
+    from hadir.presence.models import CheckIn
+
+    loc = org.loc_dinkes
+    ctx = new_context(browser, contexts, loc.latitude, loc.longitude)
+    page = login(ctx, live_server.url)
+
+    def deliver_then_drop(route: Any) -> None:
+        route.fetch()  # the server gets and stores the check-in…
+        route.abort("internetdisconnected")  # …and the phone never hears back
+
+    page.route("**/api/presence/checkins", deliver_then_drop)
+    check_in(page)
+    page.wait_for_selector("#result.wait")  # "saved on the phone, will be sent"
+    stored = CheckIn.objects.get()
+    assert stored.source == "mobile"
+
+    page.unroute("**/api/presence/checkins")
+    # Background Sync may already be re-sending it; the button does the same for browsers without it.
+    if page.is_visible("#btn-sync"):
+        page.click("#btn-sync")
+    wait_until(page, "HadirQueue.all().then(items => items.length === 0)")
+    page.wait_for_selector("#queue-card", state="hidden")
+    assert list(CheckIn.objects.values_list("client_uuid", flat=True)) == [stored.client_uuid]
+    shot(page, screenshot_dir, "answer-lost-resent")
