@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from .importing import ImportReport, read_upload, run_import
+from .importing import KINDS, ImportReport, read_upload, run_import, template_workbook
 from .models import ApiToken, Employee, Position, Role, RoleAssignment, Unit, WorkLocation
 from .scoping import admin_paths, can_administer_unit, is_super_admin, path_q, scope_queryset, visible_units
 
@@ -142,8 +142,21 @@ class EmployeeAdmin(ScopedAdmin):
         self.message_user(request, _("%(n)d akun dibuat; atur kata sandinya lewat menu Akun.") % {"n": made})
 
     def get_urls(self) -> list[URLPattern]:
-        extra = [path("impor/", self.admin_site.admin_view(self.import_view), name="org_import")]
+        extra = [
+            path("impor/", self.admin_site.admin_view(self.import_view), name="org_import"),
+            path("impor/templat/<str:kind>.xlsx", self.admin_site.admin_view(self.import_template_view),
+                 name="org_import_template"),
+        ]
         return extra + super().get_urls()  # type: ignore[operator]
+
+    def import_template_view(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if not self.has_add_permission(request) or kind not in KINDS:
+            raise PermissionDenied
+        response = HttpResponse(
+            template_workbook(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="templat-{kind}.xlsx"'
+        return response
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         """Upload a file; the import is scoped to the user's units and needs the add/change permission."""
@@ -173,6 +186,7 @@ class EmployeeAdmin(ScopedAdmin):
         return TemplateResponse(request, "admin/org/import.html", {
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Impor data"),
             "form": form, "report": report, "scope_note": scope_note,
+            "templates": [(kind, label) for kind, label in ImportForm.base_fields["kind"].choices],  # type: ignore[attr-defined]
         }, status=200 if report is None or report.ok else 422)
 
 

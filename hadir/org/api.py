@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from hadir.auth import issue_token
 from hadir.errors import ApiError
 
-from .importing import KINDS, read_upload, run_import
+from .importing import KINDS, read_upload, run_import, template_workbook
 from .models import Employee, Unit, employee_of
 from .scoping import admin_paths, is_super_admin, scope_queryset, visible_units
 
@@ -169,3 +169,17 @@ def import_data(request: HttpRequest, kind: str, file: File[UploadedFile],
     if more > 0:
         message += " " + _("(dan %(n)d kesalahan lain)") % {"n": more}
     return status, {**body, "message": message}
+
+
+@router.get("/import/{kind}/template", summary="Templat .xlsx kosong untuk impor (baris judul + lembar petunjuk)",
+            response={200: None})
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in KINDS:
+        raise ApiError(404, _("Jenis impor tidak dikenal: %(kind)s") % {"kind": kind}, field="kind", code="not_found")
+    if admin_paths(request.user) == []:
+        raise ApiError(403, _("Anda tidak memiliki peran administrasi."), code="forbidden")
+    response = HttpResponse(
+        template_workbook(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="templat-{kind}.xlsx"'
+    return response

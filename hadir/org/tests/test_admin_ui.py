@@ -109,3 +109,28 @@ def test_api_import_is_refused_to_plain_employees(org: Org) -> None:
     answer = client.post("/api/org/import/employees",
                          {"file": SimpleUploadedFile("p.csv", (HEADER + "Ani,198804042012031001,,PNS,DINKES\n").encode())})
     assert answer.status_code == 403 and "tidak berhak" in answer.json()["message"]
+
+
+def test_import_templates_round_trip(org: Org) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    client = login("op_dinkes")
+    page = client.get("/admin/org/employee/impor/").content.decode()
+    assert "/admin/org/employee/impor/templat/employees.xlsx" in page
+    answer = client.get("/admin/org/employee/impor/templat/employees.xlsx")
+    assert answer.status_code == 200 and answer["Content-Disposition"].endswith('templat-employees.xlsx"')
+    wb = load_workbook(io.BytesIO(answer.content))
+    sheet = wb["Pegawai"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:4] == ["Nama", "NIP", "NIK", "Jenis Pegawai"] and "Petunjuk" in wb.sheetnames
+    assert sheet["B2"].number_format == "@"  # NIP typed into the template stays text
+    sheet.append(["Ani", "198804042012031001", None, "PNS", None, None, "DINKES"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    answer = client.post("/api/org/import/employees", {"file": SimpleUploadedFile("isi.xlsx", buffer.getvalue())})
+    assert answer.status_code == 200 and answer.json()["created"] == 1 and answer.json()["warnings"] == []
+    api = client.get("/api/org/import/locations/template")
+    assert api.status_code == 200 and load_workbook(io.BytesIO(api.content))["Lokasi"]["A1"].value == "Kode"
+    assert login("staf").get("/api/org/import/units/template").status_code == 403
