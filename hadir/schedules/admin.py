@@ -3,19 +3,23 @@ changed by BKPSDM / super-admins; rosters and OPD shifts by the OPD's operator w
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from hadir.org.admin import ScopedAdmin
-from hadir.org.models import Unit
-from hadir.org.scoping import admin_paths, can_administer_unit, is_bkpsdm, path_q
+from hadir.org.models import Employee, Unit
+from hadir.org.scoping import admin_paths, can_administer_unit, is_bkpsdm, path_q, visible_units
 
 from .holiday_calendar import import_national_holidays
 from .models import (
@@ -28,6 +32,7 @@ from .models import (
     WorkPattern,
     WorkPatternDay,
 )
+from .roster import RotationError, coverage, parse_rotation, rotation_roster
 
 
 def _recompute_later(day: dt.date, employee_ids: list[int] | None = None) -> None:
@@ -170,9 +175,93 @@ class ShiftAssignmentAdmin(ScopedAdmin):
                 path_q(paths, "unit__") | Q(unit__isnull=True))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_urls(self) -> list[URLPattern]:
+        extra = [path("rotasi/", self.admin_site.admin_view(self.rotation_view), name="schedules_roster_rotation")]
+        return extra + super().get_urls()  # type: ignore[operator]
+
+    def rotation_view(self, request: HttpRequest) -> HttpResponse:
+        """Lay a rotation (pagi,pagi,siang,siang,malam,-,-) over a month for a unit's staff."""
+        return _rotation_view(self, request)
+
     def save_model(self, request: HttpRequest, obj: ShiftAssignment, form: Any, change: bool) -> None:
         unit: Unit | None = obj.employee.unit if obj.employee_id else None
         if not can_administer_unit(request.user, unit):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
         _recompute_later(obj.date, [obj.employee_id])
+
+
+# Every roster made from a rotation counts positions from this Monday, so consecutive months (generated
+# separately) continue the same cycle.
+ROTATION_ANCHOR = dt.date(2024, 1, 1)
+
+
+class RotationForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.none(),
+                                  help_text=_("Semua pegawai aktif unit ini beserta sub-unitnya."))
+    month = forms.RegexField(label=_("Bulan"), regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+                             help_text=_("Format YYYY-MM, mis. 2026-12."),
+                             error_messages={"invalid": _("Tulis bulan sebagai YYYY-MM, mis. 2026-12.")})
+    rotation = forms.CharField(label=_("Rotasi"), initial="pagi,pagi,siang,siang,malam,-,-",
+                               widget=forms.TextInput(attrs={"size": 60}),
+                               help_text=_("Kode shift dipisah koma, satu per hari; '-' untuk libur."))
+    replace = forms.BooleanField(label=_("Ganti jadwal yang sudah ada di bulan itu"), required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = visible_units(user)  # type: ignore[attr-defined]
+
+
+def shifts_for(unit: Unit | None) -> dict[str, Shift]:
+    """Shift codes usable in `unit`: the regency-wide ones, overridden by the unit's OPD's own."""
+    shifts = {s.code: s for s in Shift.objects.filter(unit__isnull=True)}
+    if unit is not None and unit.opd_id:
+        shifts.update({s.code: s for s in Shift.objects.filter(unit_id=unit.opd_id)})
+    return shifts
+
+
+def _rotation_view(model_admin: ShiftAssignmentAdmin, request: HttpRequest) -> HttpResponse:
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    form = RotationForm(request.POST or None, user=request.user)
+    cov_rows: list[tuple[dt.date, list[int]]] = []
+    unit: Unit | None = None
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        shifts = shifts_for(unit)
+        try:
+            rotation = parse_rotation(form.cleaned_data["rotation"], set(shifts))
+        except RotationError as exc:
+            form.add_error("rotation", str(exc))
+        else:
+            assert unit is not None
+            year, month = (int(x) for x in form.cleaned_data["month"].split("-"))
+            first = dt.date(year, month, 1)
+            days = [first + dt.timedelta(days=i) for i in range(calendar.monthrange(year, month)[1])]
+            staff = list(Employee.objects.filter(Q(unit__path=unit.path) | Q(unit__path__startswith=unit.path + "."),
+                                                 is_active=True).order_by("name", "pk").values_list("pk", flat=True))
+            plan = rotation_roster(staff, days, rotation, anchor=ROTATION_ANCHOR)
+            with transaction.atomic():
+                if form.cleaned_data["replace"]:
+                    ShiftAssignment.objects.filter(employee_id__in=staff, date__range=(days[0], days[-1])).delete()
+                before = ShiftAssignment.objects.filter(employee_id__in=staff, date__range=(days[0], days[-1])).count()
+                ShiftAssignment.objects.bulk_create(
+                    [ShiftAssignment(employee_id=e, date=d, shift=shifts[c] if c else None) for e, d, c in plan],
+                    batch_size=2000, ignore_conflicts=True)
+                after = ShiftAssignment.objects.filter(employee_id__in=staff, date__range=(days[0], days[-1])).count()
+            for day in days:
+                _recompute_later(day, staff)
+            model_admin.message_user(request, _(
+                "Jadwal %(month)s untuk %(n)s pegawai %(unit)s: %(rows)s baris baru%(kept)s.") % {
+                "month": form.cleaned_data["month"], "n": len(staff), "unit": unit.name, "rows": after - before,
+                "kept": (_("; %(k)s baris lama dipertahankan") % {"k": before}) if before else ""},
+                messages.SUCCESS)
+            cov = coverage(plan)
+            codes = sorted(shifts.values(), key=lambda s: s.start)
+            cov_rows = [(d, [cov.get(d, {}).get(s.code, 0) for s in codes]) for d in days]
+    context = {
+        **model_admin.admin_site.each_context(request), "opts": model_admin.model._meta, "form": form,
+        "title": _("Buat jadwal shift dari rotasi"), "coverage": cov_rows,
+        "shifts": sorted(shifts_for(unit).values(), key=lambda s: s.start),
+    }
+    return TemplateResponse(request, "admin/schedules/rotation.html", context)

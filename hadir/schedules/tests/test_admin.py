@@ -60,3 +60,30 @@ def test_operator_reads_patterns_and_keeps_only_own_roster(org: Org) -> None:
     # global shifts are visible, not editable, for an operator
     assert c.get("/admin/schedules/shift/").status_code == 200
     assert 'name="start"' not in c.get(f"/admin/schedules/shift/{pagi.pk}/change/").content.decode()
+
+
+def test_operator_builds_a_month_of_roster_from_a_rotation(org: Org) -> None:
+    c = login("op_dinkes")
+    assert "/admin/schedules/shiftassignment/rotasi/" in c.get("/admin/schedules/shiftassignment/").content.decode()
+    page = c.get("/admin/schedules/shiftassignment/rotasi/")
+    assert page.status_code == 200 and "pagi,pagi,siang,siang,malam,-,-" in page.content.decode()
+    data = {"unit": org.dinkes_sekretariat.pk, "month": "2026-12", "rotation": "pagi,siang,malam,-"}
+    r = c.post("/admin/schedules/shiftassignment/rotasi/", data)
+    assert r.status_code == 200 and 'id="roster-coverage"' in r.content.decode()
+    staff = [org.sekretaris.pk, org.staf.pk]
+    rows = ShiftAssignment.objects.filter(employee_id__in=staff, date__month=12)
+    assert rows.count() == 2 * 31
+    assert {r.shift.code if r.shift else None for r in rows} == {"pagi", "siang", "malam", None}
+    # again without "replace": the existing lines are kept
+    r = c.post("/admin/schedules/shiftassignment/rotasi/", {**data, "rotation": "malam"})
+    assert "0 baris baru" in r.content.decode() and rows.filter(shift__code="malam").count() < 62
+    r = c.post("/admin/schedules/shiftassignment/rotasi/", {**data, "rotation": "malam", "replace": "on"})
+    assert rows.filter(shift__code="malam").count() == 62
+    # bad rotation / bad month / a unit outside the operator's OPD
+    r = c.post("/admin/schedules/shiftassignment/rotasi/", {**data, "rotation": "pagi,sore"})
+    assert "Kode shift tidak dikenal: sore" in r.content.decode()
+    r = c.post("/admin/schedules/shiftassignment/rotasi/", {**data, "month": "12-2026"})
+    assert "YYYY-MM" in r.content.decode()
+    r = c.post("/admin/schedules/shiftassignment/rotasi/", {**data, "unit": org.disdik.pk})
+    assert r.status_code == 200 and not ShiftAssignment.objects.filter(employee=org.guru).exists()
+    assert login("staf").get("/admin/schedules/shiftassignment/rotasi/").status_code == 302  # not staff
