@@ -149,7 +149,9 @@ def _bkpsdm_paths(user: Any) -> list[str] | None:
     )
 
 
-def can_decide(user: Any, item: ApprovalItem, on: dt.date | None = None) -> bool:
+def can_decide(user: Any, item: ApprovalItem, on: dt.date | None = None,
+               positions: set[int] | None = None) -> bool:
+    """May `user` decide `item` on date `on`? (`positions`: their actable positions, if already known.)"""
     if item.status != ItemStatus.PENDING or not getattr(user, "is_authenticated", False):
         return False
     me = employee_of(user)
@@ -161,7 +163,9 @@ def can_decide(user: Any, item: ApprovalItem, on: dt.date | None = None) -> bool
             return True
         unit_path = item.employee.unit.path
         return any(unit_path == p or unit_path.startswith(p + ".") for p in paths)
-    return me is not None and item.approver_position_id in actable_position_ids(me, on)
+    if me is None:
+        return False
+    return item.approver_position_id in (positions if positions is not None else actable_position_ids(me, on))
 
 
 def inbox(user: Any, on: dt.date | None = None) -> QuerySet[ApprovalItem]:
@@ -278,44 +282,52 @@ def close_leave_item(req: Any, by: Any) -> None:
 # --- deciding ----------------------------------------------------------------------------------
 
 
-def _recompute_day(employee_id: int, day: dt.date) -> None:
+def _recompute_days(pairs: set[tuple[int, dt.date]]) -> None:
+    """Refresh the daily status of the touched employee-days, set-based per date (contract C2)."""
     try:
-        from hadir.presence.daily import recompute_employee_day  # contract C2
+        from hadir.presence.daily import compute_day  # contract C2
     except ImportError:  # pragma: no cover
         return
-    try:
-        recompute_employee_day(employee_id, day)
-    except Exception:  # derived data; the end-of-day pass recomputes it
-        log.exception("recompute failed for employee %s on %s", employee_id, day)
+    by_day: dict[dt.date, list[int]] = {}
+    for employee_id, day in pairs:
+        by_day.setdefault(day, []).append(employee_id)
+    for day, employee_ids in sorted(by_day.items()):
+        try:
+            compute_day(day, employee_ids=sorted(employee_ids))
+        except Exception:  # derived data; the end-of-day pass recomputes it
+            log.exception("recompute failed for %d employees on %s", len(employee_ids), day)
 
 
 _VALIDITY_FIELDS = ["validity", "validated_by", "validated_at", "validity_reason"]
 
 
-def _decide_checkin(item: ApprovalItem, user: Any, approve: bool, reason: str, now: dt.datetime) -> None:
-    from hadir.audit.services import record, snapshot
+def _decide_checkins(items: list[ApprovalItem], user: Any, approve: bool, reason: str,
+                     now: dt.datetime) -> set[tuple[int, dt.date]]:
+    """Set the validity of the items' check-ins in one statement, one audit entry each (one chain lock)."""
+    from hadir.audit.services import record_many, snapshot
 
-    assert item.checkin_id is not None
-    checkin = CheckIn.objects.select_for_update().get(pk=item.checkin_id)
-    before = snapshot(checkin, _VALIDITY_FIELDS)
-    checkin.validity = Validity.VALID if approve else Validity.INVALID
-    checkin.validated_by = user
-    checkin.validated_at = now
-    checkin.validity_reason = reason[:300]
-    CheckIn.objects.filter(pk=checkin.pk).update(
-        validity=checkin.validity, validated_by=user, validated_at=now, validity_reason=checkin.validity_reason
-    )
-    record(user, "checkin.valid" if approve else "checkin.invalid", checkin, before,
-           snapshot(checkin, _VALIDITY_FIELDS), reason)
-    employee_id, day = checkin.employee_id, checkin.local_date
-    transaction.on_commit(lambda: _recompute_day(employee_id, day))
+    ids = [i.checkin_id for i in items if i.checkin_id is not None]
+    checkins = list(CheckIn.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    validity = Validity.VALID if approve else Validity.INVALID
+    changes = []
+    for checkin in checkins:
+        before = snapshot(checkin, _VALIDITY_FIELDS)
+        checkin.validity, checkin.validated_by, checkin.validated_at = validity, user, now
+        checkin.validity_reason = reason[:300]
+        changes.append((checkin, before, snapshot(checkin, _VALIDITY_FIELDS)))
+    CheckIn.objects.filter(pk__in=ids).update(validity=validity, validated_by=user, validated_at=now,
+                                              validity_reason=reason[:300])
+    record_many(user, "checkin.valid" if approve else "checkin.invalid", changes, reason)
     if not approve:
-        owner = item.employee.user
-        if owner is not None:
-            _notify_user(owner, _("Presensi Anda dinyatakan tidak valid"),
-                         _("Presensi %(kind)s tanggal %(date)s dinyatakan tidak valid oleh atasan: %(reason)s") % {
-                             "kind": checkin.get_kind_display().lower(), "date": day.strftime("%d/%m/%Y"),
-                             "reason": reason})
+        owners = {i.employee_id: i.employee.user for i in items}
+        for checkin in checkins:
+            owner = owners.get(checkin.employee_id)
+            if owner is not None:
+                _notify_user(owner, _("Presensi Anda dinyatakan tidak valid"),
+                             _("Presensi %(kind)s tanggal %(date)s dinyatakan tidak valid oleh atasan: "
+                               "%(reason)s") % {"kind": checkin.get_kind_display().lower(),
+                                                "date": checkin.local_date.strftime("%d/%m/%Y"), "reason": reason})
+    return {(c.employee_id, c.local_date) for c in checkins}
 
 
 def _check_reason(approve: bool, reason: str) -> str:
@@ -326,25 +338,10 @@ def _check_reason(approve: bool, reason: str) -> str:
     return reason
 
 
-def _apply(item: ApprovalItem, user: Any, approve: bool, reason: str, now: dt.datetime) -> None:
-    if item.kind == ItemKind.CHECKIN:
-        _decide_checkin(item, user, approve, reason, now)
-    else:
-        from hadir.leave.services import apply_decision
-
-        assert item.leave_request is not None
-        apply_decision(item.leave_request, user, approve, reason)
-    item.status = ItemStatus.APPROVED if approve else ItemStatus.REJECTED
-    item.decided_by = user
-    item.decided_at = now
-    item.reason = reason[:300]
-    item.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-
-
 def _locked(ids: Iterable[int]) -> list[ApprovalItem]:
     return list(
         ApprovalItem.objects.select_for_update(of=("self",)).filter(pk__in=list(ids))
-        .select_related("employee__unit", "leave_request", "checkin").order_by("pk")
+        .select_related("employee__unit", "employee__user", "leave_request").order_by("pk")
     )
 
 
@@ -372,12 +369,25 @@ def decide_many(item_ids: list[int], user: Any, approve: bool, reason: str = "")
             raise ApiError(409, _("Item sudah diputuskan: %(ids)s.") % {"ids": ", ".join(map(str, closed))},
                            field="ids", code="already_decided")
         today = timezone.localdate()
-        refused = [i.pk for i in items if not can_decide(user, i, today)]
+        me = employee_of(user)
+        positions = actable_position_ids(me, today) if me is not None else set()
+        refused = [i.pk for i in items if not can_decide(user, i, today, positions)]
         if refused:
             raise ApiError(403, _("Anda tidak berhak memutuskan item: %(ids)s.") % {
                 "ids": ", ".join(map(str, refused))}, field="ids", code="forbidden")
+        status = ItemStatus.APPROVED if approve else ItemStatus.REJECTED
+        touched = _decide_checkins([i for i in items if i.kind == ItemKind.CHECKIN], user, approve, reason, now)
         for item in items:
-            _apply(item, user, approve, reason, now)
+            if item.kind == ItemKind.LEAVE:
+                from hadir.leave.services import apply_decision
+
+                assert item.leave_request is not None
+                apply_decision(item.leave_request, user, approve, reason)
+            item.status, item.decided_by, item.decided_at, item.reason = status, user, now, reason[:300]
+        ApprovalItem.objects.filter(pk__in=ids).update(status=status, decided_by=user, decided_at=now,
+                                                       reason=reason[:300])
+        if touched:
+            transaction.on_commit(lambda: _recompute_days(touched))
     by_id = {i.pk: i for i in items}
     return [by_id[i] for i in ids]
 

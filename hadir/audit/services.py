@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +69,35 @@ def record(actor: Any, action: str, target: models.Model, before: dict[str, Any]
         entry.save()
         ChainHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
     return entry
+
+
+def record_many(actor: Any, action: str, changes: Sequence[tuple[models.Model, dict[str, Any], dict[str, Any]]],
+                reason: str = "") -> list[AuditEntry]:
+    """Append one entry per (target, before, after), all by `actor` for `reason` (a bulk approval):
+    one head lock, one insert, one head update however many entries."""
+    if not changes:
+        return []
+    actor_id, actor_name = _actor(actor)
+    with transaction.atomic():
+        head = _lock_head()
+        seq, prev = head.last_seq, head.last_hash
+        entries: list[AuditEntry] = []
+        now = timezone.now()
+        for target, before, after in changes:
+            seq += 1
+            meta = target._meta
+            entry = AuditEntry(
+                seq=seq, at=now, actor_id=actor_id, actor_name=actor_name, action=action[:60],
+                target_type=f"{meta.app_label}.{meta.model_name}", target_id=str(target.pk)[:64],
+                target_repr=str(target)[:200], before=to_json_value(before or {}),
+                after=to_json_value(after or {}), reason=reason or "", prev_hash=prev,
+            )
+            entry.hash = entry.compute_hash()
+            prev = entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        ChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    return entries
 
 
 @dataclass(frozen=True)

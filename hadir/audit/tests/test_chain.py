@@ -98,3 +98,16 @@ def test_audit_verify_command_exit_status(org: Org) -> None:
 
 def test_empty_chain_verifies(db: Any) -> None:
     assert verify_chain().ok
+
+
+def test_record_many_extends_the_same_chain(org: Org) -> None:
+    from hadir.audit.services import record_many
+
+    first = record(None, "test.one", org.staf, {}, {"a": 1})
+    many = record_many(org.admin_bkpsdm, "test.bulk", [(org.staf, {"v": "pending"}, {"v": "valid"}),
+                                                       (org.kabid, {"v": "pending"}, {"v": "valid"})], "massal")
+    last = record(None, "test.two", org.staf, {}, {"a": 2})
+    assert [e.seq for e in many] == [2, 3] and many[0].prev_hash == first.hash
+    assert last.prev_hash == many[1].hash and last.seq == 4
+    assert record_many(None, "test.none", []) == []
+    assert verify_chain().ok and verify_chain().checked == 4
