@@ -309,6 +309,11 @@ def test_installable_and_english(
         f"caches.open('hadir-shell-{asset_version()}').then(c => c.keys()).then(ks => ks.map(k => new URL(k.url).pathname))"
     )
     assert "/m/shell/" in cached and "/static/mobile/vendor/leaflet/leaflet.js" in cached
+    # Chromium's own verdict on installability (manifest, icons, service worker): nothing wrong but the
+    # test profile itself (Playwright contexts are incognito, where nothing can be installed).
+    cdp = ctx.new_cdp_session(page)
+    errors = {e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]}
+    assert errors <= {"in-incognito"}, errors
     shot(page, screenshot_dir, "english")
 
     # The GPS summary: the most accurate sample is sent, and the spread of the others widens its accuracy.
