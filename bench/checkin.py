@@ -33,6 +33,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,8 +94,19 @@ def seed(n_employees: int) -> list[str]:
     return keys
 
 
+def server_env() -> dict[str, str]:
+    return {**os.environ, "DB_CONN_MAX_AGE": "600", "LOG_LEVEL": "ERROR", "HADIR_DEBUG": "0"}
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """A Celery worker for the batched status refresh (one process: the flushes are set-based)."""
+    cmd = [str(ROOT / ".venv/bin/celery"), "-A", "hadir", "worker", "--concurrency", "1", "--loglevel", "WARNING",
+           "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return subprocess.Popen(cmd, cwd=ROOT, env=server_env(), start_new_session=True)
+
+
 def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DB_CONN_MAX_AGE": "600", "LOG_LEVEL": "ERROR", "HADIR_DEBUG": "0"}
+    env = server_env()
     cmd = [str(ROOT / ".venv/bin/gunicorn"), "hadir.wsgi:application", "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--log-level", "warning", "--backlog", "2048"]
     if threads > 1:
@@ -123,7 +135,7 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 def checkin_body(rng: random.Random) -> bytes:
     return json.dumps({
-        "kind": rng.choice(("masuk", "masuk", "pulang")),
+        "kind": "masuk",
         "client_uuid": str(uuid.uuid4()),
         "client_time": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         "latitude": OFFICE[0] + rng.uniform(-0.0005, 0.0005),
@@ -133,7 +145,8 @@ def checkin_body(rng: random.Random) -> bytes:
     }).encode()
 
 
-def run_clients(n: int, total: int, duration: float, one: callable) -> tuple[list[float], Counter[str], float]:  # type: ignore[valid-type]
+def run_clients(n: int, total: int, duration: float,
+                one: Callable[[int, random.Random], str]) -> tuple[list[float], Counter[str], float]:
     """Run `one(client_index, rng) -> label` from n threads until `total` calls or `duration` seconds."""
     latencies: list[float] = []
     labels: Counter[str] = Counter()
@@ -171,12 +184,18 @@ def run_clients(n: int, total: int, duration: float, one: callable) -> tuple[lis
     return latencies, labels, time.perf_counter() - t_start
 
 
+_next_employee = iter(range(10**9))  # shared by warm-up and measurement: nobody checks in twice
+
+
 def api_phase(port: int, keys: list[str], clients: int, total: int, duration: float) -> tuple[
         list[float], Counter[str], float]:
     conns: dict[int, http.client.HTTPConnection] = {}
+    counter = _next_employee
+    lock = threading.Lock()
 
     def one(index: int, rng: random.Random) -> str:
-        key = keys[rng.randrange(len(keys))]
+        with lock:
+            key = keys[next(counter) % len(keys)]  # the morning rush: each employee in turn, not one hot row
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json", "Connection": "keep-alive"}
         for attempt in range(2):
             conn = conns.get(index) or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -231,6 +250,24 @@ def raw_phase(url: str, clients: int, total: int, duration: float, employee_ids:
             c.close()
 
 
+def wait_for_statuses(timeout: float) -> float:
+    """Seconds until every employee with an accepted masuk has a DailyStatus row (batched mode lags)."""
+    from django.db import connection
+
+    from hadir.presence.models import CheckIn, DailyStatus
+
+    t0 = time.perf_counter()
+    while True:
+        wanted = CheckIn.objects.filter(verdict="accepted", kind="masuk").values("employee_id").distinct().count()
+        have = DailyStatus.objects.exclude(first_in=None).count()
+        if have >= wanted or time.perf_counter() - t0 > timeout:
+            if have < wanted:
+                print(f"       WARNING: only {have} of {wanted} statuses computed")
+            connection.close()
+            return time.perf_counter() - t0
+        time.sleep(0.2)
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -248,16 +285,24 @@ def report(name: str, lat: list[float], labels: Counter[str], elapsed: float) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--employees", type=int, default=400)
+    parser.add_argument("--employees", type=int, default=4000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds, per phase (upper bound)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--status-refresh", choices=["inline", "batched"], default="inline",
+                        help="HADIR_STATUS_REFRESH for the server; batched uses Redis (REDIS_URL, default db 12) "
+                        "and starts a Celery worker")
     args = parser.parse_args()
 
     url = os.environ["DATABASE_URL"]
+    os.environ["HADIR_STATUS_REFRESH"] = args.status_refresh
+    if args.status_refresh == "batched":
+        os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
+    else:
+        os.environ.pop("REDIS_URL", None)
     recreate_database(url)
     import django
 
@@ -280,14 +325,20 @@ def main() -> None:
           f"{os.cpu_count()} CPUs; {args.clients} clients; gunicorn {args.workers} workers"
           f"{f' × {args.threads} threads' if args.threads > 1 else ''}")
 
+    worker = start_worker() if args.status_refresh == "batched" else None
     proc = start_server(args.port, args.workers, args.threads)
     try:
         api_phase(args.port, keys, args.clients, args.clients * 10, 20)  # warm-up
         lat, labels, elapsed = api_phase(args.port, keys, args.clients, args.requests, args.duration)
+        drained = wait_for_statuses(120)
     finally:
         stop_server(proc)
+        if worker is not None:
+            stop_server(worker)
     api_rate = report("api", lat, labels, elapsed)
     api_p99 = pct(lat, .99)
+    print(f"       daily statuses up to date {drained:.1f} s after the last request "
+          f"(HADIR_STATUS_REFRESH={args.status_refresh})")
 
     raw_lat, raw_labels, raw_elapsed = raw_phase(url, args.clients, max(args.requests, 20_000), args.duration,
                                                  employee_ids, location_id)

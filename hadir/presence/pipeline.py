@@ -44,6 +44,7 @@ from hadir.org.models import Employee, WorkLocation
 from . import fraud, geo
 from .models import CheckIn, CheckInKind, CheckInSource, Validity, Verdict
 from .photos import validate_photo
+from .refresh import refresh_status
 from .signals import checkin_recorded
 
 if TYPE_CHECKING:
@@ -363,9 +364,7 @@ def _after_commit(row: CheckIn) -> None:
         log.exception("checkin_recorded receiver failed for CheckIn %s", row.pk)
     if row.verdict == Verdict.ACCEPTED and row.kind in STATUS_KINDS:
         try:
-            from hadir.presence.daily import recompute_employee_day
-
-            recompute_employee_day(row.employee_id, row.local_date)
+            refresh_status(row.employee_id, row.local_date)
         except Exception:  # the status is derived data: the end-of-day pass recomputes it anyway
             log.exception("daily status refresh failed for employee %s on %s", row.employee_id, row.local_date)
 
