@@ -42,6 +42,7 @@ from hadir.schedules.services import (
     WorkDay,
     chunks,
     employee_rows,
+    fetch_rows,
     lateness_rules_on,
     zone,
 )
@@ -143,17 +144,17 @@ def _events(day: dt.date, employee_ids: list[int] | None) -> dict[int, tuple[tup
             out[emp_id] = ((first_in,) if first_in else (), (last_out,) if last_out else ())
 
     if employee_ids is None:
-        load(qs)
+        load(fetch_rows(qs))
     else:
         for part in chunks(employee_ids):
-            load(qs.filter(employee_id__in=part))
+            load(fetch_rows(qs.filter(employee_id__in=part)))
     return out
 
 
 def _closed_ids(day: dt.date, employee_ids: list[int] | None) -> set[int]:
     qs = DailyStatus.objects.filter(date=day, closed=True)
     if employee_ids is None:
-        return set(qs.values_list("employee_id", flat=True))
+        return {r[0] for r in fetch_rows(qs.values_list("employee_id"))}
     found: set[int] = set()
     for part in chunks(employee_ids):
         found.update(qs.filter(employee_id__in=part).values_list("employee_id", flat=True))

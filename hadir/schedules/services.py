@@ -13,10 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F
+from django.db import connection
+from django.db.models import F, QuerySet
 
 from hadir.org.models import Employee, WorkLocation
 
@@ -162,6 +164,18 @@ def chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
         yield ids[i : i + size]
 
 
+def fetch_rows(qs: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """All rows of a values_list() queryset. On PostgreSQL the compiled SQL goes straight to the cursor
+    (fetchall): for 50,000 rows Django's row-by-row iteration costs about as much as the query itself.
+    Elsewhere (SQLite needs Django's value converters) it is plain list(qs)."""
+    if connection.vendor != "postgresql":
+        return list(qs)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return list(cur.fetchall())
+
+
 def employee_rows(employee_ids: list[int] | None, day: dt.date) -> dict[int, EmployeeRow]:
     """Unit ancestry and first active work location (its time zone) per employee; active employees on
     `day` when employee_ids is None. One query (per chunk of ids): employees LEFT JOIN their locations."""
@@ -182,10 +196,10 @@ def employee_rows(employee_ids: list[int] | None, day: dt.date) -> dict[int, Emp
     # (plain fetches, not .iterator(): a server-side cursor costs more than the rows' memory here;
     # .order_by() drops Employee's default ordering by name, a needless sort of every row)
     if employee_ids is None:
-        load(Employee.objects.active_on(day).order_by().values_list(*fields))
+        load(fetch_rows(Employee.objects.active_on(day).order_by().values_list(*fields)))
     else:
         for part in chunks(list(employee_ids)):
-            load(Employee.objects.filter(id__in=part).order_by().values_list(*fields))
+            load(fetch_rows(Employee.objects.filter(id__in=part).order_by().values_list(*fields)))
     fallback = default_tz()
     out: dict[int, EmployeeRow] = {}
     for emp_id, unit_ids in units.items():
