@@ -199,6 +199,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hadir@localhost")
 # Privacy: how long location pings and selfies are kept (days).
 HADIR_PHOTO_RETENTION_DAYS = int(os.environ.get("HADIR_PHOTO_RETENTION_DAYS", "90"))
 HADIR_PING_RETENTION_DAYS = int(os.environ.get("HADIR_PING_RETENTION_DAYS", "30"))
+CELERY_BEAT_SCHEDULE["presence-purge-personal-data"] = {"task": "hadir.presence.purge_personal_data",
+                                                        "schedule": 86400.0}
+# Check-in pipeline: offline captures older than this are refused; "batched" status refresh needs REDIS_URL.
+HADIR_OFFLINE_MAX_AGE_DAYS = int(os.environ.get("HADIR_OFFLINE_MAX_AGE_DAYS", "7"))
+HADIR_STATUS_REFRESH = os.environ.get("HADIR_STATUS_REFRESH", "inline")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -6,5 +6,5 @@ class PresenceConfig(AppConfig):
     verbose_name = "Presensi"
 
     def ready(self) -> None:
-        # registers the Celery task of the batched status refresh (hadir.presence.refresh_dirty)
-        from . import refresh  # noqa: F401
+        # registers the Celery tasks defined outside tasks.py: the batched status refresh and the retention purge
+        from . import refresh, retention  # noqa: F401
