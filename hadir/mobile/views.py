@@ -146,6 +146,7 @@ def _config(request: HttpRequest) -> dict[str, Any]:
 def _render_shell(request: HttpRequest) -> HttpResponse:
     response = render(request, "mobile/app.html", {"config": _config(request)})
     response["Cache-Control"] = "no-cache"
+    response["X-Hadir-Shell"] = "1"  # the service worker refreshes its offline copy from these
     return response
 
 

@@ -314,6 +314,14 @@ def test_installable_and_english(
     cdp = ctx.new_cdp_session(page)
     errors = {e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]}
     assert errors <= {"in-incognito"}, errors
+
+    # Switching the language re-renders the app; the worker's offline copy of the shell follows it.
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.click("#lang-form button")
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.inner_text("#btn-start") == "Mulai presensi"
+    wait_until(page, f"caches.open('hadir-shell-{asset_version()}').then(c => c.match('/m/shell/', {{ignoreVary: true}}))"
+                     ".then(r => r.text()).then(t => t.includes('Mulai presensi'))")
     shot(page, screenshot_dir, "english")
 
     # The GPS summary: the most accurate sample is sent, and the spread of the others widens its accuracy.

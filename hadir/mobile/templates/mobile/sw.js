@@ -45,8 +45,15 @@ self.addEventListener("fetch", function (event) {
 
   if (req.mode === "navigate" && url.pathname.indexOf(SCOPE) === 0) {
     event.respondWith(
-      fetch(req).catch(function () {
-        return caches.open(SHELL_CACHE).then(function (cache) { return cache.match(SHELL_URL); });
+      fetch(req).then(function (resp) {
+        // The app pages render the same shell: keep the cached one in the language last used.
+        if (resp.ok && !resp.redirected && resp.headers.get("X-Hadir-Shell") === "1") {
+          var copy = resp.clone();
+          event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) { return cache.put(SHELL_URL, copy); }));
+        }
+        return resp;
+      }).catch(function () {
+        return caches.open(SHELL_CACHE).then(function (cache) { return cache.match(SHELL_URL, { ignoreVary: true }); });
       })
     );
     return;
@@ -78,7 +85,7 @@ self.addEventListener("fetch", function (event) {
   if (PRECACHE.indexOf(url.pathname) !== -1) {
     event.respondWith(
       caches.open(SHELL_CACHE).then(function (cache) {
-        return cache.match(url.pathname).then(function (hit) { return hit || fetch(req); });
+        return cache.match(url.pathname, { ignoreVary: true }).then(function (hit) { return hit || fetch(req); });
       })
     );
   }
