@@ -5,13 +5,14 @@
 
 It migrates the database named in DATABASE_URL (use a scratch one: its terminals data is reset),
 then, in the same run:
-  1. baseline: the same rows inserted straight with psycopg (COPY, and executemany ON CONFLICT DO NOTHING),
+  1. baseline: the same rows inserted straight with psycopg (COPY, one per batch, and executemany),
   2. the endpoint: POST /iclock/cdata?table=ATTLOG in batches of --batch lines,
      - mode "client": Django's test client in this process (view + ORM + database, no network),
      - mode "http": a real gunicorn server and --terminals simulated terminals pushing concurrently,
   3. a re-push of everything (all duplicates: stored once, answered "OK: n").
 Conversion to check-ins runs in the Celery worker, not during ingest: the broker is in-memory here.
-Prints lines/s for each and the ratio endpoint / baseline.
+Baseline and endpoint alternate for --rounds rounds (the machine may be shared); prints each round and
+the medians, and the ratio endpoint / COPY.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import datetime as dt
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -56,6 +58,7 @@ def main() -> int:
     ap.add_argument("--mode", choices=["client", "http"], default="client")
     ap.add_argument("--terminals", type=int, default=4, help="concurrent terminals in http mode")
     ap.add_argument("--workers", type=int, default=4, help="gunicorn workers in http mode")
+    ap.add_argument("--rounds", type=int, default=3, help="baseline and endpoint alternate; medians printed")
     args = ap.parse_args()
 
     import django
@@ -70,74 +73,69 @@ def main() -> int:
     vendor = connection.vendor
     print(f"database: {vendor} ({connection.settings_dict['NAME']}); lines={args.lines} batch={args.batch} "
           f"mode={args.mode}")
-    AttLog.objects.filter(terminal__serial_number__startswith="BENCH").delete()
-    Terminal.objects.filter(serial_number__startswith="BENCH").delete()
+    from hadir.terminals import protocol
+    from hadir.terminals.simulator import SimulatedTerminal
+
     start = dt.datetime(2026, 11, 2, 6, 0)
     n_terms = args.terminals if args.mode == "http" else 1
-    terminals = [Terminal.objects.create(serial_number=f"BENCH{i}", status=TerminalStatus.ACTIVE)
-                 for i in range(n_terms)]
-    base_term = Terminal.objects.create(serial_number="BENCHBASE", status=TerminalStatus.ACTIVE)
     per_term = args.lines // n_terms
-    batches = {t.serial_number: [make_lines(min(args.batch, per_term - k), args.pins, start, k)
-                                 for k in range(0, per_term, args.batch)] for t in terminals}
     total = per_term * n_terms
-
-    # 1. Baseline: the same rows straight into the table.
-    from hadir.terminals import protocol
-    from hadir.terminals.services import store_attlog  # noqa: F401 (same parse + row shape below)
-
-    base_rows = []
-    now = dt.datetime.now(dt.UTC)
-    for line in make_lines(total, args.pins, start):
-        p = protocol.parse_attlog_line(line)
-        assert p is not None
-        base_rows.append((base_term.pk, p.pin, p.local_time_text, protocol.to_utc(p.local_time, "Asia/Jakarta"),
-                          p.status, p.verify, p.workcode, protocol.punch_kind(p.status, p.local_time), p.raw, now,
-                          "queued"))
     cols = ("terminal_id", "pin", "local_time", "occurred_at", "status", "verify", "workcode", "punch", "raw",
             "received_at", "state")
     table = AttLog._meta.db_table
-    baseline: dict[str, float] = {}
-    with connection.cursor() as cur:
-        t0 = time.perf_counter()
-        sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))}) "
-               "ON CONFLICT DO NOTHING")
-        for k in range(0, len(base_rows), args.batch):
-            cur.executemany(sql, base_rows[k:k + args.batch])
-        baseline["executemany"] = len(base_rows) / (time.perf_counter() - t0)
-        if vendor == "postgresql":
-            cur.execute(f"DELETE FROM {table} WHERE terminal_id = %s", [base_term.pk])
-            raw = cur.cursor  # the psycopg cursor behind Django's wrapper
+
+    def cleanup() -> None:
+        AttLog.objects.filter(terminal__serial_number__startswith="BENCH").delete()
+        Terminal.objects.filter(serial_number__startswith="BENCH").delete()
+
+    def baseline_round(rnd: int) -> dict[str, float]:
+        """The same rows inserted straight into the table (no HTTP, no Django): the floor to compare with."""
+        base_term = Terminal.objects.create(serial_number=f"BENCHBASE{rnd}", status=TerminalStatus.ACTIVE)
+        now = dt.datetime.now(dt.UTC)
+        rows = []
+        for line in make_lines(total, args.pins, start):
+            p = protocol.parse_attlog_line(line)
+            assert p is not None
+            rows.append((base_term.pk, p.pin, p.local_time_text, protocol.to_utc(p.local_time, "Asia/Jakarta"),
+                         p.status, p.verify, p.workcode, protocol.punch_kind(p.status, p.local_time), p.raw, now,
+                         "queued"))
+        out: dict[str, float] = {}
+        with connection.cursor() as cur:
+            if vendor == "postgresql":
+                raw = cur.cursor  # the psycopg cursor behind Django's wrapper
+                t0 = time.perf_counter()
+                for k in range(0, len(rows), args.batch):  # one COPY + commit per batch, like one POST each
+                    with raw.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                        for row in rows[k:k + args.batch]:
+                            copy.write_row(row)
+                out["COPY"] = len(rows) / (time.perf_counter() - t0)
+                cur.execute(f"DELETE FROM {table} WHERE terminal_id = %s", [base_term.pk])
             t0 = time.perf_counter()
-            with raw.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
-                for row in base_rows:
-                    copy.write_row(row)
-            baseline["COPY"] = len(base_rows) / (time.perf_counter() - t0)
-    for name, rate in baseline.items():
-        print(f"baseline {name:<12} {rate:>10,.0f} lines/s")
-    ref_name = "COPY" if "COPY" in baseline else "executemany"
+            sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))}) "
+                   "ON CONFLICT DO NOTHING")
+            for k in range(0, len(rows), args.batch):
+                cur.executemany(sql, rows[k:k + args.batch])
+            out["executemany"] = len(rows) / (time.perf_counter() - t0)
+        return out
 
-    # 2. The endpoint.
-    def run_client() -> tuple[float, list[str]]:
-        from django.test import Client
-
-        client = Client()
-        answers: list[str] = []
-        sn = terminals[0].serial_number
-        t0 = time.perf_counter()
-        for batch in batches[sn]:
-            resp = client.post(f"/iclock/cdata?SN={sn}&table=ATTLOG&Stamp=1", data="\n".join(batch) + "\n",
-                               content_type="text/plain")
-            answers.append(resp.content.decode())
-        return time.perf_counter() - t0, answers
-
-    def run_http(port: int) -> tuple[float, list[str]]:
-        from hadir.terminals.simulator import SimulatedTerminal
-
+    def endpoint_round(rnd: int, port: int | None) -> tuple[float, float, int, int]:
+        terminals = [Terminal.objects.create(serial_number=f"BENCH{rnd}T{i}", status=TerminalStatus.ACTIVE)
+                     for i in range(n_terms)]
+        batches = {t.serial_number: [make_lines(min(args.batch, per_term - k), args.pins, start, k)
+                                     for k in range(0, per_term, args.batch)] for t in terminals}
         answers: list[str] = []
         lock = threading.Lock()
 
-        def push(sn: str) -> None:
+        def push_client(sn: str) -> None:
+            from django.test import Client
+
+            client = Client()
+            for batch in batches[sn]:
+                resp = client.post(f"/iclock/cdata?SN={sn}&table=ATTLOG&Stamp=1", data="\n".join(batch) + "\n",
+                                   content_type="text/plain")
+                answers.append(resp.content.decode())
+
+        def push_http(sn: str) -> None:
             sim = SimulatedTerminal(f"http://127.0.0.1:{port}", sn)
             for batch in batches[sn]:
                 reply = sim.push_attlog(batch, stamp="1")
@@ -145,16 +143,32 @@ def main() -> int:
                     answers.append(reply.body)
             sim.close()
 
-        threads = [threading.Thread(target=push, args=(t.serial_number,)) for t in terminals]
-        t0 = time.perf_counter()
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        return time.perf_counter() - t0, answers
+        def run() -> float:
+            t0 = time.perf_counter()
+            if port is None:
+                push_client(terminals[0].serial_number)
+            else:
+                threads = [threading.Thread(target=push_http, args=(t.serial_number,)) for t in terminals]
+                for th in threads:
+                    th.start()
+                for th in threads:
+                    th.join()
+            return time.perf_counter() - t0
+
+        elapsed = run()
+        counted = sum(int(a.split(":")[1]) for a in answers if a.startswith("OK:"))
+        stored = AttLog.objects.filter(terminal__in=terminals).count()
+        answers.clear()
+        elapsed_dup = run()
+        stored_after = AttLog.objects.filter(terminal__in=terminals).count()
+        if not (stored == total == counted and stored_after == total):
+            raise SystemExit(f"ERROR: sent {total}, answered {counted}, stored {stored} then {stored_after}")
+        return total / elapsed, total / elapsed_dup, counted, stored
 
     server = None
+    cleanup()
     try:
+        port = None
         if args.mode == "http":
             port = free_port()
             env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "ERROR"}
@@ -167,40 +181,35 @@ def main() -> int:
                     break
                 except OSError:
                     time.sleep(0.1)
-            # warm every worker (imports, connections)
-            from hadir.terminals.simulator import SimulatedTerminal
-
-            for _ in range(args.workers * 2):
-                SimulatedTerminal(f"http://127.0.0.1:{port}", terminals[0].serial_number).handshake()
-
-            def runner() -> tuple[float, list[str]]:
-                return run_http(port)
+            warm = Terminal.objects.create(serial_number="BENCHWARM", status=TerminalStatus.ACTIVE)
+            for _ in range(args.workers * 2):  # warm every worker (imports, connections)
+                SimulatedTerminal(f"http://127.0.0.1:{port}", warm.serial_number).handshake()
         else:
             from django.test import Client
 
-            Client().get(f"/iclock/cdata?SN={terminals[0].serial_number}&options=all")  # warm up
-            runner = run_client
-        elapsed, answers = runner()
-        counted = sum(int(a.split(":")[1]) for a in answers if a.startswith("OK:"))
-        stored = AttLog.objects.filter(terminal__in=terminals).count()
-        rate = total / elapsed
-        print(f"endpoint ({args.mode})  {rate:>10,.0f} lines/s  ({total:,} lines in {elapsed:.2f} s; "
-              f"answered {counted:,}; stored {stored:,})")
-        elapsed2, answers2 = runner()
-        stored2 = AttLog.objects.filter(terminal__in=terminals).count()
-        print(f"re-push (all dup)  {total / elapsed2:>10,.0f} lines/s  (stored still {stored2:,})")
-        print(f"ratio endpoint / baseline {ref_name}: {rate / baseline[ref_name]:.2f}")
-        print(f"target 20,000 lines/s: {'met' if rate >= 20_000 else 'NOT met'}")
-        ok = stored == total and stored2 == total and counted == total
-        if not ok:
-            print("ERROR: stored/answered counts do not match the lines sent", file=sys.stderr)
-            return 1
+            Client().get("/iclock/cdata?SN=BENCHWARM&options=all")
+        results = []
+        for rnd in range(args.rounds):
+            base = baseline_round(rnd)
+            ep, dup, counted, stored = endpoint_round(rnd, port)
+            results.append((base, ep, dup))
+            print(f"round {rnd + 1}: endpoint {ep:>9,.0f} lines/s (re-push of duplicates {dup:>9,.0f}); "
+                  + "; ".join(f"baseline {k} {v:>9,.0f}" for k, v in base.items())
+                  + f"  [answered {counted:,}, stored {stored:,}]")
+        ref = "COPY" if vendor == "postgresql" else "executemany"
+        med = statistics.median
+        ep_med = med(r[1] for r in results)
+        base_med = med(r[0][ref] for r in results)
+        ratio = med(r[1] / r[0][ref] for r in results)
+        print(f"median endpoint ({args.mode}): {ep_med:,.0f} lines/s; median baseline {ref}: {base_med:,.0f} "
+              f"lines/s; median ratio endpoint/{ref}: {ratio:.2f}")
+        print(f"target 20,000 lines/s: {'met' if ep_med >= 20_000 else 'NOT met'} "
+              f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     finally:
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
-        AttLog.objects.filter(terminal__serial_number__startswith="BENCH").delete()
-        Terminal.objects.filter(serial_number__startswith="BENCH").delete()
+        cleanup()
     return 0
 
 
