@@ -38,6 +38,7 @@ class CheckInBrief(Schema):
     distance_m: float | None
     location_name: str | None
     validity: str
+    photo_url: str | None
 
 
 class LeaveBrief(Schema):
@@ -92,6 +93,7 @@ def item_out(item: ApprovalItem) -> dict[str, Any]:
             "local_date": checkin.local_date, "fraud_flags": list(checkin.fraud_flags or []),
             "distance_m": checkin.distance_m, "location_name": checkin.location.name if checkin.location else None,
             "validity": checkin.validity,
+            "photo_url": f"/persetujuan/{item.pk}/foto/" if checkin.photo else None,
         },
         "leave": None if leave is None else {
             "id": leave.pk, "kind": leave.kind, "kind_label": leave.get_kind_display(),

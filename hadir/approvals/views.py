@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,7 +13,7 @@ from hadir.errors import ApiError
 from hadir.presence.fraud import FLAG_LABELS
 
 from .models import ApprovalItem, ItemKind, ItemStatus
-from .services import decide_many, inbox
+from .services import can_decide, decide_many, inbox
 
 PAGE = 200
 
@@ -58,3 +58,21 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/inbox.html", {
         "items": items, "total": qs.count(), "kind": kind, "recent": recent, "nav": "approvals",
     })
+
+
+@login_required
+def checkin_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The selfie of a check-in waiting for (or decided by) this user: the atasan needs it to judge,
+    nobody else gets it from here."""
+    item = (ApprovalItem.objects.filter(pk=pk, kind=ItemKind.CHECKIN)
+            .select_related("checkin", "employee__unit").first())
+    if item is None or item.checkin is None or not item.checkin.photo:
+        raise Http404
+    if not (can_decide(request.user, item) or item.decided_by_id == request.user.pk):
+        raise Http404
+    name = str(item.checkin.photo.name)
+    content_type = "image/png" if name.lower().endswith(".png") else "image/jpeg"
+    response = FileResponse(item.checkin.photo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,13 +1,20 @@
-"""Admin for leave requests: BKPSDM/operators see and correct requests in their scope. Every change
-is logged to the audit trail by the audit app's admin hook; approval itself goes through the inbox."""
+"""Admin for leave: BKPSDM/operators see requests in their scope and may cancel them (through the same
+service as the employee: audited, daily status refreshed); requests are filed and decided in the app,
+so their fields are read-only here. Opening balances of cuti tahunan are entered here."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from hadir.errors import ApiError
 from hadir.org.admin import ScopedAdmin
 
 from .models import AnnualLeaveOpening, LeaveRequest
+from .services import cancel_request
 
 
 @admin.register(LeaveRequest)
@@ -19,9 +26,30 @@ class LeaveRequestAdmin(ScopedAdmin):
     search_fields = ["employee__name", "employee__nip", "letter_number", "destination", "reason"]
     date_hierarchy = "start_date"
     list_select_related = ["employee"]
-    autocomplete_fields = ["employee"]
-    readonly_fields = ["days", "working_days", "working_days_by_year", "document_type", "requested_by",
-                       "requested_at", "decided_by", "decided_at", "cancelled_by", "cancelled_at"]
+    actions = ["cancel_selected"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        return [f.name for f in LeaveRequest._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    @admin.action(description="Batalkan pengajuan terpilih")
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        done, failed = 0, []
+        for req in queryset.select_related("employee__unit"):
+            try:
+                cancel_request(req, request.user, "Dibatalkan oleh admin")
+                done += 1
+            except ApiError as exc:
+                failed.append(f"#{req.pk}: {exc.message}")
+        if done:
+            self.message_user(request, f"{done} pengajuan dibatalkan.", messages.SUCCESS)
+        for line in failed:
+            self.message_user(request, line, messages.ERROR)
 
 
 @admin.register(AnnualLeaveOpening)

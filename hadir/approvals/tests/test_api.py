@@ -92,3 +92,21 @@ def test_delegations_managed_by_operator_in_scope(org: Org) -> None:
     assert _client(org.staf.user).get("/api/approvals/delegations").status_code == 403
     assert op.delete(f"/api/approvals/delegations/{created.json()['id']}").status_code == 204
     assert not Delegation.objects.exists()
+
+
+def test_selfie_only_for_the_approver(org: Org) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32), (200, 120, 80)).save(buf, "JPEG")
+    row = store_checkin(org.staf, photo=SimpleUploadedFile("s.jpg", buf.getvalue(), content_type="image/jpeg"))
+    item = ApprovalItem.objects.get(checkin=row)
+    body = _client(org.sekretaris.user).get("/api/approvals/inbox").json()
+    assert body["items"][0]["checkin"]["photo_url"] == f"/persetujuan/{item.pk}/foto/"
+    shown = _client(org.sekretaris.user).get(f"/persetujuan/{item.pk}/foto/")
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
+    for other in (org.kabid.user, org.guru.user, org.operator_disdik):
+        assert _client(other).get(f"/persetujuan/{item.pk}/foto/").status_code == 404
