@@ -52,6 +52,10 @@ def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
     # past days: recompute what is still open; compute_day closes what is due in each zone
     for back in range(lookback, 0, -1):
         day = earliest_today - dt.timedelta(days=back)
+        first_close = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone(EARLIEST_ZONE)) \
+            + dt.timedelta(minutes=int(getattr(settings, "HADIR_DAY_CLOSE_GRACE_MINUTES", 60)))
+        if now < first_close:
+            continue  # no zone can close this date yet: recomputing open rows would change nothing
         if not DailyStatus.objects.filter(date=day).exists():
             continue  # never opened (before go-live, or the job was off): don't mark everyone TK after the fact
         n = _compute(day, open_employee_ids(day))

@@ -57,6 +57,10 @@ def test_job_opens_the_day_then_closes_each_zone_after_its_midnight(org: Org, mo
     assert set(st.values()) == {("belum", False)}
     assert run(utc(2026, 11, 22, 23, 15)) == {}  # nothing new, nothing due: the run is (almost) free
 
+    # Tuesday 00:30 WIT: midnight passed in the east but not the grace hour — Monday is left alone
+    assert "2026-11-23" not in run(utc(2026, 11, 23, 15, 30))
+    assert statuses(MON)[papua.pk] == ("belum", False)
+
     # Tuesday 01:30 WIT = 23:30 WIB Monday: WIT's Monday is closed, WIB's not yet
     run(utc(2026, 11, 23, 16, 30))
     st = statuses(MON)
