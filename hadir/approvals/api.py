@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from hadir.errors import ApiError
-from hadir.org.models import Employee, Position
+from hadir.org.models import Employee, Position, Unit, UnitKind
 from hadir.org.scoping import can_administer_unit, scope_queryset
 
-from .models import ApprovalItem, Delegation, ItemKind
-from .services import decide_many, inbox
+from .models import ApprovalItem, ApprovalPolicy, Delegation, ItemKind
+from .services import decide_many, inbox, policy_for_unit
 
 router = Router(tags=["approvals"])
 
@@ -242,3 +242,58 @@ def delete_delegation(request: HttpRequest, delegation_id: int) -> Status[None]:
         record(request.user, "delegation.delete", d, snapshot(d), {})
         d.delete()
     return Status(204, None)
+
+
+# --- policies ------------------------------------------------------------------------------------
+
+
+class PolicyOut(Schema):
+    unit_id: int
+    unit_name: str
+    mode: str
+    escalate_after_days: int
+    inherited: bool  # True: no row for this unit; the regency's (or the default) applies
+
+
+class PolicyIn(Schema):
+    mode: Literal["none", "all", "flagged", "apel"]
+    escalate_after_days: int = Field(3, ge=1, le=60)
+
+
+def _policy_unit(request: HttpRequest, unit_id: int) -> Unit:
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None or not can_administer_unit(request.user, unit):
+        raise ApiError(404, _("Unit tidak ditemukan."), field="unit_id", code="not_found")
+    if unit.kind != UnitKind.PEMDA and not unit.is_opd:
+        raise ApiError(400, _("Kebijakan hanya dapat diatur untuk Pemda atau OPD."), field="unit_id",
+                       code="not_opd")
+    return unit
+
+
+def policy_out(unit: Unit) -> dict[str, Any]:
+    row = ApprovalPolicy.objects.filter(unit=unit).first()
+    mode, days = policy_for_unit(unit)
+    return {"unit_id": unit.pk, "unit_name": unit.name, "mode": mode, "escalate_after_days": days,
+            "inherited": row is None}
+
+
+@router.get("/policies/{unit_id}", response=PolicyOut, summary="Kebijakan persetujuan Pemda/OPD")
+def get_policy(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+    _require_admin(request)
+    return policy_out(_policy_unit(request, unit_id))
+
+
+@router.put("/policies/{unit_id}", response=PolicyOut, summary="Atur kebijakan persetujuan Pemda/OPD")
+def put_policy(request: HttpRequest, unit_id: int, payload: PolicyIn) -> dict[str, Any]:
+    from hadir.audit.services import record, snapshot
+
+    _require_admin(request)
+    unit = _policy_unit(request, unit_id)
+    with transaction.atomic():
+        row = ApprovalPolicy.objects.select_for_update().filter(unit=unit).first()
+        before = snapshot(row, ["mode", "escalate_after_days"]) if row else {}
+        row = row or ApprovalPolicy(unit=unit)
+        row.mode, row.escalate_after_days = payload.mode, payload.escalate_after_days
+        row.save()
+        record(request.user, "approval.policy", row, before, snapshot(row, ["mode", "escalate_after_days"]))
+    return policy_out(unit)

@@ -110,3 +110,26 @@ def test_selfie_only_for_the_approver(org: Org) -> None:
     assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
     for other in (org.kabid.user, org.guru.user, org.operator_disdik):
         assert _client(other).get(f"/persetujuan/{item.pk}/foto/").status_code == 404
+
+
+def test_policy_api_scoped_and_audited(org: Org) -> None:
+    op = _client(org.operator_dinkes)
+    shown = op.get(f"/api/approvals/policies/{org.dinkes.pk}").json()
+    assert shown["inherited"] is True and shown["mode"] == "flagged"  # the settings default
+    changed = op.put(f"/api/approvals/policies/{org.dinkes.pk}", {"mode": "all", "escalate_after_days": 2},
+                     content_type="application/json")
+    assert changed.status_code == 200 and changed.json() == {
+        "unit_id": org.dinkes.pk, "unit_name": org.dinkes.name, "mode": "all", "escalate_after_days": 2,
+        "inherited": False}
+    assert AuditEntry.objects.filter(action="approval.policy").count() == 1
+    assert store_checkin(org.staf, flags=[]).validity == Validity.PENDING  # "all" now applies to Dinkes
+    assert op.get(f"/api/approvals/policies/{org.pemda.pk}").status_code == 404  # the regency is BKPSDM's
+    assert op.get(f"/api/approvals/policies/{org.disdik.pk}").status_code == 404
+    sub = op.get(f"/api/approvals/policies/{org.dinkes_bidang.pk}")
+    assert sub.status_code == 400
+    bad = op.put(f"/api/approvals/policies/{org.dinkes.pk}", {"mode": "kadang"}, content_type="application/json")
+    assert bad.status_code == 422
+    bk = _client(org.admin_bkpsdm)
+    assert bk.put(f"/api/approvals/policies/{org.pemda.pk}", {"mode": "apel"},
+                  content_type="application/json").json()["mode"] == "apel"
+    assert _client(org.staf.user).get(f"/api/approvals/policies/{org.dinkes.pk}").status_code == 403
