@@ -21,6 +21,7 @@ from collections import Counter
 from typing import Any, Literal
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,6 +164,8 @@ def _parse_body(request: HttpRequest) -> tuple[dict[str, Any], Any]:
         raise ApiError(422, _("Foto hanya dapat dikirim dengan multipart/form-data."), field="photo")
     try:
         body = json.loads(request.body or b"null")
+    except RequestDataTooBig:
+        raise ApiError(413, _("Isi permintaan terlalu besar."), code="too_large") from None
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, _("Isi permintaan bukan JSON yang valid."), code="bad_json") from None
     if not isinstance(body, dict):
@@ -178,13 +181,33 @@ def _validate[S: Schema](schema: type[S], data: dict[str, Any]) -> S:
         raise NinjaValidationError(errors) from None  # type: ignore[arg-type]
 
 
+def _json_schema(schema: type[Schema]) -> dict[str, Any]:
+    """The pydantic JSON schema with its $defs inlined (self-contained inside the OpenAPI document)."""
+    raw = schema.model_json_schema()
+    defs = raw.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return inline(defs[ref.rsplit("/", 1)[1]])
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    return inline(raw)  # type: ignore[no-any-return]
+
+
+# The handlers parse their bodies themselves (JSON or multipart; a clean 413 for oversized bodies), so the
+# request schemas are given to OpenAPI here.
 _REQUEST_SCHEMA = {
     "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/CheckInIn"}},
+        "application/json": {"schema": _json_schema(CheckInIn)},
         "multipart/form-data": {
             "schema": {
                 "allOf": [
-                    {"$ref": "#/components/schemas/CheckInIn"},
+                    _json_schema(CheckInIn),
                     {"type": "object", "properties": {"photo": {"type": "string", "format": "binary",
                                                                 "description": "Swafoto JPEG/PNG/WebP, maks. 5 MB"}}},
                 ]
@@ -193,6 +216,7 @@ _REQUEST_SCHEMA = {
     },
     "required": True,
 }
+_BATCH_SCHEMA = {"content": {"application/json": {"schema": _json_schema(BatchIn)}}, "required": True}
 
 
 @router.post(
@@ -218,8 +242,13 @@ def post_checkin(request: HttpRequest) -> Status[dict[str, Any]]:
     return Status(201 if created else 200, checkin_out(row))
 
 
-@router.post("/checkins/batch", response={200: BatchOut}, summary="Kirim presensi yang diambil saat luring")
-def post_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
+@router.post("/checkins/batch", response={200: BatchOut}, summary="Kirim presensi yang diambil saat luring",
+             openapi_extra={"requestBody": _BATCH_SCHEMA})
+def post_batch(request: HttpRequest) -> dict[str, Any]:
+    data, photo = _parse_body(request)
+    if photo is not None:
+        raise ApiError(422, _("Batch luring tidak dapat membawa foto."), field="photo", code="photo_in_batch")
+    payload = _validate(BatchIn, data)
     claimed = {item.employee_id for item in payload.items if item.employee_id is not None}
     emp = current_employee(request, claimed.pop() if len(claimed) == 1 else None)
     if claimed:  # more than one distinct employee_id in one batch

@@ -340,3 +340,26 @@ def test_two_photos_refused(staf_api: Any, clock: Clock) -> None:
     photos = [SimpleUploadedFile(f"{i}.jpg", image_bytes(), content_type="image/jpeg") for i in range(2)]
     r = staf_api.post_multipart("/checkins", {**multipart(), "photo": photos})
     assert r.status_code == 422 and CheckIn.objects.count() == 0
+
+
+def test_oversized_json_body(staf_api: Any, clock: Clock) -> None:
+    huge = body(device_id="x" * 100)
+    huge["padding"] = "x" * (3 * 1024 * 1024)  # beyond DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+    for path in ("/checkins", "/checkins/batch"):
+        r = staf_api.post(path, huge if path == "/checkins" else {"items": [huge]})
+        assert r.status_code == 413, (path, r.status_code, r.content[:200])
+        assert "terlalu besar" in r.json()["message"]
+    assert CheckIn.objects.count() == 0
+
+
+def test_openapi_documents_the_request_bodies(client: Any) -> None:
+    spec = client.get("/api/openapi.json").json()
+    post = spec["paths"]["/api/presence/checkins"]["post"]
+    content = post["requestBody"]["content"]
+    assert {"application/json", "multipart/form-data"} <= set(content)
+    assert "latitude" in content["application/json"]["schema"]["properties"]
+    batch = spec["paths"]["/api/presence/checkins/batch"]["post"]["requestBody"]["content"]["application/json"]
+    assert "items" in batch["schema"]["properties"]
+    refs = [v for v in str(spec).split("'") if v.startswith("#/components/schemas/")]
+    missing = {r for r in refs if r.rsplit("/", 1)[1] not in spec["components"]["schemas"]}
+    assert not missing, missing
