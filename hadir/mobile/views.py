@@ -107,7 +107,6 @@ def js_messages() -> dict[str, str]:
         "result_title_queued": _("Presensi disimpan di HP"),
         "logout_pending": _("Masih ada {n} presensi yang belum terkirim. Tetap keluar? Presensi itu akan dikirim "
                             "saat Anda masuk lagi di HP ini."),
-        "selfie_taken": _("Swafoto diambil."),
         "distance_unknown": _("Jarak belum diketahui"),
         "map_unavailable": _("Peta tidak tersedia (luring); jarak tetap dihitung dari GPS."),
         "validity_pending": _("menunggu persetujuan atasan"),

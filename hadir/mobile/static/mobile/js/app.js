@@ -515,6 +515,7 @@
         ul.appendChild(li);
       });
       show("queue-card", items.length > 0);
+      if (items.length) setText("queue-title", fmt(MSG.pending_count, { n: items.length }));
       return items;
     });
   }
@@ -529,7 +530,9 @@
   var flushing = null;
   function flushNow() {
     if (flushing || !state.me) return flushing || Promise.resolve();
+    if ($("queue-list").children.length) setText("progress", MSG.sending);
     flushing = Q.setMeta("csrf", cookie(CFG.csrf_cookie)).then(function () { return Q.flush(); }).then(function (outcome) {
+      if ($("progress").textContent === MSG.sending) setText("progress", "");
       if (outcome.sent) {
         banner(fmt(MSG.synced, { n: outcome.sent }), "ok");
         var last = outcome.results[outcome.results.length - 1];
@@ -630,7 +633,7 @@
       }
     });
   });
-  window.addEventListener("online", function () { updateOnline(); flushNow(); });
+  window.addEventListener("online", function () { banner(MSG.online, "ok"); flushNow(); });
   window.addEventListener("offline", updateOnline);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.addEventListener("message", function (ev) {
