@@ -105,6 +105,22 @@ class Structure:
         return routing.superior_chain(position_id, self.positions, self.units, self.heads)
 
 
+    def chain_for(self, employee: Employee) -> list[int]:
+        """The employee's superior positions; without a jabatan record (common for honorer staff) the
+        chain starts at the head of their unit (or the nearest unit above that has one)."""
+        if employee.position_id is not None:
+            return self.chain(employee.position_id)
+        unit = employee.unit
+        self._load_units([unit.path])
+        node: routing.UnitNode | None = self.units.get(unit.pk)
+        while node is not None and not node.is_pemda:
+            head = self.heads.get(node.id)
+            if head is not None:
+                return [head, *self.chain(head)]
+            node = self.units.get(node.parent_id) if node.parent_id is not None else None
+        return []
+
+
 def slots(chain: list[int], on: dt.date) -> list[routing.Slot]:
     holders: dict[int, set[int]] = {pid: set() for pid in chain}
     delegates: dict[int, set[int]] = {pid: set() for pid in chain}
@@ -122,7 +138,7 @@ def resolve_for(employee: Employee, on: dt.date | None = None, escalation: int =
                 structure: Structure | None = None) -> routing.Resolution:
     on = on or timezone.localdate()
     structure = structure or Structure()
-    return routing.resolve(slots(structure.chain(employee.position_id), on), employee.pk, escalation)
+    return routing.resolve(slots(structure.chain_for(employee), on), employee.pk, escalation)
 
 
 def actable_position_ids(employee: Employee, on: dt.date | None = None) -> set[int]:

@@ -222,3 +222,16 @@ def test_routing_cost_does_not_grow_with_the_opd(org: Org, django_assert_max_num
     with django_assert_max_num_queries(8):
         result = resolve_for(org.staf_bidang)
     assert result.position_id == org.kabid.position_id and result.approver_ids == {org.kabid.pk}
+
+
+def test_staff_without_a_jabatan_go_to_the_head_of_their_unit(org: Org) -> None:
+    from hadir.testing import make_employee
+
+    honorer = make_employee(org.dinkes_bidang, "Honorer Bidang", kind="tkk", locations=[org.loc_dinkes],
+                            username="honorer")
+    item = ApprovalItem.objects.get(checkin=store_checkin(honorer))
+    assert item.approver_position_id == org.kabid.position_id
+    assert can_decide(org.kabid.user, item) and not can_decide(org.kadis.user, item)
+    pkm_staff = make_employee(org.puskesmas, "Staf Puskesmas", kind="tkk", locations=[org.loc_puskesmas])
+    pkm_item = ApprovalItem.objects.get(checkin=store_checkin(pkm_staff))
+    assert pkm_item.approver_position_id == org.kadis.position_id  # no kepala puskesmas: next head up
