@@ -413,13 +413,16 @@ def decide_many(item_ids: list[int], user: Any, approve: bool, reason: str = "")
 
 def escalate_overdue(now: dt.datetime | None = None) -> int:
     """Move items that waited longer than their policy allows one approver up per period; also
-    re-route items whose approver position fell vacant. Returns how many items moved."""
+    re-route items whose approver position fell vacant. Returns how many items moved. Each new
+    approver gets one notification per run, however many items reached them."""
     from hadir.audit.services import record
 
     now = now or timezone.now()
     today = timezone.localdate(now)
     structure = Structure()
     policies: dict[int, tuple[str, int]] = {}
+    resolutions: dict[tuple[int, int], routing.Resolution] = {}
+    arrived: dict[int | None, tuple[routing.Resolution, Employee, int]] = {}
     moved = 0
     pending = ApprovalItem.objects.filter(status=ItemStatus.PENDING).select_related("employee__unit")
     for item in pending.iterator(chunk_size=500):
@@ -430,7 +433,10 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
         _mode, days = policies[unit.pk]
         age_days = (now - item.created_at).total_seconds() / 86400
         level = routing.escalation_due(age_days, days, item.escalation_level)
-        resolution = resolve_for(employee, today, level, structure)
+        key = (employee.pk, level)
+        if key not in resolutions:
+            resolutions[key] = resolve_for(employee, today, level, structure)
+        resolution = resolutions[key]
         if level == item.escalation_level and resolution.position_id == item.approver_position_id:
             continue
         with transaction.atomic():
@@ -444,6 +450,10 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
                    {"escalation_level": level, "approver_position_id": resolution.position_id},
                    _("Belum diputuskan dalam %(days)d hari atau atasan kosong.") % {"days": days})
         moved += 1
-        _notify_approvers(resolution, employee, _("Eskalasi persetujuan: %(name)s") % {"name": employee.name},
-                          _("Sebuah item persetujuan milik %(name)s dialihkan kepada Anda.") % {"name": employee.name})
+        _res, first, count = arrived.get(resolution.position_id, (resolution, employee, 0))
+        arrived[resolution.position_id] = (resolution, first, count + 1)
+    for resolution, employee, count in arrived.values():
+        _notify_approvers(resolution, employee, _("Eskalasi persetujuan: %(n)d item") % {"n": count},
+                          _("%(n)d item persetujuan (antara lain milik %(name)s) dialihkan kepada Anda karena "
+                            "belum diputuskan atau atasan langsung kosong.") % {"n": count, "name": employee.name})
     return moved

@@ -235,3 +235,15 @@ def test_staff_without_a_jabatan_go_to_the_head_of_their_unit(org: Org) -> None:
     pkm_staff = make_employee(org.puskesmas, "Staf Puskesmas", kind="tkk", locations=[org.loc_puskesmas])
     pkm_item = ApprovalItem.objects.get(checkin=store_checkin(pkm_staff))
     assert pkm_item.approver_position_id == org.kadis.position_id  # no kepala puskesmas: next head up
+
+
+def test_escalation_notifies_each_new_approver_once(org: Org) -> None:
+    from hadir.notify.models import Notification
+
+    ApprovalPolicy.objects.create(unit=org.pemda, mode=ApprovalMode.FLAGGED, escalate_after_days=1)
+    for _ in range(3):
+        store_checkin(org.staf)
+    Notification.objects.all().delete()
+    assert escalate_overdue(timezone.now() + dt.timedelta(days=1, minutes=1)) == 3
+    notes = Notification.objects.filter(user=org.kadis.user)
+    assert notes.count() == 1 and "3 item" in notes.get().subject
