@@ -394,3 +394,24 @@ def test_answer_lost_after_the_server_stored_it_is_not_stored_twice(
     page.wait_for_selector("#queue-card", state="hidden")
     assert list(CheckIn.objects.values_list("client_uuid", flat=True)) == [stored.client_uuid]
     shot(page, screenshot_dir, "answer-lost-resent")
+
+
+def test_a_new_release_replaces_the_cached_shell(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, monkeypatch: Any,
+) -> None:
+    """Deploying changed assets changes the worker's version: the new cache is filled, the old one dropped."""
+    from hadir.mobile import views
+
+    release = {"version": "aaaaaaaaaaaa"}
+    monkeypatch.setattr(views, "asset_version", lambda: release["version"])
+    loc = org.loc_dinkes
+    page = login(new_context(browser, contexts, loc.latitude, loc.longitude), live_server.url)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_until(page, "caches.has('hadir-shell-aaaaaaaaaaaa')")
+
+    release["version"] = "bbbbbbbbbbbb"
+    page.evaluate("navigator.serviceWorker.getRegistration().then(reg => reg.update())")
+    wait_until(page, "caches.keys().then(keys => keys.includes('hadir-shell-bbbbbbbbbbbb') "
+                     "&& !keys.includes('hadir-shell-aaaaaaaaaaaa'))")
+    shells = [k for k in page.evaluate("caches.keys()") if k.startswith("hadir-shell-")]
+    assert shells == ["hadir-shell-bbbbbbbbbbbb"]

@@ -46,7 +46,7 @@
   function fmtTime(value, tz) {
     if (!value) return "—";
     return new Intl.DateTimeFormat(LOCALE, { timeZone: tz || state.tz, hour: "2-digit", minute: "2-digit", hour12: false })
-      .format(new Date(value)).replace(":", ".");
+      .format(new Date(value)).replace(":", LOCALE === "id-ID" ? "." : ":");  // 07.30 in Indonesian
   }
   function tzLabel(tz) { return TZ_LABEL[tz] || tz; }
 
