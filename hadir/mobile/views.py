@@ -112,6 +112,7 @@ def js_messages() -> dict[str, str]:
         "validity_pending": _("menunggu persetujuan atasan"),
         "validity_invalid": _("dinyatakan tidak valid oleh atasan"),
         "totals": _("Total terlambat {late} menit · pulang cepat {early} menit"),
+        "device_info": _("HP ini terdaftar sebagai perangkat presensi Anda sejak {date}."),
         "shared_device": _("Perangkat ini juga terdaftar untuk pegawai lain dan ditandai untuk diperiksa."),
     }
 

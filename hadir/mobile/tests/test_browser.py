@@ -114,6 +114,7 @@ def test_checkin_inside_radius_is_accepted_with_selfie(
     page.wait_for_selector("#distance.ok")
     assert "di dalam area" in page.inner_text("#distance")
     assert "Senin, 16 November 2026" in page.inner_text("#today-date")
+    assert "terdaftar sebagai perangkat presensi Anda sejak" in page.inner_text("#device-info")
     check_in(page)
     page.wait_for_selector("#result.ok")
     assert page.inner_text("#result-title") == "Presensi diterima"

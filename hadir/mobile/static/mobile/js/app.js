@@ -357,6 +357,7 @@
         localStorage.removeItem("hadir.blocked");
         show("blocked", false);
         $("btn-start").disabled = false;
+        if (r.data) setText("device-info", fmt(MSG.device_info, { date: r.data.bound_at_display }));
         if (r.data && r.data.shared) setText("progress", MSG.shared_device);
       }
     }, function () {});
