@@ -295,8 +295,8 @@ def list_commands(request: HttpRequest, terminal_id: int) -> QuerySet[TerminalCo
 @router.get("/{terminal_id}/logs", response=list[AttLogOut], summary="Log mentah mesin pada satu tanggal")
 def logs(request: HttpRequest, terminal_id: int, date: dt.date) -> list[Any]:
     terminal = _get(request, terminal_id)
-    day = date.isoformat()
-    rows = list(AttLog.objects.filter(terminal=terminal, local_time__gte=day, local_time__lt=day + "~")
+    day, next_day = date.isoformat(), (date + dt.timedelta(days=1)).isoformat()
+    rows = list(AttLog.objects.filter(terminal=terminal, local_time__gte=day, local_time__lt=next_day)
                 .order_by("local_time", "pin")[:5000])
     mapping = services.PinMap({terminal.pk}, {r.pin for r in rows})
     out = []

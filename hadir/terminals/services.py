@@ -166,9 +166,17 @@ def insert_attlog(terminal: Terminal, lines: Sequence[protocol.AttLine], state: 
 
 
 def schedule_conversion(terminal_id: int) -> None:
+    """Start the conversion task after commit. If the broker is unreachable the lines stay queued
+    (already stored and acknowledged) and the hourly task converts them."""
     from .tasks import convert_attlogs
 
-    transaction.on_commit(lambda: convert_attlogs.delay(terminal_id))
+    def start() -> None:
+        try:
+            convert_attlogs.delay(terminal_id)
+        except Exception:
+            log.exception("could not start the conversion task for terminal %s; the hourly run will", terminal_id)
+
+    transaction.on_commit(start)
 
 
 def store_operlog(terminal: Terminal, rows: Iterable[tuple[str, str]], stamp: str = "") -> int:

@@ -144,3 +144,18 @@ def test_down_days_listing_is_scoped(org: Org, terminals: dict[str, Terminal]) -
     rows = login(org.admin_bkpsdm).get("/api/terminals/down-days?month=2026-11").json()
     assert [(r["opd_name"], r["date"]) for r in rows] == [("Dinas Kesehatan", "2026-11-10"),
                                                           ("Dinas Pendidikan", "2026-11-11")]
+
+
+def test_raw_logs_of_a_day(org: Org, terminals: dict[str, Terminal]) -> None:
+    org.staf.device_pin = "31"
+    org.staf.save()
+    t = terminals["dinkes"]
+    for pin, when in [("31", "2026-11-23 07:01:00"), ("31", "2026-11-23 16:00:00"), ("32", "2026-11-23 23:59:59"),
+                      ("31", "2026-11-24 00:00:00"), ("31", "2026-11-22 23:59:59")]:
+        AttLog.objects.create(terminal=t, pin=pin, local_time=when, occurred_at=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
+                              raw=f"{pin}\t{when}", state=AttLogState.QUEUED)
+    rows = login(org.operator_dinkes).get(f"/api/terminals/{t.pk}/logs?date=2026-11-23").json()
+    assert [(r["pin"], r["local_time"], r["employee_name"]) for r in rows] == [
+        ("31", "2026-11-23 07:01:00", "Dewi Lestari"), ("31", "2026-11-23 16:00:00", "Dewi Lestari"),
+        ("32", "2026-11-23 23:59:59", None)]
+    assert login(org.operator_disdik).get(f"/api/terminals/{t.pk}/logs?date=2026-11-23").status_code == 404
