@@ -59,3 +59,13 @@ def test_cancel_from_the_page_and_privacy(org: Org) -> None:
     req.refresh_from_db()
     assert req.status == LeaveStatus.CANCELLED
     assert _client(org.operator_dinkes).get("/cuti/").status_code == 403  # no employee record
+
+
+def test_pages_in_english(org: Org) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(org.staf.user)
+    page = client.get("/cuti/").content.decode()
+    assert "Annual leave left" in page and "Submit request" in page and "Official travel" in page
+    inbox = Client(HTTP_ACCEPT_LANGUAGE="en")
+    inbox.force_login(org.sekretaris.user)
+    assert "No items await your decision." in inbox.get("/persetujuan/").content.decode()
