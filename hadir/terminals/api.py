@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from hadir.errors import ApiError
 from hadir.org.models import Employee, TimeZoneChoice, Unit, WorkLocation
@@ -263,7 +264,7 @@ def patch_terminal(request: HttpRequest, terminal_id: int, payload: TerminalPatc
 
 
 @router.post("/{terminal_id}/commands", response={201: list[CommandOut]}, summary="Antrekan perintah ke mesin")
-def add_command(request: HttpRequest, terminal_id: int, payload: CommandIn) -> tuple[int, list[Any]]:
+def add_command(request: HttpRequest, terminal_id: int, payload: CommandIn) -> Status[list[Any]]:
     terminal = _get(request, terminal_id)
     if payload.command == "sync_users":
         if terminal.unit is None:
@@ -276,15 +277,15 @@ def add_command(request: HttpRequest, terminal_id: int, payload: CommandIn) -> t
         cmds = services.queue_user_sync(terminal, emps.distinct(), by=request.user)
         if not cmds:
             raise ApiError(422, _("Tidak ada pegawai dengan PIN mesin untuk dikirim."), field="employee_ids")
-        return 201, cmds
+        return Status(201, cmds)
     if payload.command == "raw":
         if not is_super_admin(request.user):
             raise ApiError(403, _("Perintah bebas hanya untuk super-admin."), code="forbidden")
         if not payload.raw or not payload.raw.strip():
             raise ApiError(422, _("Perintah wajib diisi."), field="raw")
-        return 201, [services.queue_command(terminal, payload.raw, by=request.user)]
+        return Status(201, [services.queue_command(terminal, payload.raw, by=request.user)])
     text = {"reboot": "REBOOT", "info": "INFO", "check": "CHECK"}[payload.command]
-    return 201, [services.queue_command(terminal, text, by=request.user)]
+    return Status(201, [services.queue_command(terminal, text, by=request.user)])
 
 
 @router.get("/{terminal_id}/commands", response=list[CommandOut], summary="Riwayat perintah")
