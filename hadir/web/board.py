@@ -130,7 +130,12 @@ def _generation(day: dt.date) -> int:
     return int(cache.get(f"board:gen:{day.isoformat()}") or 0)
 
 
-def _key(*parts: object) -> str:
+def cache_token(day: dt.date) -> str:
+    """Changes whenever anything shown on the board for `day` may have changed."""
+    return f"{_generation(day)}.{cache.get('board:gen:all') or 0}"
+
+
+def cache_key(*parts: object) -> str:
     """A cache key safe for every backend (scope paths and search terms can be long or odd)."""
     raw = "|".join(str(p) for p in parts)
     return f"board:v1:{parts[0]}:{hashlib.sha1(raw.encode()).hexdigest()}"
@@ -146,10 +151,10 @@ def invalidate(day: dt.date | None = None) -> None:
 
 
 def compute_board(scope: BoardScope, day: dt.date, f: Filters, *, use_cache: bool = True) -> Board:
-    cache_key = _key("counts", scope.key, day.isoformat(), f.key(), _generation(day),
+    key = cache_key("counts", scope.key, day.isoformat(), f.key(), _generation(day),
                      cache.get("board:gen:all") or 0)
     if use_cache:
-        hit = cache.get(cache_key)
+        hit = cache.get(key)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
     # One GROUP BY over (OPD, status, late?, early?): a few hundred groups, classified here. As cheap
@@ -178,7 +183,7 @@ def compute_board(scope: BoardScope, day: dt.date, f: Filters, *, use_cache: boo
     rows.sort(key=lambda row: row.name)
     board = Board(day=day, rows=rows, total=total)
     if use_cache:
-        cache.set(cache_key, board, CACHE_SECONDS)
+        cache.set(key, board, CACHE_SECONDS)
     return board
 
 
@@ -262,10 +267,10 @@ def employee_rows(scope: BoardScope, day: dt.date, f: Filters, *, offset: int = 
     red, blue), each sorted by name, with group sizes taken from `counts` (the board's totals for
     the same OPD/unit/kind filters): no sort over the whole scope, no extra COUNT.
     """
-    cache_key = _key("list", scope.key, day.isoformat(), f.key(), f.status, f.q, offset, limit,
+    key = cache_key("list", scope.key, day.isoformat(), f.key(), f.status, f.q, offset, limit,
                      _generation(day), cache.get("board:gen:all") or 0)
     if use_cache:
-        hit = cache.get(cache_key)
+        hit = cache.get(key)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
     qs = filtered_employees(scope, day, f)
@@ -307,7 +312,7 @@ def employee_rows(scope: BoardScope, day: dt.date, f: Filters, *, offset: int = 
             tz=zones.get(r["id"], "Asia/Jakarta"),
         ))
     if use_cache:
-        cache.set(cache_key, (rows, total), CACHE_SECONDS)
+        cache.set(key, (rows, total), CACHE_SECONDS)
     return rows, total
 
 

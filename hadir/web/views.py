@@ -7,9 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hadir.org.models import Employee, EmployeeKind, Unit
@@ -17,7 +22,16 @@ from hadir.presence.models import CheckIn, CheckInKind, DailyStatus, Verdict
 
 from . import absence as absence_rules
 from . import charts as chart_data
-from .board import CATEGORIES, LIST_FILTERS, Filters, compute_board, employee_rows
+from .board import (
+    CACHE_SECONDS,
+    CATEGORIES,
+    LIST_FILTERS,
+    Filters,
+    cache_key,
+    cache_token,
+    compute_board,
+    employee_rows,
+)
 from .labels import CATEGORY_LABELS, CHECK_LABELS, KIND_LABELS, LEVEL_LABELS, LIST_FILTER_LABELS, STATUS_LABELS
 from .readiness import readiness as readiness_rows
 from .scope import BoardScope, board_scope, scope_today, scope_zone
@@ -71,35 +85,55 @@ def _common(request: HttpRequest, scope: BoardScope, nav: str) -> dict[str, Any]
     return {"board_scope": scope, "nav": nav}
 
 
+def _live_html(request: HttpRequest, scope: BoardScope, day: dt.date, f: Filters, page: int, query: str,
+               refresh_seconds: int) -> str:
+    """The live part (counts, per-OPD table, employee page), rendered once per data generation.
+
+    Cached with the same generation tokens as the counts, so a check-in or status change shows on the
+    next refresh; viewers polling an unchanged board cost one cache read.
+    """
+    key = cache_key("live", scope.key, day.isoformat(), f, page, request.path, query, get_language(),
+                    refresh_seconds, cache_token(day))
+    html = cache.get(key)
+    if html is not None:
+        return str(html)
+    counts = compute_board(scope, day, f)
+    rows, total = employee_rows(scope, day, f, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+                                counts=counts.total)
+    html = render_to_string("web/_live.html", {
+        "day": day, "f": f, "board": counts, "rows": rows, "total": total, "page": page,
+        "pages": max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE), "query": query,
+        "categories": [(c, CATEGORY_LABELS[c]) for c in CATEGORIES], "status_labels": STATUS_LABELS,
+        "kind_labels": KIND_LABELS, "refresh_seconds": refresh_seconds,
+        "updated": timezone.localtime(timezone=scope_zone(scope)),
+    }, request)
+    cache.set(key, html, CACHE_SECONDS)
+    return html
+
+
 @login_required
 def board(request: HttpRequest, opd_id: int | None = None) -> HttpResponse:
     scope = _scope(request)
     day, warning = _day(request, scope)
     f = _filters(request, scope, opd_id)
     page = max(1, _int(request.GET.get("hal")) or 1)
-    counts = compute_board(scope, day, f)
-    rows, total = employee_rows(scope, day, f, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE,
-                                counts=counts.total)
+    params = request.GET.copy()
+    params.pop("hal", None)
+    query = params.urlencode()
+    refresh_seconds = int(getattr(settings, "HADIR_BOARD_REFRESH_SECONDS", 60))
+    live = mark_safe(_live_html(request, scope, day, f, page, query, refresh_seconds))  # rendered by our template
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "live":
+        return HttpResponse(live)
     opd = Unit.objects.filter(pk=f.opd).first() if f.opd else None
     units = list(scope.units().filter(opd_id=f.opd).exclude(pk=f.opd).values_list("pk", "name")) if f.opd else []
-    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("hal", None)
-    ctx = {
+    return render(request, "web/board.html", {
         **_common(request, scope, "board"),
-        "day": day, "today": scope_today(scope), "warning": warning, "f": f, "board": counts, "rows": rows,
-        "total": total, "page": page, "pages": pages, "opd": opd, "units": units,
-        "opds": list(scope.opds().values_list("pk", "name")), "kinds": KIND_LABELS.items(),
-        "categories": [(c, CATEGORY_LABELS[c]) for c in CATEGORIES],
-        "list_filters": list(LIST_FILTER_LABELS.items()), "status_labels": STATUS_LABELS,
-        "kind_labels": KIND_LABELS, "query": query.urlencode(),
+        "day": day, "today": scope_today(scope), "warning": warning, "f": f, "live": live, "opd": opd,
+        "units": units, "opds": list(scope.opds().values_list("pk", "name")), "kinds": KIND_LABELS.items(),
+        "list_filters": list(LIST_FILTER_LABELS.items()), "query": query, "refresh_seconds": refresh_seconds,
         "tile_url": getattr(settings, "HADIR_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "tile_attribution": getattr(settings, "HADIR_MAP_TILE_ATTRIBUTION", "© OpenStreetMap"),
-        "refresh_seconds": int(getattr(settings, "HADIR_BOARD_REFRESH_SECONDS", 60)),
-    }
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "live":
-        return render(request, "web/_live.html", ctx)
-    return render(request, "web/board.html", ctx)
+    })
 
 
 @login_required
