@@ -133,3 +133,15 @@ def test_opd_page_lists_terminals_for_its_operator_only(org: Org, terminal: Term
     overview = client.get("/iclock/pantau/").content.decode()
     assert "Dinas Kesehatan" in overview and "Dinas Pendidikan" not in overview
     assert Client().get("/iclock/pantau/").status_code == 302
+
+
+def test_real_inbox_notification(org: Org, terminal: Terminal) -> None:
+    """Through hadir.notify.services.notify (contract C7) when it is installed."""
+    pytest.importorskip("hadir.notify.services")
+    from hadir.notify.models import Notification
+
+    health.detect_down_days(day=MONDAY, now=at(MONDAY + dt.timedelta(days=1), 1))
+    note = Notification.objects.get()
+    assert note.user == org.operator_dinkes
+    assert note.kind == "warning"
+    assert "Lobi" in note.subject and f"/iclock/pantau/{org.dinkes.pk}/" in note.url
