@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from hadir.errors import ApiError
 from hadir.org.models import Employee, employee_of
 
-from .services import bind_device, describe_user_agent, is_valid_device_key
+from .services import bind_device, describe_user_agent, is_valid_device_key, notify_refused_device
 
 router = Router(tags=["mobile"])
 
@@ -53,6 +53,7 @@ def register_device(request: HttpRequest, payload: DeviceIn) -> Status:
         emp, payload.device_key, user_agent=request.headers.get("User-Agent", ""), label=payload.label
     )
     if result.status == "refused" or result.binding is None:
+        notify_refused_device(emp, request.headers.get("User-Agent", ""))
         raise ApiError(409, result.message, code="device_mismatch")
     binding = result.binding
     return Status(201 if result.status == "bound" else 200, {

@@ -123,6 +123,36 @@ def bind_device(employee: Employee, key: str, *, user_agent: str = "", label: st
     return BindResult("bound", binding, _("Perangkat ini sekarang terikat ke akun Anda."), shared=shared)
 
 
+def notify_refused_device(employee: Employee, user_agent: str) -> bool:
+    """Tell the employee that somebody signed in to their account from another phone (once a day).
+
+    A refused device is the usual trace of "titip absen" (a colleague checking in for them) or of a
+    new phone that needs a reset; either way the owner of the account should hear of it.
+    """
+    user = employee.user
+    if user is None:
+        return False
+    try:
+        from hadir.notify.services import notify
+    except ImportError:  # pragma: no cover
+        return False
+    day = timezone.localdate()
+    try:
+        notify(
+            user,
+            "Upaya masuk dari perangkat lain",
+            f"Akun Hadir Anda dipakai untuk masuk dari perangkat yang tidak terdaftar "
+            f"({describe_user_agent(user_agent)}) pada {date_format(day, 'j F Y')}. Presensi dari perangkat itu "
+            f"ditolak. Jika itu bukan Anda, segera ganti kata sandi; jika Anda berganti HP, minta operator OPD "
+            f"mereset ikatan perangkat.",
+            url="/m/", kind="warning", key=f"device-refused:{day:%Y-%m-%d}",
+        )
+    except Exception:  # never block the answer to the login form
+        log.exception("refused-device notice to employee %s failed", employee.pk)
+        return False
+    return True
+
+
 def notify_shared_device(employee: Employee, binding: DeviceBinding) -> int:
     """Tell the operators of the employee's OPD that a phone now serves several employees (contract C7)."""
     try:

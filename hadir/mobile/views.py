@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 
 from hadir.org.models import employee_of
 
-from .services import bind_device, is_valid_device_key
+from .services import bind_device, is_valid_device_key, notify_refused_device
 
 # Everything the app needs to start offline. The service worker's cache name is a hash of these
 # files, so a deploy that changes any of them installs a new cache and drops the old one.
@@ -183,6 +183,7 @@ class MobileLoginView(LoginView):
             result = bind_device(emp, key, user_agent=self.request.headers.get("User-Agent", ""))
             if result.status == "refused":
                 # Refused before login(): no session is made for a phone that is not the bound one.
+                notify_refused_device(emp, self.request.headers.get("User-Agent", ""))
                 return self.render_to_response(self.get_context_data(form=form, device_refusal=result.message))
         return super().form_valid(form)
 

@@ -218,6 +218,9 @@ def test_api_binds_then_refuses_another_device(org: Org) -> None:
     assert refused.status_code == 409
     assert refused.json()["code"] == "device_mismatch"
     assert "HP Samsung A14" in refused.json()["message"]
+    from hadir.notify.models import Notification
+
+    assert Notification.objects.filter(user=org.staf.user, subject="Upaya masuk dari perangkat lain").count() == 1
 
 
 def test_api_refusal_in_english(org: Org) -> None:
@@ -264,6 +267,12 @@ def test_mobile_login_binds_and_a_second_device_is_refused(org: Org) -> None:
     assert refused.status_code == 200
     assert "sudah terikat ke perangkat lain" in refused.content.decode()
     assert "_auth_user_id" not in other.session  # not logged in
+    from hadir.notify.models import Notification
+
+    notice = Notification.objects.get(user=org.staf.user)  # the account's owner hears of it
+    assert notice.subject == "Upaya masuk dari perangkat lain" and notice.kind == "warning"
+    Client().post("/m/masuk/", {"username": "staf", "password": PASSWORD, "device_key": KEY_C})
+    assert Notification.objects.filter(user=org.staf.user).count() == 1  # once a day, not per attempt
     ok = Client().post("/m/masuk/", {"username": "staf", "password": PASSWORD, "device_key": KEY_A, "next": "/m/riwayat/"})
     assert ok.status_code == 302 and ok["Location"] == "/m/riwayat/"
 
