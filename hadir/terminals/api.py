@@ -22,7 +22,7 @@ from hadir.org.models import Employee, TimeZoneChoice, Unit, WorkLocation
 from hadir.org.scoping import admin_paths, can_administer_unit, is_bkpsdm, is_super_admin, path_q
 
 from . import services
-from .models import AttLog, Terminal, TerminalActivity, TerminalCommand, TerminalDownDay, TerminalStatus
+from .models import AttLog, Terminal, TerminalCommand, TerminalDownDay, TerminalStatus
 
 router = Router(tags=["terminals"])
 
@@ -134,7 +134,6 @@ def _get(request: HttpRequest, terminal_id: int) -> Terminal:
 def _out(terminal: Terminal, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     today = now.astimezone(terminal.tzinfo).date()
-    activity = TerminalActivity.objects.filter(terminal=terminal, date=today).first()
     return {
         "id": terminal.pk, "serial_number": terminal.serial_number, "name": terminal.name,
         "status": terminal.status,
@@ -142,7 +141,7 @@ def _out(terminal: Terminal, now: dt.datetime | None = None) -> dict[str, Any]:
         "location": {"id": terminal.location.pk, "name": terminal.location.name} if terminal.location else None,
         "timezone": terminal.timezone, "online": terminal.is_online(now), "last_seen": terminal.last_seen,
         "last_ip": terminal.last_ip, "last_attlog_at": terminal.last_attlog_at, "firmware": terminal.firmware,
-        "logs_today": activity.logs if activity else 0,
+        "logs_today": services.logs_on(terminal, today),
         "held_logs": AttLog.objects.filter(terminal=terminal, state="held").count()
         if terminal.status == TerminalStatus.PENDING else 0,
         "ip_allowlist": terminal.ip_allowlist,
@@ -296,8 +295,7 @@ def list_commands(request: HttpRequest, terminal_id: int) -> QuerySet[TerminalCo
 @router.get("/{terminal_id}/logs", response=list[AttLogOut], summary="Log mentah mesin pada satu tanggal")
 def logs(request: HttpRequest, terminal_id: int, date: dt.date) -> list[Any]:
     terminal = _get(request, terminal_id)
-    day, next_day = date.isoformat(), (date + dt.timedelta(days=1)).isoformat()
-    rows = list(AttLog.objects.filter(terminal=terminal, local_time__gte=day, local_time__lt=next_day)
+    rows = list(services.lines_on(terminal, date)
                 .order_by("local_time", "pin")[:5000])
     mapping = services.PinMap({terminal.pk}, {r.pin for r in rows})
     out = []

@@ -69,7 +69,7 @@ def seed(rng: random.Random, today: dt.date) -> list[str]:
                                                                           tzinfo=tz)))
                 continue
             activity.append(TerminalActivity(
-                terminal=t, date=day, hours_mask=office, logs=rng.randint(40, 300),
+                terminal=t, date=day, hours_mask=office,
                 first_seen=dt.datetime.combine(day, dt.time(6, 0), tzinfo=tz),
                 last_seen=dt.datetime.combine(day, dt.time(17, 59), tzinfo=tz),
             ))

@@ -263,7 +263,6 @@ class TerminalActivity(models.Model):
     terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="activity")
     date = models.DateField("tanggal (waktu setempat)")
     hours_mask = models.IntegerField(default=0)
-    logs = models.PositiveIntegerField("log baru diterima", default=0)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
 

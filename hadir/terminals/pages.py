@@ -14,7 +14,8 @@ from django.utils import timezone
 from hadir.org.models import Unit
 from hadir.org.scoping import can_administer_unit, is_bkpsdm, visible_units
 
-from .models import Terminal, TerminalActivity, TerminalDownDay, TerminalStatus
+from .models import Terminal, TerminalDownDay, TerminalStatus
+from .services import logs_on
 
 
 @dataclass
@@ -36,10 +37,8 @@ def terminal_rows(terminals: list[Terminal], now: dt.datetime) -> list[TerminalR
     for dd in TerminalDownDay.objects.filter(terminal__in=terminals,
                                              date__gte=_month_start(timezone.localdate(now))):
         month_down.setdefault(dd.terminal_id, []).append(dd.date)
-    today_logs = {(a.terminal_id, a.date): a.logs for a in TerminalActivity.objects.filter(
-        terminal__in=terminals, date__gte=timezone.localdate(now) - dt.timedelta(days=1))}
     for t in terminals:
-        logs_today = today_logs.get((t.pk, now.astimezone(t.tzinfo).date()), 0)
+        logs_today = logs_on(t, now.astimezone(t.tzinfo).date())
         rows.append(TerminalRow(
             terminal=t, online=t.is_online(now),
             last_seen_local=t.last_seen.astimezone(t.tzinfo) if t.last_seen else None,

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from hadir.org.models import Employee, Role, RoleAssignment, Unit, WorkLocation
@@ -71,23 +71,17 @@ def touch(terminal: Terminal, ip: str | None, now: dt.datetime | None = None) ->
     return True
 
 
-def bump_activity(terminal: Terminal, now: dt.datetime, *, seen: bool = False, logs: int = 0) -> None:
-    """Mark the local hour of `now` as seen and/or add `logs` new lines to the day's count (upsert)."""
+def bump_activity(terminal: Terminal, now: dt.datetime, *, seen: bool = True) -> None:
+    """Mark the local hour of `now` as one in which the terminal talked to us (upsert)."""
     local = now.astimezone(terminal.tzinfo)
-    bit = (1 << local.hour) if seen else 0
-    changes: dict[str, Any] = {"hours_mask": F("hours_mask").bitor(bit)} if seen else {}
-    if seen:
-        changes["last_seen"] = now
-    if logs:
-        changes["logs"] = F("logs") + logs
-    if not changes:
-        return
+    bit = 1 << local.hour
+    changes: dict[str, Any] = {"hours_mask": F("hours_mask").bitor(bit), "last_seen": now}
     qs = TerminalActivity.objects.filter(terminal=terminal, date=local.date())
     if qs.update(**changes):
         return
     try:
         with transaction.atomic():
-            TerminalActivity.objects.create(terminal=terminal, date=local.date(), hours_mask=bit, logs=logs,
+            TerminalActivity.objects.create(terminal=terminal, date=local.date(), hours_mask=bit,
                                             first_seen=now, last_seen=now)
     except IntegrityError:
         qs.update(**changes)
@@ -109,15 +103,17 @@ def store_attlog(terminal: Terminal, lines: Sequence[protocol.AttLine], stamp: s
     with transaction.atomic():
         if lines:
             inserted = insert_attlog(terminal, lines, state, now)
-        fields: dict[str, Any] = {"last_attlog_at": now} if lines else {}
-        if stamp:
-            fields["attlog_stamp"] = stamp[:32]
-        if fields:
+        # The stamp only tells the terminal where to resume; written at most once a minute (like last_seen).
+        # A stale stamp after a crash makes the terminal re-send a few lines, which are stored once anyway.
+        last = terminal.last_attlog_at
+        if lines and (last is None or (now - last).total_seconds() >= seen_every_seconds()
+                      or (stamp and not terminal.attlog_stamp.strip("0"))):
+            fields: dict[str, Any] = {"last_attlog_at": now}
+            if stamp:
+                fields["attlog_stamp"] = stamp[:32]
             Terminal.objects.filter(pk=terminal.pk).update(**fields)
-        if inserted:
-            bump_activity(terminal, now, logs=inserted)
-            if state == AttLogState.QUEUED:
-                schedule_conversion(terminal.pk)
+        if inserted and state == AttLogState.QUEUED:
+            schedule_conversion(terminal.pk)
     return inserted
 
 
@@ -163,6 +159,16 @@ def insert_attlog(terminal: Terminal, lines: Sequence[protocol.AttLine], state: 
             f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(_ATTLOG_COLUMNS))}) "
             "ON CONFLICT DO NOTHING", rows)
         return max(cur.rowcount, 0)
+
+
+def lines_on(terminal: Terminal, day: dt.date) -> QuerySet[AttLog]:
+    """The terminal's lines of a local date: a range scan of the (terminal, local_time, pin) index."""
+    return AttLog.objects.filter(terminal=terminal, local_time__gte=day.isoformat(),
+                                 local_time__lt=(day + dt.timedelta(days=1)).isoformat())
+
+
+def logs_on(terminal: Terminal, day: dt.date) -> int:
+    return lines_on(terminal, day).count()
 
 
 def schedule_conversion(terminal_id: int) -> None:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from hadir.terminals import services
+from hadir.terminals import protocol, services
 from hadir.terminals.models import Terminal, TerminalDownDay, TerminalStatus
 from hadir.testing import Org
 
@@ -23,7 +23,9 @@ def test_operator_sees_terminal_health(live_server: Any, browser: Any, screensho
     online = Terminal.objects.create(serial_number="CKJE201160001", name="Lobi Dinkes", unit=org.dinkes,
                                      location=org.loc_dinkes, status=TerminalStatus.ACTIVE, firmware="Ver 8.0.4.2")
     services.touch(online, "10.1.1.201")
-    services.bump_activity(online, timezone.now(), logs=87)
+    today = timezone.now().astimezone(online.tzinfo).date()
+    lines = [protocol.parse_attlog_line(f"{1000 + i}\t{today} 07:{i % 60:02d}:00\t0\t1") for i in range(87)]
+    services.store_attlog(online, [ln for ln in lines if ln is not None])
     silent = Terminal.objects.create(serial_number="CKJE201160002", name="Puskesmas Talang Empat",
                                      unit=org.puskesmas, location=org.loc_puskesmas, status=TerminalStatus.ACTIVE)
     services.touch(silent, "10.1.2.201", timezone.now() - dt.timedelta(hours=5))
