@@ -168,10 +168,11 @@ def _excuses(employee_ids: list[int], day: dt.date) -> dict[int, tuple[str, str]
 
 
 def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = False,
-               now: dt.datetime | None = None) -> list[tuple[int, DayResult]]:
-    """Derive (employee_id, DayResult) for the given employees on `day`."""
+               now: dt.datetime | None = None, everyone: bool = False) -> list[tuple[int, DayResult]]:
+    """Derive (employee_id, DayResult) for the given employees on `day` (`everyone`: rows holds every
+    active employee, so the day's tables are read whole instead of through IN-lists)."""
     ids = list(rows)
-    whole = len(ids) > 5000  # big sets: read whole tables once instead of long IN-lists
+    whole = everyone or len(ids) > 5000  # big sets: read whole tables once instead of long IN-lists
     book = ScheduleBook(day, day, None if whole else ids)
     events = _events(day, None if whole else ids)
     already_closed = _closed_ids(day, None if whole else ids)
@@ -203,13 +204,18 @@ def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = Fals
 def upsert(day: dt.date, results: list[tuple[int, DayResult]]) -> None:
     """Write the rows: INSERT … ON CONFLICT (employee, date) DO UPDATE, all in one transaction.
 
-    Small sets (one employee after a check-in) and SQLite use the ORM's bulk_create(update_conflicts=True).
-    Big sets on PostgreSQL go through COPY into a temporary table and one INSERT … SELECT … ON CONFLICT
-    that skips rows whose values did not change: building 50,000 model instances and their SQL in Python
-    took ~20 s on the benchmark machine, the COPY path takes a fraction of that (bench/daily_status.py)."""
-    if connection.vendor == "postgresql" and len(results) > COPY_THRESHOLD:
-        _upsert_copy(day, results)
-        return
+    Small sets (one employee after a check-in, a unit) use the ORM's bulk_create(update_conflicts=True) on
+    every backend. Big sets skip the per-value work of the ORM's SQL compiler, which dominated the run time
+    (50,000 rows: ~20 s on PostgreSQL on the benchmark machine; 2,000 rows: ~2 s on SQLite): on PostgreSQL
+    COPY into a temporary table and one INSERT … SELECT … ON CONFLICT that skips unchanged rows; on SQLite
+    one executemany() of the same INSERT … ON CONFLICT DO UPDATE."""
+    if len(results) > COPY_THRESHOLD:
+        if connection.vendor == "postgresql":
+            _upsert_copy(day, results)
+            return
+        if connection.vendor == "sqlite":
+            _upsert_executemany(day, results)
+            return
     stamp = timezone.now()
     objs = [DailyStatus(employee_id=emp_id, date=day, computed_at=stamp, **r._asdict()) for emp_id, r in results]
     with transaction.atomic():
@@ -228,6 +234,29 @@ _STAGE_TYPES = {
     "early_category": "varchar(4)", "missing_in": "boolean", "missing_out": "boolean",
     "excuse_ref": "varchar(60)", "closed": "boolean",
 }
+
+
+def _upsert_executemany(day: dt.date, results: list[tuple[int, DayResult]]) -> None:
+    table = DailyStatus._meta.db_table
+    cols = ", ".join(_RESULT_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _RESULT_COLUMNS)
+    placeholders = ", ".join(["%s"] * (len(_RESULT_COLUMNS) + 3))
+    ops = connection.ops
+    day_value = ops.adapt_datefield_value(day)
+    stamp = ops.adapt_datetimefield_value(timezone.now())
+    first_in, last_out = _RESULT_COLUMNS.index("first_in"), _RESULT_COLUMNS.index("last_out")
+    rows = []
+    for emp_id, r in results:
+        values = list(r)
+        values[first_in] = ops.adapt_datetimefield_value(r.first_in)
+        values[last_out] = ops.adapt_datetimefield_value(r.last_out)
+        rows.append((emp_id, day_value, *values, stamp))
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {table} (employee_id, date, {cols}, computed_at) VALUES ({placeholders}) "
+            f"ON CONFLICT (employee_id, date) DO UPDATE SET {updates}, computed_at = excluded.computed_at",
+            rows,
+        )
 
 
 def _upsert_copy(day: dt.date, results: list[tuple[int, DayResult]]) -> None:
@@ -257,7 +286,7 @@ def compute_day(day: dt.date, *, employee_ids: list[int] | None = None, close: b
     """(Re)compute the status of `day` for the given employees, or every employee active that day.
     `close=True` closes the day for them now (belum → tk). Returns the number of employees computed."""
     rows = employee_rows(employee_ids, day)
-    results = build_rows(day, rows, close=close)
+    results = build_rows(day, rows, close=close, everyone=employee_ids is None)
     upsert(day, results)
     return len(results)
 
