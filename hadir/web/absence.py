@@ -182,6 +182,15 @@ def absence_report(scope: BoardScope, year: int, until: dt.date, *, opd: int | N
     return out
 
 
+def employees_with_tk(scope: BoardScope, year: int, until: dt.date, *, opd: int | None = None) -> int:
+    """How many employees in scope have at least one TK day in `year` up to `until`."""
+    qs = DailyStatus.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=min(until, dt.date(year, 12, 31)),
+                                    status=DayStatus.TK).filter(scope.q("employee__unit__"))
+    if opd:
+        qs = qs.filter(employee__unit__opd_id=opd)
+    return qs.values("employee_id").distinct().count()
+
+
 def severity(summary: AbsenceSummary) -> int:
     """0 below the first threshold, then 1..9 along SANCTIONS (dismissal risk ranks highest)."""
     s = summary.sanction

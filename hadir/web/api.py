@@ -181,7 +181,8 @@ def absence(request: HttpRequest, year: int | None = None, opd: int | None = Non
         raise ApiError(422, _("Tahun harus antara 2000 dan %(year)s.") % {"year": today_.year}, field="year")
     _filters(scope, BoardQuery(opd=opd))
     items = []
-    for r in absence_rules.absence_report(scope, year, today_, opd=opd):
+    floor = min(max(1, min_days), absence_rules.DISMISSAL_CONSECUTIVE_DAYS)  # a 10-day streak is ≥ 10 days
+    for r in absence_rules.absence_report(scope, year, today_, opd=opd, min_total=floor):
         s = r.summary
         if s.total_tk < min_days and not s.dismissal_risk:
             continue

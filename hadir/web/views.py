@@ -181,7 +181,11 @@ def absence(request: HttpRequest) -> HttpResponse:
     if not 2000 <= year <= today.year:
         year = today.year
     f = _filters(request, scope)
-    rows = absence_rules.absence_report(scope, year, today, opd=f.opd)
+    # Below 3 TK days nobody reaches a threshold (and the 10-day streak implies 10 days): only those
+    # employees' days are read; the rest are only counted.
+    rows = absence_rules.absence_report(scope, year, today, opd=f.opd,
+                                        min_total=absence_rules.SANCTIONS[0].min_days)
+    all_count = absence_rules.employees_with_tk(scope, year, today, opd=f.opd)
     brackets = absence_rules.bracket_counts(rows)
     risk = [r for r in rows if r.summary.dismissal_risk]
     selected = request.GET.get("ambang", "")
@@ -195,7 +199,7 @@ def absence(request: HttpRequest) -> HttpResponse:
         shown = [r for r in rows if r.summary.sanction is not None]
     return render(request, "web/absence.html", {
         **_common(request, scope, "absence"), "year": year, "years": range(today.year, today.year - 4, -1),
-        "rows": shown, "brackets": brackets, "risk": risk, "selected": selected, "f": f, "all_count": len(rows),
+        "rows": shown, "brackets": brackets, "risk": risk, "selected": selected, "f": f, "all_count": all_count,
         "opds": list(scope.opds().values_list("pk", "name")), "level_labels": LEVEL_LABELS,
         "kind_labels": KIND_LABELS, "dismissal_days": absence_rules.DISMISSAL_CONSECUTIVE_DAYS,
         "sanctions": absence_rules.SANCTIONS,

@@ -63,8 +63,12 @@ def test_keyed_notify_is_idempotent_and_delivery_not_repeated(org: Org, settings
     assert len(mail.outbox) == 1
 
 
-def test_failed_channel_is_recorded_and_others_still_sent(org: Org, settings: Any) -> None:
+def test_failed_channel_is_recorded_and_others_still_sent(org: Org, settings: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from hadir.notify import channels
+
+    monkeypatch.setattr(channels, "_REGISTRY", dict(channels._REGISTRY))  # the test channel does not outlive it
 
     @register_channel
     class Broken(Channel):
