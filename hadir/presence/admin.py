@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
@@ -39,11 +40,26 @@ class ReadOnlyScopedAdmin(ScopedAdmin):
         return False
 
 
+class FlaggedFilter(admin.SimpleListFilter):
+    title = _("tanda kecurangan")
+    parameter_name = "bertanda"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("ya", str(_("Ada tanda"))), ("tidak", str(_("Tanpa tanda")))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "ya":
+            return queryset.exclude(fraud_flags=[])
+        if self.value() == "tidak":
+            return queryset.filter(fraud_flags=[])
+        return queryset
+
+
 @admin.register(CheckIn)
 class CheckInAdmin(ReadOnlyScopedAdmin):
     list_display = ["occurred_at", "employee", "kind", "verdict", "reason_code", "source", "location", "distance_m",
                     "validity", "flag_count"]
-    list_filter = ["verdict", "kind", "source", "validity", "local_date"]
+    list_filter = ["verdict", "kind", "source", "validity", FlaggedFilter, "local_date"]
     search_fields = ["employee__name", "employee__nip", "client_uuid", "device_id", "terminal_sn"]
     date_hierarchy = "local_date"
     list_select_related = ["employee", "location"]

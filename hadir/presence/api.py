@@ -367,6 +367,22 @@ def today(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+class CheckInsFilter(Schema):
+    date: dt.date | None = Field(None, description="Tanggal kerja (YYYY-MM-DD); bawaan: hari kerja saat ini")
+
+
+@router.get("/checkins", response=list[CheckInOut], summary="Presensi saya pada satu tanggal (termasuk yang ditolak)")
+def list_checkins(request: HttpRequest, filters: Query[CheckInsFilter]) -> list[dict[str, Any]]:
+    emp = current_employee(request)
+    day = filters.date
+    if day is None:
+        from hadir.schedules.services import workday_at
+
+        day = workday_at(emp, pipeline.server_now()).date
+    rows = CheckIn.objects.filter(employee=emp, local_date=day).select_related("location").order_by("occurred_at")
+    return [checkin_out(r) for r in rows[:500]]
+
+
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 

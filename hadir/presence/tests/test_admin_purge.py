@@ -112,3 +112,14 @@ def test_purge_personal_data(org: Any, clock: Clock, settings: Any) -> None:
     out = io.StringIO()
     call_command("purge_personal_data", stdout=out)
     assert "dihapus: 0" in out.getvalue()
+
+
+def test_flagged_filter(org: Any, clock: Clock) -> None:
+    plain = with_selfie(org.staf)
+    flagged = with_selfie(org.kabid, -3.7956, 102.2592)  # round coordinates
+    assert flagged.fraud_flags and not plain.fraud_flags
+    c = staff_client(org.operator_dinkes)
+    html = c.get("/admin/presence/checkin/?bertanda=ya").content.decode()
+    assert org.kabid.name in html and org.staf.name not in html
+    html = c.get("/admin/presence/checkin/?bertanda=tidak").content.decode()
+    assert org.staf.name in html and org.kabid.name not in html

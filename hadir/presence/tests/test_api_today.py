@@ -82,3 +82,18 @@ def test_history_bad_month(api_for: Any, org: Any, clock: Clock, month: str) -> 
 def test_history_future_month(api_for: Any, org: Any, clock: Clock) -> None:
     r = api_for(org.staf.user).get("/history", month="2027-01")
     assert r.status_code == 422 and r.json()["message"] == "Bulan tidak boleh di masa depan."
+
+
+def test_my_checkins_of_a_day_include_refusals(api_for: Any, org: Any, clock: Clock) -> None:
+    api = api_for(org.staf.user)
+    checkin(api)
+    api.post("/checkins", {"kind": "masuk", "client_uuid": str(uuid.uuid4()), "latitude": -3.70,
+                           "longitude": 102.30, "accuracy_m": 10})
+    api_for(org.kabid.user).post("/checkins", {"kind": "masuk", "client_uuid": str(uuid.uuid4()),
+                                               "latitude": -3.7956312, "longitude": 102.2592718})
+    out = api.get("/checkins").json()
+    assert [c["verdict"] for c in out] == ["accepted", "rejected"]
+    assert out[1]["reason_code"] == "outside_radius"
+    assert api.get("/checkins", date="2026-11-22").json() == []
+    r = api.get("/checkins", date="23-11-2026")
+    assert r.status_code == 422 and "date: bukan tanggal yang valid" in r.json()["message"]
