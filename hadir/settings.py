@@ -165,6 +165,12 @@ CELERY_BEAT_SCHEDULE["notify-daily-digest"] = {
         hour=int(os.environ.get("HADIR_DIGEST_HOUR_UTC", "3")), minute=30, day_of_week="mon-sat"
     ),
 }
+# notify/web: enabled push channels (the in-app inbox is always on), the site address for links in
+# e-mails, the dashboard map's tile server (the page works without tiles, e.g. on an offline LAN).
+HADIR_NOTIFY_CHANNELS = env_list("HADIR_NOTIFY_CHANNELS", "email")
+HADIR_BASE_URL = os.environ.get("HADIR_BASE_URL", "")
+HADIR_MAP_TILE_URL = os.environ.get("HADIR_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+HADIR_MAP_TILE_ATTRIBUTION = os.environ.get("HADIR_MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
 # approvals: pass overdue / orphaned approval items one level up, hourly.
 CELERY_BEAT_SCHEDULE["approvals-escalate-overdue"] = {"task": "hadir.approvals.escalate_overdue", "schedule": 3600.0}
 # presence: create today's "belum" rows and close finished days zone by zone (WIT first), every 15 minutes.
