@@ -398,8 +398,9 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
     if attempt.photo is not None:
         attempt.photo.name = photo_name
         row.photo = attempt.photo  # type: ignore[assignment]
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        if transaction.get_connection().in_atomic_block:
+        if in_transaction:
             with transaction.atomic():  # a savepoint: a duplicate must not break the caller's transaction
                 row.save(force_insert=True)
         else:
@@ -407,17 +408,22 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
         transaction.on_commit(lambda: _after_commit(row))
     except IntegrityError:
         # A concurrent request with the same client_uuid won the race: theirs is the original.
-        if row.photo and row.photo.name:
-            row.photo.storage.delete(row.photo.name)
+        _discard_photo(row)
         winner = CheckIn.objects.filter(client_uuid=client_uuid).select_related("location").first()
         if winner is None:
             raise
         return _owned_or_conflict(winner, attempt.employee), False
     except Exception:
-        if row.photo and row.photo.name:
-            row.photo.storage.delete(row.photo.name)
+        # Keep the file when the row itself was committed (autocommit) and only a post_save receiver failed.
+        if in_transaction or row._state.adding:
+            _discard_photo(row)
         raise
     return row, True
+
+
+def _discard_photo(row: CheckIn) -> None:
+    if row.photo and row.photo.name:
+        row.photo.storage.delete(row.photo.name)
 
 
 def record_many(attempts: list[CheckInAttempt]) -> list[tuple[CheckIn, bool]]:

@@ -120,3 +120,46 @@ def test_night_shift_pulang_belongs_to_yesterday(org: Any, clock: Clock) -> None
     row, _ = record_checkin(attempt(org.staf_bidang, kind="pulang", latitude=-3.7301345, longitude=102.3672789))
     assert row.verdict == "accepted", row.reason
     assert row.local_date == dt.date(2026, 11, 22)
+
+
+def test_a_failing_post_save_receiver_keeps_the_committed_selfie(org: Any, clock: Clock, settings: Any) -> None:
+    from django.db.models.signals import post_save
+
+    def broken(sender: Any, instance: Any, **kw: Any) -> None:
+        raise RuntimeError("receiver bug")
+
+    post_save.connect(broken, sender=CheckIn, dispatch_uid="test-broken")
+    photo = SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")
+    try:
+        with pytest.raises(RuntimeError):
+            record_checkin(attempt(org.staf, photo=photo))
+    finally:
+        post_save.disconnect(sender=CheckIn, dispatch_uid="test-broken")
+    # inside the test's transaction the savepoint rolled back: no row, and no orphan file
+    assert not CheckIn.objects.exists()
+    assert not any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_autocommit_row_keeps_its_selfie_when_a_receiver_fails(clock: Clock, settings: Any) -> None:
+    from django.db.models.signals import post_save
+
+    from hadir.testing import make_org
+
+    org = make_org()
+
+    def broken(sender: Any, instance: Any, **kw: Any) -> None:
+        raise RuntimeError("receiver bug")
+
+    post_save.connect(broken, sender=CheckIn, dispatch_uid="test-broken")
+    photo = SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")
+    key = uuid.uuid4()
+    try:
+        with pytest.raises(RuntimeError):
+            record_checkin(attempt(org.staf, client_uuid=key, photo=photo))
+    finally:
+        post_save.disconnect(sender=CheckIn, dispatch_uid="test-broken")
+    row = CheckIn.objects.get(client_uuid=key)  # committed: the client's retry gets it back as a replay
+    assert row.photo and (settings.MEDIA_ROOT / row.photo.name).exists()
+    again, created = record_checkin(attempt(org.staf, client_uuid=key))
+    assert again.pk == row.pk and not created
