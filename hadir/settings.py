@@ -169,7 +169,10 @@ CELERY_BEAT_SCHEDULE["notify-daily-digest"] = {
 # e-mails, the dashboard map's tile server (the page works without tiles, e.g. on an offline LAN).
 HADIR_NOTIFY_CHANNELS = env_list("HADIR_NOTIFY_CHANNELS", "email")
 HADIR_BASE_URL = os.environ.get("HADIR_BASE_URL", "")
-HADIR_MAP_TILE_URL = os.environ.get("HADIR_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# (HADIR_TILE_URL, the mobile app's map setting, configures both when the dashboard's is not set.)
+HADIR_MAP_TILE_URL = os.environ.get("HADIR_MAP_TILE_URL") or os.environ.get(
+    "HADIR_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
 HADIR_MAP_TILE_ATTRIBUTION = os.environ.get("HADIR_MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
 # approvals: pass overdue / orphaned approval items one level up, hourly.
 CELERY_BEAT_SCHEDULE["approvals-escalate-overdue"] = {"task": "hadir.approvals.escalate_overdue", "schedule": 3600.0}
