@@ -193,9 +193,11 @@ def api_phase(port: int, keys: list[str], clients: int, total: int, duration: fl
     counter = _next_employee
     lock = threading.Lock()
 
+    usable = keys[: max(1, len(keys) - 200)]  # the last 200 are for the in-process timing
+
     def one(index: int, rng: random.Random) -> str:
         with lock:
-            key = keys[next(counter) % len(keys)]  # the morning rush: each employee in turn, not one hot row
+            key = usable[next(counter) % len(usable)]  # the morning rush: each employee in turn, not one hot row
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json", "Connection": "keep-alive"}
         for attempt in range(2):
             conn = conns.get(index) or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -268,6 +270,29 @@ def wait_for_statuses(timeout: float) -> float:
         time.sleep(0.2)
 
 
+def in_process_cost(keys: list[str], n: int) -> None:
+    """Wall and CPU time of the Django process per check-in, with Django's test client (no HTTP, no gunicorn):
+    what one request costs the app server itself, whatever else the machine is doing."""
+    from django.test import Client
+
+    client = Client()
+    rng = random.Random(99)
+
+    def post(key: str) -> None:
+        r = client.post("/api/presence/checkins", checkin_body(rng), content_type="application/json",
+                        headers={"Authorization": f"Bearer {key}"})
+        assert r.status_code == 201, r.content
+
+    for key in keys[:5]:
+        post(key)
+    t0, c0 = time.perf_counter(), time.process_time()
+    for key in keys[5:n + 5]:
+        post(key)
+    wall, cpu = (time.perf_counter() - t0) / n, (time.process_time() - c0) / n
+    print(f"  in-process: {n} check-ins, {wall * 1000:.1f} ms wall and {cpu * 1000:.1f} ms CPU of the Django "
+          f"process per check-in")
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -292,6 +317,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--in-process", type=int, default=100,
+                        help="also time this many check-ins in-process (wall and CPU per request); 0 to skip")
     parser.add_argument("--status-refresh", choices=["inline", "batched"], default="inline",
                         help="HADIR_STATUS_REFRESH for the server; batched uses Redis (REDIS_URL, default db 12) "
                         "and starts a Celery worker")
@@ -325,6 +352,10 @@ def main() -> None:
           f"{os.cpu_count()} CPUs; {args.clients} clients; gunicorn {args.workers} workers"
           f"{f' × {args.threads} threads' if args.threads > 1 else ''}")
 
+    if args.in_process:
+        n = min(args.in_process, 195)
+        in_process_cost(keys[-(n + 5):], n)  # employees the HTTP phase never reaches
+        connections.close_all()
     worker = start_worker() if args.status_refresh == "batched" else None
     proc = start_server(args.port, args.workers, args.threads)
     try:
