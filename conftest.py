@@ -15,6 +15,23 @@ from hadir.testing import Org, make_org
 TEST_OUTPUT = Path(os.environ.get("HADIR_TEST_OUTPUT", Path(__file__).parent / "test-output"))
 
 
+def pytest_configure(config: Any) -> None:
+    # Full-strength PBKDF2 costs ~100 ms a password; make_org creates ten users per test.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _indonesian_by_default() -> Iterator[None]:
+    """Each test starts in Bahasa Indonesia; a request with Accept-Language: en must not leak into the next."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def org(db: Any) -> Org:
     return make_org()
