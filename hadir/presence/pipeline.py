@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -262,31 +261,53 @@ class Probe:
     other_employees_on_device: int = 0  # distinct other employees on this device id on the local date
 
 
+_PROBE_SQL = """
+SELECT
+  {existing},
+  prev.latitude, prev.longitude, prev.occurred_at,
+  {others}
+FROM (SELECT 1 AS one) AS base
+LEFT JOIN (
+  SELECT latitude, longitude, occurred_at FROM {table}
+  WHERE employee_id = %s AND latitude IS NOT NULL AND longitude IS NOT NULL
+    AND occurred_at <= %s AND occurred_at >= %s
+  ORDER BY occurred_at DESC LIMIT 1
+) AS prev ON 1 = 1
+"""
+
+
 def probe(attempt: CheckInAttempt, at: dt.datetime, day: dt.date) -> Probe:
+    """One round trip, hand-written SQL (the ORM spent more CPU compiling this than the database running it)."""
     emp_id = attempt.employee.pk
-    annotations: dict[str, Any] = {}
-    if attempt.client_uuid is not None:
-        annotations["existing_id"] = Subquery(CheckIn.objects.filter(client_uuid=attempt.client_uuid).values("pk")[:1])
-    if attempt.latitude is not None and attempt.longitude is not None:
-        prev = CheckIn.objects.filter(
-            employee_id=emp_id, latitude__isnull=False, longitude__isnull=False, occurred_at__lte=at,
-            occurred_at__gte=at - dt.timedelta(hours=12),
-        ).order_by("-occurred_at")
-        annotations["prev_lat"] = Subquery(prev.values("latitude")[:1])
-        annotations["prev_lon"] = Subquery(prev.values("longitude")[:1])
-        annotations["prev_at"] = Subquery(prev.values("occurred_at")[:1])
-    if attempt.device_id:
-        annotations["others"] = Subquery(
-            CheckIn.objects.filter(device_id=attempt.device_id, local_date=day).exclude(employee_id=emp_id)
-            .order_by().values("device_id").annotate(n=Count("employee_id", distinct=True)).values("n")[:1]
-        )
-    if not annotations:
+    if emp_id is None:
         return Probe()
-    row = Employee.objects.filter(pk=emp_id).annotate(**annotations).values(*annotations).first() or {}
+    ops = connection.ops
+    table = ops.quote_name(CheckIn._meta.db_table)
+    params: list[Any] = []
+    existing = "NULL"
+    if attempt.client_uuid is not None:
+        existing = f"(SELECT id FROM {table} WHERE client_uuid = %s)"
+        params.append(CheckIn._meta.get_field("client_uuid").get_db_prep_value(attempt.client_uuid, connection))
+    others = "0"
+    if attempt.device_id:
+        others = (f"(SELECT COUNT(DISTINCT employee_id) FROM {table} "
+                  f"WHERE device_id = %s AND local_date = %s AND employee_id <> %s)")
+        params += [attempt.device_id, ops.adapt_datefield_value(day), emp_id]
+    has_position = attempt.latitude is not None and attempt.longitude is not None
+    # without a position there is no speed to check: a window that cannot match
+    since = at - dt.timedelta(hours=12) if has_position else at + dt.timedelta(days=1)
+    params += [emp_id, ops.adapt_datetimefield_value(at), ops.adapt_datetimefield_value(since)]
+    with connection.cursor() as cursor:
+        cursor.execute(_PROBE_SQL.format(existing=existing, others=others, table=table), params)
+        existing_id, lat, lon, prev_at, n_others = cursor.fetchone()
     previous = None
-    if row.get("prev_at") is not None:
-        previous = fraud.Fix(row["prev_lat"], row["prev_lon"], row["prev_at"])
-    return Probe(row.get("existing_id"), previous, row.get("others") or 0)
+    if prev_at is not None and lat is not None and lon is not None:
+        if isinstance(prev_at, str):  # SQLite hands timestamps back as text (UTC)
+            prev_at = dt.datetime.fromisoformat(prev_at)
+        if prev_at.tzinfo is None:
+            prev_at = prev_at.replace(tzinfo=dt.UTC)
+        previous = fraud.Fix(float(lat), float(lon), prev_at)
+    return Probe(int(existing_id) if existing_id is not None else None, previous, int(n_others or 0))
 
 
 def _fraud_signals(attempt: CheckInAttempt, at: dt.datetime, now: dt.datetime, history: Probe) -> list[str]:
