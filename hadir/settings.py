@@ -199,10 +199,22 @@ HADIR_TILE_URL = os.environ.get("HADIR_TILE_URL", "https://tile.openstreetmap.or
 HADIR_GEO_SAMPLE_MS = int(os.environ.get("HADIR_GEO_SAMPLE_MS", "4000"))
 HADIR_DEVICE_BINDING_REQUIRED = env_bool("HADIR_DEVICE_BINDING_REQUIRED", False)
 
-EMAIL_BACKEND = os.environ.get(
+# Django 6.1 MAILERS (EMAIL_BACKEND & co. are deprecated). The environment keeps the familiar names.
+_MAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+_MAIL_OPTIONS: dict[str, object] = {}
+if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "timeout": 20,
+    }
+MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hadir@localhost")
 
 # Privacy: how long location pings and selfies are kept (days).
