@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,19 +74,3 @@ def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (320, 240)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", size, (200, 150, 100)).save(buf, format=fmt)
     return buf.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings: Any) -> None:
-    # make_org creates ten users; the production PBKDF2 cost would dominate every test's setup.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _reset_language() -> Iterator[None]:
-    # A request with Accept-Language: en leaves English active in this thread (LocaleMiddleware never
-    # deactivates); reset so later tests — ours and other apps' — see the default Indonesian.
-    yield
-    from django.utils import translation
-
-    translation.activate("id")
