@@ -256,7 +256,11 @@ class Employee(models.Model):
         verbose_name = _("pegawai")
         verbose_name_plural = pgettext_lazy("jamak", "pegawai")
         ordering = ["name"]
-        indexes = [models.Index(fields=["unit", "is_active"])]
+        indexes = [
+            models.Index(fields=["unit", "is_active"]),
+            # The today board pages employees by name; PostgreSQL walks this index and stops after a page.
+            models.Index(fields=["name", "id"], name="employee_name_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.nip})" if self.nip else self.name
