@@ -117,8 +117,15 @@ def history_from_year() -> int:
     configured = getattr(settings, "HADIR_LEAVE_HISTORY_FROM_YEAR", None)
     if configured:
         return int(configured)
-    first = LeaveRequest.objects.order_by("start_date").values_list("start_date", flat=True).first()
-    return first.year if first else timezone.localdate().year
+    from django.core.cache import cache
+
+    def earliest() -> int:
+        first = LeaveRequest.objects.order_by("start_date").values_list("start_date", flat=True).first()
+        return first.year if first else timezone.localdate().year
+
+    # Changes only when the very first request is filed; an hour of caching spares a scan per quota read.
+    year = cache.get_or_set("hadir:leave:history_from_year", earliest, 3600)
+    return int(year) if year else earliest()
 
 
 def _check_quota(employee: Employee, per_year: dict[str, int], exclude_request_id: int | None,
