@@ -6,6 +6,7 @@ Each app owns a Router in its own api.py; they are mounted here.
 from ninja import NinjaAPI
 
 from hadir.approvals.api import router as approvals_router
+from hadir.audit.api import router as audit_router
 from hadir.auth import API_AUTH
 from hadir.errors import install_handlers
 from hadir.leave.api import router as leave_router
@@ -37,6 +38,7 @@ api.add_router("/presence", presence_router)
 api.add_router("/terminals", terminals_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/leave", leave_router)
+api.add_router("/audit", audit_router)
 api.add_router("/dashboard", web_router)
 api.add_router("/mobile", mobile_router)
 api.add_router("/notifications", notify_router)
