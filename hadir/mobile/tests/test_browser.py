@@ -55,6 +55,10 @@ def new_context(browser: Any, made: list[Any], lat: float, lon: float, accuracy:
         locale=lang, timezone_id="Asia/Jakarta", viewport={"width": 390, "height": 844},
     )
     ctx.set_default_timeout(TIMEOUT)
+    if lang.startswith("en"):
+        # Pages ignore the browser's language (Indonesian first); English is what the switch's cookie says.
+        ctx.add_cookies([{"name": "django_language", "value": "en", "domain": host, "path": "/"}
+                         for host in ("localhost", "127.0.0.1")])
     made.append(ctx)
     return ctx
 

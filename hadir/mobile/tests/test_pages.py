@@ -37,7 +37,11 @@ def test_login_page_is_mobile_and_indonesian(db: Any) -> None:
 
 
 def test_login_page_in_english(db: Any) -> None:
-    html = Client().get("/m/masuk/", headers={"accept-language": "en"}).content.decode()
+    # The browser's own language is ignored (Indonesian first); the switch's cookie picks English.
+    assert "Kata sandi" in Client().get("/m/masuk/", headers={"accept-language": "en"}).content.decode()
+    client = Client()
+    client.cookies["django_language"] = "en"
+    html = client.get("/m/masuk/").content.decode()
     assert "Password" in html and "Kata sandi" not in html
 
 
@@ -82,7 +86,9 @@ def test_manifest(db: Any) -> None:
             assert f"{img.width}x{img.height}" == icon["sizes"]
             sizes[icon.get("purpose", "any")] = img.width
     assert sizes == {"any": 512, "maskable": 512}
-    english = Client().get("/m/manifest.webmanifest", headers={"accept-language": "en"}).json()
+    client = Client()
+    client.cookies["django_language"] = "en"
+    english = client.get("/m/manifest.webmanifest").json()
     assert english["description"] != data["description"]
 
 
