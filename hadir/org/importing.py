@@ -537,6 +537,31 @@ def _bool(ctx: _Context, row: _Row, key: str, default: bool) -> bool:
 
 # units ------------------------------------------------------------------------------------------------
 
+def _write_parent_first(
+    ctx: _Context, progress: Progress, planned: dict[str, tuple[_Row, dict[str, Any]]],
+    done: dict[str, Any], save: Callable[[str, _Row, dict[str, Any], Any], Any],
+) -> None:
+    """Save tree rows (units, positions) parents before children; `save(code, row, plan, parent)` writes one.
+
+    `done` starts with the rows already in the database and collects what is saved, so a child finds its
+    parent whether it came from the file or was there before."""
+    remaining = dict(planned)
+    bar = iter(progress(range(len(remaining)), _("Menyimpan"), len(remaining)))
+    while remaining:
+        ready = [c for c, (_r, p) in remaining.items() if not p["parent"] or p["parent"] not in remaining]
+        if not ready:
+            raise ImportAborted
+        for code in ready:
+            row, plan = remaining.pop(code)
+            parent = done.get(plan["parent"]) if plan["parent"] else None
+            done[code] = save(code, row, plan, parent)
+            if plan["existing"]:
+                ctx.report.updated += 1
+            else:
+                ctx.report.created += 1
+            next(bar, None)
+
+
 def _plan_units(ctx: _Context, rows: list[_Row]) -> Writer:
     all_units = {u.code: u for u in Unit.objects.all()}
     scoped = ctx.in_scope_units()
@@ -586,31 +611,20 @@ def _plan_units(ctx: _Context, rows: list[_Row]) -> Writer:
                 break
             node, hops = planned[node][1]["parent"], hops + 1
 
+    def save_unit(code: str, row: _Row, plan: dict[str, Any], parent: Unit | None) -> Unit:
+        unit = plan["existing"] or Unit(code=code)
+        unit.name, unit.kind, unit.is_active = plan["name"], plan["kind"], plan["is_active"]
+        unit.parent = parent
+        try:
+            unit.full_clean(exclude=["parent"], validate_unique=False)
+        except ValidationError as exc:
+            _model_errors(ctx, row, exc, {"parent": "parent", "name": "name", "kind": "kind"})
+            raise ImportAborted from exc
+        unit.save()
+        return unit
+
     def write(progress: Progress, _accounts: bool, _password: str) -> None:
-        done: dict[str, Unit] = dict(scoped)
-        remaining = dict(planned)
-        bar = iter(progress(range(len(remaining)), _("Menyimpan"), len(remaining)))
-        while remaining:
-            ready = [c for c, (_r, p) in remaining.items() if not p["parent"] or p["parent"] not in remaining]
-            if not ready:
-                raise ImportAborted
-            for code in ready:
-                row, plan = remaining.pop(code)
-                unit = plan["existing"] or Unit(code=code)
-                unit.name, unit.kind, unit.is_active = plan["name"], plan["kind"], plan["is_active"]
-                unit.parent = done.get(plan["parent"]) if plan["parent"] else None
-                try:
-                    unit.full_clean(exclude=["parent"], validate_unique=False)
-                except ValidationError as exc:
-                    _model_errors(ctx, row, exc, {"parent": "parent", "name": "name", "kind": "kind"})
-                    raise ImportAborted from exc
-                unit.save()
-                done[code] = unit
-                if plan["existing"]:
-                    ctx.report.updated += 1
-                else:
-                    ctx.report.created += 1
-                next(bar, None)
+        _write_parent_first(ctx, progress, planned, dict(scoped), save_unit)
     return write
 
 
@@ -665,26 +679,15 @@ def _plan_positions(ctx: _Context, rows: list[_Row]) -> Writer:
                 ctx.error(row.number, "parent", _("atasan membentuk lingkaran"))
                 break
 
+    def save_position(code: str, _row: _Row, plan: dict[str, Any], parent: Position | None) -> Position:
+        pos = plan["existing"] or Position(code=code)
+        pos.name, pos.unit, pos.eselon, pos.is_head = plan["name"], plan["unit"], plan["eselon"], plan["is_head"]
+        pos.parent = parent
+        pos.save()
+        return pos
+
     def write(progress: Progress, _accounts: bool, _password: str) -> None:
-        done: dict[str, Position] = dict(existing_all)
-        remaining = dict(planned)
-        bar = iter(progress(range(len(remaining)), _("Menyimpan"), len(remaining)))
-        while remaining:
-            ready = [c for c, (_r, p) in remaining.items() if not p["parent"] or p["parent"] not in remaining]
-            if not ready:
-                raise ImportAborted
-            for code in ready:
-                _row, plan = remaining.pop(code)
-                pos = plan["existing"] or Position(code=code)
-                pos.name, pos.unit, pos.eselon, pos.is_head = plan["name"], plan["unit"], plan["eselon"], plan["is_head"]
-                pos.parent = done.get(plan["parent"]) if plan["parent"] else None
-                pos.save()
-                done[code] = pos
-                if plan["existing"]:
-                    ctx.report.updated += 1
-                else:
-                    ctx.report.created += 1
-                next(bar, None)
+        _write_parent_first(ctx, progress, planned, dict(existing_all), save_position)
     return write
 
 
