@@ -42,19 +42,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hadir.settings")
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hadir_bench")
 os.environ.setdefault("HADIR_VAR_DIR", str(Path(tempfile.gettempdir()) / "hadir-bench-var"))
 
+from _common import recreate_database  # noqa: E402
+
 OFFICE = (-3.7956, 102.2592)
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    name = name.split("?", 1)[0]
-    if "bench" not in name:
-        sys.exit(f"refusing to drop {name!r}: use a scratch database whose name contains 'bench'")
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed(n_employees: int) -> list[str]:
