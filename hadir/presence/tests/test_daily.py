@@ -108,11 +108,6 @@ def test_close_time_office_and_night_shift(settings: Any) -> None:
 pytestmark_db = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def frozen(monkeypatch: pytest.MonkeyPatch) -> Any:
     class Clock:

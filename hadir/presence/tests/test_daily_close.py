@@ -23,8 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _close_settings(settings: Any) -> None:
     settings.HADIR_DAY_CLOSE_GRACE_MINUTES = 60
     settings.HADIR_CLOSE_LOOKBACK_DAYS = 2
 

@@ -74,9 +74,3 @@ def eager(settings: Any) -> SimpleNamespace:
 
     app.conf.task_always_eager = True
     return SimpleNamespace(app=app)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # The org fixture creates ten accounts; the production hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
