@@ -117,6 +117,14 @@ COMPLIANT_STATUSES = {DayStatus.HADIR, DayStatus.DINAS_LUAR, DayStatus.CUTI, Day
 EXCUSED_STATUSES = {DayStatus.CUTI, DayStatus.IZIN, DayStatus.SAKIT, DayStatus.DINAS_LUAR}
 
 
+class ApelStatus(models.TextChoices):
+    """Attendance at one apel (morning/afternoon assembly) on one employee-day."""
+
+    NONE = "", "Tidak ada apel"  # no apel scheduled, not a working day, excused, or not decided yet
+    HADIR = "hadir", "Ikut apel"
+    TIDAK = "tidak", "Tidak ikut apel"
+
+
 class DailyStatus(models.Model):
     employee = models.ForeignKey(Employee, verbose_name="pegawai", on_delete=models.CASCADE, related_name="daily")
     date = models.DateField("tanggal")
@@ -131,6 +139,8 @@ class DailyStatus(models.Model):
     missing_in = models.BooleanField("tidak absen masuk", default=False)
     missing_out = models.BooleanField("tidak absen pulang", default=False)
     excuse_ref = models.CharField("rujukan izin/cuti/DL", max_length=60, blank=True)
+    apel_pagi = models.CharField("apel pagi", max_length=6, choices=ApelStatus.choices, blank=True, default="")
+    apel_sore = models.CharField("apel sore", max_length=6, choices=ApelStatus.choices, blank=True, default="")
     closed = models.BooleanField("hari ditutup", default=False)
     computed_at = models.DateTimeField("dihitung", auto_now=True)
 
