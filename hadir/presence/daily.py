@@ -10,6 +10,10 @@ Which check-ins count: verdict "accepted" and validity not "invalid" (a "pending
 approver marks it invalid), of kind masuk/pulang, with `local_date` = the work date (the pipeline stores the
 date of `workday_at`, so a pulang after a night shift carries the shift's date).
 
+Apel (morning/afternoon assembly) is recorded beside the status, never in it (`derive_apel`): apel_pagi and
+apel_sore are "hadir" / "tidak" / "" (no such apel that day, excused, or not decided yet) from the same
+kind of check-ins of kind apel_pagi/apel_sore inside the work day's apel window.
+
 When a day is closed: explicitly (`close=True`, the `hadir close_day` command), or once the employee's
 last check-in window of that day plus HADIR_DAY_CLOSE_GRACE_MINUTES has passed (local midnight for office
 hours, late morning for a night shift). A closed working day without any check-in is "tk"; before that
@@ -20,15 +24,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from hadir.org.models import Employee
-from hadir.presence.models import CheckIn, CheckInKind, DailyStatus, DayStatus, Validity, Verdict
+from hadir.presence.models import ApelStatus, CheckIn, CheckInKind, DailyStatus, DayStatus, Validity, Verdict
 from hadir.schedules.lateness import (
     LatenessRules,
     early_leave_category,
@@ -52,8 +56,9 @@ server_now: Callable[[], dt.datetime] = timezone.now  # tests freeze this
 UPSERT_BATCH = 2000
 STATUS_FIELDS = [
     "status", "is_working_day", "first_in", "last_out", "late_minutes", "late_category", "early_minutes",
-    "early_category", "missing_in", "missing_out", "excuse_ref", "closed", "computed_at",
+    "early_category", "missing_in", "missing_out", "excuse_ref", "closed", "apel_pagi", "apel_sore", "computed_at",
 ]
+APEL_KINDS = (CheckInKind.APEL_PAGI, CheckInKind.APEL_SORE)
 
 
 class DayResult(NamedTuple):
@@ -71,6 +76,8 @@ class DayResult(NamedTuple):
     missing_out: bool = False
     excuse_ref: str = ""
     closed: bool = False
+    apel_pagi: str = ""  # ApelStatus; derive_apel, not derive_status, decides these two
+    apel_sore: str = ""
 
 
 def derive_status(
@@ -115,6 +122,34 @@ def derive_status(
                      closed=closed)
 
 
+def derive_apel(
+    workday: WorkDay,
+    kind: str,
+    attended: Iterable[dt.datetime],
+    excused: bool,
+    closed: bool,
+    now: dt.datetime,
+) -> str:
+    """Pure rule: the apel of `kind` (apel_pagi/apel_sore) of one employee-day, from the instants of the
+    accepted (not invalid) check-ins of that kind.
+
+    - "" (not applicable) when the work day has no such apel window, is not a working day, or the employee
+      is excused (cuti/izin/sakit/dl);
+    - "hadir" when one of the instants lies inside the window (bounds included);
+    - "tidak" once the window has closed (`now` past its close) or the day is closed, without such a check-in;
+    - "" while the window is still open or has not begun: not missed yet.
+    It never touches the daily status: a missed apel is counted on its own (TPP rules deduct for it)."""
+    window = workday.windows.get(kind)
+    if window is None or not workday.is_working_day or excused:
+        return ApelStatus.NONE
+    opens, closes = window
+    if any(opens <= t <= closes for t in attended):
+        return ApelStatus.HADIR
+    if closed or now > closes:
+        return ApelStatus.TIDAK
+    return ApelStatus.NONE
+
+
 def close_time(workday: WorkDay) -> dt.datetime:
     """When `workday` closes: its last check-in window (at least local midnight after the date) plus grace."""
     midnight = dt.datetime.combine(workday.date + dt.timedelta(days=1), dt.time(0), tzinfo=zone(workday.tz))
@@ -123,25 +158,46 @@ def close_time(workday: WorkDay) -> dt.datetime:
     return end + dt.timedelta(minutes=int(getattr(settings, "HADIR_DAY_CLOSE_GRACE_MINUTES", 60)))
 
 
-def _events(day: dt.date, employee_ids: list[int] | None) -> dict[int, tuple[tuple[dt.datetime, ...],
-                                                                          tuple[dt.datetime, ...]]]:
-    """employee → ((first accepted masuk,), (last accepted pulang,)) of `day`. The database does the
-    MIN/MAX per employee (one row per employee instead of one per check-in)."""
+Instants = tuple[dt.datetime, ...]
+# masuk, pulang, apel_pagi, apel_sore instants of one employee-day (plain tuples: built 50,000 times)
+Events = tuple[Instants, Instants, Instants, Instants]
+NO_EVENTS: Events = ((), (), (), ())
+
+
+def _counted_checkins(day: dt.date, kinds: Iterable[str]) -> QuerySet[CheckIn]:
+    """The check-ins of `day` that count: accepted, not invalidated (pending ones count until judged)."""
+    return (CheckIn.objects.filter(local_date=day, verdict=Verdict.ACCEPTED, kind__in=list(kinds))
+            .exclude(validity=Validity.INVALID).order_by())
+
+
+def _span(first: dt.datetime | None, last: dt.datetime | None) -> Instants:
+    if first is None:
+        return ()
+    return (first,) if last is None or last == first else (first, last)
+
+
+def _events(day: dt.date, employee_ids: list[int] | None) -> dict[int, Events]:
+    """employee → ((first masuk,), (last pulang,), (first, last apel pagi), (first, last apel sore)) of
+    `day`, from the check-ins that count. The database does the MIN/MAX per employee (one row per employee
+    instead of one per check-in). For an apel, first and last decide it exactly unless they straddle the
+    window with more check-ins between them; build_rows re-reads those few (`_apel_instants`)."""
     qs = (
-        CheckIn.objects.filter(local_date=day, verdict=Verdict.ACCEPTED, kind__in=[CheckInKind.MASUK,
-                                                                                  CheckInKind.PULANG])
-        .exclude(validity=Validity.INVALID)
-        .order_by()
+        _counted_checkins(day, [CheckInKind.MASUK, CheckInKind.PULANG, *APEL_KINDS])
         .values("employee_id")
         .annotate(first_in=Min("occurred_at", filter=Q(kind=CheckInKind.MASUK)),
-                  last_out=Max("occurred_at", filter=Q(kind=CheckInKind.PULANG)))
-        .values_list("employee_id", "first_in", "last_out")
+                  last_out=Max("occurred_at", filter=Q(kind=CheckInKind.PULANG)),
+                  pagi_first=Min("occurred_at", filter=Q(kind=CheckInKind.APEL_PAGI)),
+                  pagi_last=Max("occurred_at", filter=Q(kind=CheckInKind.APEL_PAGI)),
+                  sore_first=Min("occurred_at", filter=Q(kind=CheckInKind.APEL_SORE)),
+                  sore_last=Max("occurred_at", filter=Q(kind=CheckInKind.APEL_SORE)))
+        .values_list("employee_id", "first_in", "last_out", "pagi_first", "pagi_last", "sore_first", "sore_last")
     )
-    out: dict[int, tuple[tuple[dt.datetime, ...], tuple[dt.datetime, ...]]] = {}
+    out: dict[int, Events] = {}
 
-    def load(rows: Iterable[tuple[int, dt.datetime | None, dt.datetime | None]]) -> None:
-        for emp_id, first_in, last_out in rows:
-            out[emp_id] = ((first_in,) if first_in else (), (last_out,) if last_out else ())
+    def load(rows: Iterable[tuple[Any, ...]]) -> None:
+        for emp_id, first_in, last_out, pagi_first, pagi_last, sore_first, sore_last in rows:
+            out[emp_id] = ((first_in,) if first_in else (), (last_out,) if last_out else (),
+                           _span(pagi_first, pagi_last), _span(sore_first, sore_last))
 
     if employee_ids is None:
         load(fetch_rows(qs))
@@ -149,6 +205,22 @@ def _events(day: dt.date, employee_ids: list[int] | None) -> dict[int, tuple[tup
         for part in chunks(employee_ids):
             load(fetch_rows(qs.filter(employee_id__in=part)))
     return out
+
+
+def _apel_instants(day: dt.date, employee_ids: list[int]) -> dict[int, dict[str, list[dt.datetime]]]:
+    """employee → apel kind → every counted instant of `day` (for the rare straddling cases only)."""
+    out: dict[int, dict[str, list[dt.datetime]]] = {}
+    qs = _counted_checkins(day, APEL_KINDS).values_list("employee_id", "kind", "occurred_at")
+    for part in chunks(employee_ids):
+        for emp_id, kind, when in qs.filter(employee_id__in=part):
+            out.setdefault(emp_id, {}).setdefault(kind, []).append(when)
+    return out
+
+
+def _straddles(workday: WorkDay, kind: str, instants: Instants) -> bool:
+    """First and last check-in on both sides of the apel window: one between them might be inside."""
+    window = workday.windows.get(kind)
+    return window is not None and len(instants) == 2 and instants[0] < window[0] and instants[1] > window[1]
 
 
 def _closed_ids(day: dt.date, employee_ids: list[int] | None) -> set[int]:
@@ -180,25 +252,52 @@ def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = Fals
     rules = lateness_rules_on(day, book.static)
     now = now or server_now()
     closes: dict[int, bool] = {}  # id(WorkDay) → past its close time (WorkDays are shared between employees)
+    has_apel: dict[int, bool] = {}  # id(WorkDay) → it has an apel window
     shared: dict[tuple[int, bool], DayResult] = {}  # results without events (libur, belum, tk) are shared too
+    straddling: list[tuple[int, WorkDay, bool]] = []  # (index in out, work day, closed): apel re-read below
     out: list[tuple[int, DayResult]] = []
     for emp_id, row in rows.items():
         wd = book.workday(row, day)
         key = id(wd)
         if key not in closes:
             closes[key] = now >= close_time(wd)
+            has_apel[key] = any(k in wd.windows for k in APEL_KINDS)
         closed = close or closes[key] or emp_id in already_closed
         ev = events.get(emp_id)
         excuse = excuses.get(emp_id)
         if ev is None and excuse is None:
             result = shared.get((key, closed))
             if result is None:
-                result = shared[(key, closed)] = derive_status(wd, (), (), None, rules, closed)
+                result = derive_status(wd, (), (), None, rules, closed)
+                if has_apel[key]:
+                    result = _with_apel(result, wd, NO_EVENTS, closed, now)
+                shared[(key, closed)] = result
         else:
-            masuk, pulang = ev if ev is not None else ((), ())
-            result = derive_status(wd, masuk, pulang, excuse, rules, closed)
+            if ev is None:
+                ev = NO_EVENTS
+            result = derive_status(wd, ev[0], ev[1], excuse, rules, closed)
+            if has_apel[key] and excuse is None:
+                result = _with_apel(result, wd, ev, closed, now)
+                if _straddles(wd, CheckInKind.APEL_PAGI, ev[2]) or _straddles(wd, CheckInKind.APEL_SORE, ev[3]):
+                    straddling.append((len(out), wd, closed))
         out.append((emp_id, result))
+    if straddling:  # rare (the pipeline refuses apel outside its window): one more query for all of them
+        found = _apel_instants(day, [out[i][0] for i, _wd, _closed in straddling])
+        for i, wd, closed in straddling:
+            emp_id, result = out[i]
+            by_kind = found.get(emp_id, {})
+            ev = ((), (), tuple(by_kind.get(CheckInKind.APEL_PAGI, ())), tuple(by_kind.get(CheckInKind.APEL_SORE, ())))
+            out[i] = (emp_id, _with_apel(result, wd, ev, closed, now))
     return out
+
+
+def _with_apel(result: DayResult, wd: WorkDay, ev: Events, closed: bool, now: dt.datetime) -> DayResult:
+    """`result` with the apel of a day that is not excused (excused days keep the default "")."""
+    pagi = derive_apel(wd, CheckInKind.APEL_PAGI, ev[2], False, closed, now)
+    sore = derive_apel(wd, CheckInKind.APEL_SORE, ev[3], False, closed, now)
+    if pagi == result.apel_pagi and sore == result.apel_sore:
+        return result
+    return result._replace(apel_pagi=pagi, apel_sore=sore)
 
 
 def upsert(day: dt.date, results: list[tuple[int, DayResult]]) -> None:
@@ -232,7 +331,7 @@ _STAGE_TYPES = {
     "status": "varchar(10)", "is_working_day": "boolean", "first_in": "timestamptz", "last_out": "timestamptz",
     "late_minutes": "integer", "late_category": "varchar(4)", "early_minutes": "integer",
     "early_category": "varchar(4)", "missing_in": "boolean", "missing_out": "boolean",
-    "excuse_ref": "varchar(60)", "closed": "boolean",
+    "excuse_ref": "varchar(60)", "closed": "boolean", "apel_pagi": "varchar(6)", "apel_sore": "varchar(6)",
 }
 
 
