@@ -244,32 +244,61 @@ def _notify_user(user: Any, subject: str, body: str) -> None:
 
 
 def open_checkin_item(checkin: CheckIn) -> ApprovalItem | None:
-    """Apply the approval policy to a stored check-in: pending + an item for the atasan when the policy
-    asks for it. Idempotent (called from post_save and from checkin_recorded)."""
-    if ApprovalItem.objects.filter(checkin_id=checkin.pk).exists():
-        return None
-    employee = Employee.objects.select_related("unit").get(pk=checkin.employee_id)
-    mode, _days = policy_for_unit(employee.unit)
-    wanted = routing.needs_approval(mode, kind=checkin.kind, source=checkin.source, verdict=checkin.verdict,
-                                    fraud_flags=list(checkin.fraud_flags or []))
-    if not wanted:
-        # The pipeline marks flagged/offline rows pending by default; the policy here is authoritative.
-        if checkin.validity == Validity.PENDING:
-            CheckIn.objects.filter(pk=checkin.pk, validity=Validity.PENDING).update(validity=Validity.NOT_REQUIRED)
+    """Apply the approval policy to one stored check-in (see open_checkin_items)."""
+    items = open_checkin_items([checkin])
+    return items[0] if items else None
+
+
+def open_checkin_items(checkins: list[CheckIn]) -> list[ApprovalItem]:
+    """Apply the approval policy to stored check-ins, set-based: pending + an item for the atasan where the
+    policy asks for it, not-required where it does not. Idempotent (rows that have an item are skipped);
+    a few queries per batch plus the approver lookups of the rows that need one."""
+    if not checkins:
+        return []
+    have = set(ApprovalItem.objects.filter(checkin_id__in=[c.pk for c in checkins]).values_list("checkin_id",
+                                                                                                  flat=True))
+    todo = [c for c in checkins if c.pk not in have]
+    if not todo:
+        return []
+    employees = Employee.objects.select_related("unit").in_bulk({c.employee_id for c in todo})
+    policies: dict[int, tuple[str, int]] = {}
+    wanted: list[CheckIn] = []
+    not_needed: list[CheckIn] = []
+    for checkin in todo:
+        employee = employees.get(checkin.employee_id)
+        if employee is None:
+            continue
+        if employee.unit_id not in policies:
+            policies[employee.unit_id] = policy_for_unit(employee.unit)
+        mode, _days = policies[employee.unit_id]
+        if routing.needs_approval(mode, kind=checkin.kind, source=checkin.source, verdict=checkin.verdict,
+                                  fraud_flags=list(checkin.fraud_flags or [])):
+            wanted.append(checkin)
+        elif checkin.validity == Validity.PENDING:
+            not_needed.append(checkin)  # the pipeline marks flagged/offline rows pending; the policy decides
+    if not_needed:
+        CheckIn.objects.filter(pk__in=[c.pk for c in not_needed], validity=Validity.PENDING).update(
+            validity=Validity.NOT_REQUIRED)
+        for checkin in not_needed:
             checkin.validity = Validity.NOT_REQUIRED
-        return None
-    resolution = resolve_for(employee, checkin.local_date)
-    try:
-        with transaction.atomic():
-            item = ApprovalItem.objects.create(
-                kind=ItemKind.CHECKIN, checkin=checkin, employee=employee,
-                approver_position_id=resolution.position_id,
-            )
-            CheckIn.objects.filter(pk=checkin.pk, validity=Validity.NOT_REQUIRED).update(validity=Validity.PENDING)
-    except IntegrityError:  # a concurrent handler opened it
-        return None
-    checkin.validity = Validity.PENDING
-    return item
+    structure = Structure()  # shared by the batch: one OPD's chain is loaded once
+    items: list[ApprovalItem] = []
+    for checkin in wanted:
+        employee = employees[checkin.employee_id]
+        resolution = resolve_for(employee, checkin.local_date, structure=structure)
+        try:
+            with transaction.atomic():
+                item = ApprovalItem.objects.create(
+                    kind=ItemKind.CHECKIN, checkin=checkin, employee=employee,
+                    approver_position_id=resolution.position_id,
+                )
+                CheckIn.objects.filter(pk=checkin.pk, validity=Validity.NOT_REQUIRED).update(
+                    validity=Validity.PENDING)
+        except IntegrityError:  # a concurrent handler opened it
+            continue
+        checkin.validity = Validity.PENDING
+        items.append(item)
+    return items
 
 
 def open_leave_item(req: Any) -> ApprovalItem:

@@ -1,9 +1,8 @@
 """Apply the approval policy to every new check-in.
 
-Contract C3 sends `checkin_recorded` after commit; check-ins stored any other way (admin, a future
-bulk import) only raise post_save. Both are handled, after commit, once per row: the post_save path
-marks the instance it ran for, and `checkin_recorded` for the same row object is then a no-op
-(and `open_checkin_item` itself is idempotent on the database).
+Check-ins stored by the pipeline arrive in batches through `checkins_recorded` (sent by the follow-up
+pass, hadir.presence.followup); check-ins stored any other way (admin, a future bulk import) raise
+post_save and are handled after commit, one by one. `open_checkin_items` is idempotent either way.
 """
 
 from __future__ import annotations
@@ -17,17 +16,13 @@ from django.db.models.signals import post_save
 from hadir.presence.models import CheckIn
 
 log = logging.getLogger(__name__)
-_DONE = "_hadir_approval_applied"
 
 
 def _apply(checkin: CheckIn) -> None:
-    if getattr(checkin, _DONE, False):
-        return
-    setattr(checkin, _DONE, True)
-    from .services import open_checkin_item
+    from .services import open_checkin_items
 
     try:
-        open_checkin_item(checkin)
+        open_checkin_items([checkin])
     except Exception:  # never undo or fail an acknowledged check-in; the row stays as the pipeline set it
         log.exception("approval policy failed for CheckIn %s", checkin.pk)
 
@@ -37,15 +32,15 @@ def on_checkin_saved(sender: Any, instance: CheckIn, created: bool, raw: bool = 
         transaction.on_commit(lambda: _apply(instance))
 
 
-def on_checkin_recorded(sender: Any, checkin: CheckIn, created: bool = True, **kwargs: Any) -> None:
-    if created:
-        _apply(checkin)
+def on_checkins_recorded(sender: Any, checkins: list[CheckIn], **kwargs: Any) -> None:
+    """Inside the follow-up's transaction: an error rolls the batch back and it is retried."""
+    from .services import open_checkin_items
+
+    open_checkin_items(checkins)
 
 
 def connect() -> None:
     post_save.connect(on_checkin_saved, sender=CheckIn, dispatch_uid="hadir_approvals_checkin_saved")
-    try:
-        from hadir.presence.signals import checkin_recorded
-    except ImportError:  # pragma: no cover - pipeline not installed
-        return
-    checkin_recorded.connect(on_checkin_recorded, dispatch_uid="hadir_approvals_checkin_recorded")
+    from hadir.presence.signals import checkins_recorded
+
+    checkins_recorded.connect(on_checkins_recorded, dispatch_uid="hadir_approvals_checkins_recorded")

@@ -10,25 +10,16 @@ class MobileConfig(AppConfig):
     verbose_name = "Aplikasi Presensi"
 
     def ready(self) -> None:
-        # The check-in pipeline (contract C3) is built in parallel; hook in only when it is there.
-        try:
-            from hadir.presence.pipeline import register_validator  # type: ignore[attr-defined,unused-ignore]
-        except ImportError:
-            pass
-        else:
-            from .services import device_validator
+        from hadir.presence.pipeline import register_validator
+        from hadir.presence.signals import checkins_recorded
 
-            register_validator(device_validator)
-        try:
-            from hadir.presence.signals import checkin_recorded  # type: ignore[attr-defined,unused-ignore]
-        except ImportError:
-            pass
-        else:
-            checkin_recorded.connect(_flag_shared_device, dispatch_uid="mobile.flag_shared_device")
+        from .services import context_columns, device_validator
+
+        register_validator(device_validator, context=context_columns())
+        checkins_recorded.connect(_touch_bindings, dispatch_uid="mobile.touch_bindings")
 
 
-def _flag_shared_device(sender: Any, checkin: Any, created: bool = False, **kwargs: Any) -> None:
-    from .services import flag_shared_device
+def _touch_bindings(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
+    from .services import touch_bindings
 
-    if created:
-        flag_shared_device(checkin)
+    touch_bindings(checkins)

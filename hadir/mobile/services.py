@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,9 +29,8 @@ DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 log = logging.getLogger(__name__)
 
 SHARED_DEVICE_FLAG = "shared_device"
-# last_seen_at is for admins ("is this phone still in use?"): minutes are enough, and skipping the
-# UPDATE on most check-ins keeps the 07:00 rush to one SELECT per check-in for this rule.
-LAST_SEEN_RESOLUTION = dt.timedelta(minutes=5)
+# last_seen_at is for admins ("is this phone still in use?"): set to the minute by the check-in follow-up
+# pass (touch_bindings), never by the check-in request itself.
 
 
 def hash_device_key(key: str) -> str:
@@ -214,16 +214,23 @@ def _audit(actor: Any, action: str, target: DeviceBinding, before: dict[str, Any
     record(actor, action, target, before, after, reason)
 
 
-def check_device(employee_id: int, device_id: str, source: str = "mobile") -> tuple[str, str] | None:
+_UNSET = object()
+
+
+def check_device(employee_id: int, device_id: str, source: str = "mobile",
+                 bound_hash: Any = _UNSET) -> tuple[str, str] | None:
     """The device rule for one check-in: None to allow, (reason_code, reason) to refuse.
 
     Terminal logs and manual corrections do not come from a phone. An employee who has not bound a
     device yet is allowed (they bind on their first login in the app) unless HADIR_DEVICE_BINDING_REQUIRED.
+    `bound_hash`: the key hash of the employee's active binding (None: none) when the caller read it already.
     """
     if source in {"terminal", "manual"}:
         return None
-    active = DeviceBinding.objects.active().filter(employee_id=employee_id).first()
-    if active is None:
+    if bound_hash is _UNSET:
+        active = DeviceBinding.objects.active().filter(employee_id=employee_id).first()
+        bound_hash = active.key_hash if active is not None else None
+    if bound_hash is None:
         if getattr(settings, "HADIR_DEVICE_BINDING_REQUIRED", False):
             return "device_unbound", _(
                 "Perangkat belum terdaftar. Buka aplikasi Hadir di HP Anda dan masuk untuk mendaftarkannya."
@@ -231,34 +238,66 @@ def check_device(employee_id: int, device_id: str, source: str = "mobile") -> tu
         return None
     if not device_id:
         return "device_missing", _("Presensi ditolak: kunci perangkat tidak dikirim oleh aplikasi.")
-    if hash_device_key(device_id) != active.key_hash:
+    if hash_device_key(device_id) != bound_hash:
         return "device_mismatch", _(
             "Presensi ditolak: dikirim dari perangkat yang tidak terdaftar untuk akun Anda. Minta operator "
             "OPD atau admin BKPSDM untuk mereset ikatan perangkat jika Anda berganti HP."
         )
-    now = timezone.now()
-    if active.last_seen_at is None or now - active.last_seen_at > LAST_SEEN_RESOLUTION:
-        DeviceBinding.objects.filter(pk=active.pk).update(last_seen_at=now)
     return None
 
 
+_BINDINGS = DeviceBinding._meta.db_table
+
+
+def _device_hash_param(attempt: Any) -> list[str]:
+    device_id = str(getattr(attempt, "device_id", "") or "")
+    return [hash_device_key(device_id) if is_valid_device_key(device_id) else ""]
+
+
+def context_columns() -> list[Any]:
+    """The two facts the validator needs, read inside the pipeline's one context query (no round trip)."""
+    from hadir.presence.pipeline import ContextColumn
+
+    return [
+        ContextColumn("mobile_bound_hash", f"(SELECT key_hash FROM {_BINDINGS} WHERE employee_id = e.id "
+                                           f"AND revoked_at IS NULL ORDER BY id LIMIT 1)"),
+        ContextColumn("mobile_key_shared", f"(SELECT COUNT(*) FROM {_BINDINGS} WHERE key_hash = %s "
+                                           f"AND employee_id <> e.id)", _device_hash_param),
+    ]
+
+
 def device_validator(attempt: Any, employee: Employee) -> tuple[str, str] | None:
-    """Validator for hadir.presence.pipeline.register_validator (contract C3)."""
+    """Validator for hadir.presence.pipeline.register_validator (contract C3): refuses a phone that is not
+    the bound one, and flags a key that another employee has (or had) bound."""
     source = "terminal" if getattr(attempt, "terminal_sn", "") else str(getattr(attempt, "source", "mobile"))
-    return check_device(employee.pk, str(getattr(attempt, "device_id", "") or ""), source)
+    context = getattr(attempt, "context", None) or {}
+    device_id = str(getattr(attempt, "device_id", "") or "")
+    refused = check_device(employee.pk, device_id, source, context.get("mobile_bound_hash", _UNSET))
+    if refused is None and source not in {"terminal", "manual"} and is_valid_device_key(device_id):
+        shared = context.get("mobile_key_shared")
+        if shared is None:
+            shared = key_is_shared(hash_device_key(device_id), employee.pk)
+        flags = getattr(attempt, "flags", None)
+        if shared and flags is not None and SHARED_DEVICE_FLAG not in flags:
+            flags.append(SHARED_DEVICE_FLAG)
+    return refused
 
 
-def flag_shared_device(checkin: Any) -> bool:
-    """Add the shared-device fraud flag to a stored check-in made with a key several employees bound."""
-    device_id = getattr(checkin, "device_id", "")
-    if not device_id or not is_valid_device_key(device_id):
-        return False
-    if not key_is_shared(hash_device_key(device_id), checkin.employee_id):
-        return False
-    flags = list(checkin.fraud_flags or [])
-    if SHARED_DEVICE_FLAG in flags:
-        return False
-    flags.append(SHARED_DEVICE_FLAG)
-    type(checkin).objects.filter(pk=checkin.pk).update(fraud_flags=flags)
-    checkin.fraud_flags = flags
-    return True
+def touch_bindings(checkins: list[Any]) -> int:
+    """last_seen_at of the bindings used by accepted phone check-ins, to the minute (set-based: one UPDATE
+    per distinct minute in the batch). Returns the number of bindings touched."""
+    latest: dict[int, dt.datetime] = {}
+    for row in checkins:
+        if row.verdict != "accepted" or row.source not in {"mobile", "offline"} or not row.device_id:
+            continue
+        at = row.occurred_at.replace(second=0, microsecond=0)
+        if at > latest.get(row.employee_id, at - dt.timedelta(seconds=1)):
+            latest[row.employee_id] = at
+    by_minute: dict[dt.datetime, list[int]] = {}
+    for employee_id, at in latest.items():
+        by_minute.setdefault(at, []).append(employee_id)
+    touched = 0
+    for at, ids in sorted(by_minute.items()):
+        touched += DeviceBinding.objects.active().filter(employee_id__in=ids).filter(
+            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)).update(last_seen_at=at)
+    return touched

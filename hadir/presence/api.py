@@ -34,7 +34,7 @@ from hadir.errors import ApiError
 from hadir.org.models import Employee
 
 from . import pipeline
-from .models import CheckIn, CheckInSource, DailyStatus, DayStatus
+from .models import ApelStatus, CheckIn, CheckInSource, DailyStatus, DayStatus
 from .pipeline import CheckInAttempt, clock_skew_allowance, record_checkin, record_many, tz_label
 
 router = Router(tags=["presence"])
@@ -308,6 +308,8 @@ class StatusOut(Schema):
     early_category: str
     first_in: dt.datetime | None
     last_out: dt.datetime | None
+    apel_pagi: str = Field(description='"hadir" (ikut apel), "tidak" (tidak ikut), "" (tidak ada apel / belum)')
+    apel_sore: str = Field(description='"hadir" (ikut apel), "tidak" (tidak ikut), "" (tidak ada apel / belum)')
 
 
 class LocationOut(Schema):
@@ -333,10 +335,12 @@ def _status_out(row: DailyStatus | None, working: bool) -> dict[str, Any]:
     if row is None:
         status = DayStatus.BELUM if working else DayStatus.LIBUR
         return {"status": status.value, "status_label": str(status.label), "late_minutes": 0, "late_category": "",
-                "early_minutes": 0, "early_category": "", "first_in": None, "last_out": None}
+                "early_minutes": 0, "early_category": "", "first_in": None, "last_out": None,
+                "apel_pagi": "", "apel_sore": ""}
     return {"status": row.status, "status_label": str(row.get_status_display()), "late_minutes": row.late_minutes,
             "late_category": row.late_category, "early_minutes": row.early_minutes,
-            "early_category": row.early_category, "first_in": row.first_in, "last_out": row.last_out}
+            "early_category": row.early_category, "first_in": row.first_in, "last_out": row.last_out,
+            "apel_pagi": row.apel_pagi, "apel_sore": row.apel_sore}
 
 
 @router.get("/today", response=TodayOut, summary="Presensi saya hari ini")
@@ -404,6 +408,8 @@ class HistoryDayOut(Schema):
     missing_in: bool
     missing_out: bool
     excuse_ref: str
+    apel_pagi: str = Field(description='"hadir", "tidak" atau "" (tidak ada apel / belum ditentukan)')
+    apel_sore: str = Field(description='"hadir", "tidak" atau "" (tidak ada apel / belum ditentukan)')
 
 
 class HistoryOut(Schema):
@@ -412,6 +418,7 @@ class HistoryOut(Schema):
     summary: dict[str, int]
     total_late_minutes: int
     total_early_minutes: int
+    missed_apel: int = Field(description="Jumlah apel (pagi dan sore) yang tidak diikuti dalam bulan ini")
 
 
 def parse_month(value: str | None, today_: dt.date) -> tuple[dt.date, dt.date]:
@@ -440,7 +447,7 @@ def history(request: HttpRequest, filters: Query[HistoryFilter]) -> dict[str, An
          "is_working_day": r.is_working_day, "first_in": r.first_in, "last_out": r.last_out,
          "late_minutes": r.late_minutes, "late_category": r.late_category, "early_minutes": r.early_minutes,
          "early_category": r.early_category, "missing_in": r.missing_in, "missing_out": r.missing_out,
-         "excuse_ref": r.excuse_ref}
+         "excuse_ref": r.excuse_ref, "apel_pagi": r.apel_pagi, "apel_sore": r.apel_sore}
         for r in rows
     ]
     return {
@@ -449,4 +456,5 @@ def history(request: HttpRequest, filters: Query[HistoryFilter]) -> dict[str, An
         "summary": dict(Counter(r.status for r in rows)),
         "total_late_minutes": sum(r.late_minutes for r in rows),
         "total_early_minutes": sum(r.early_minutes for r in rows),
+        "missed_apel": sum((r.apel_pagi == ApelStatus.TIDAK) + (r.apel_sore == ApelStatus.TIDAK) for r in rows),
     }

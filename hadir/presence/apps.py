@@ -7,4 +7,4 @@ class PresenceConfig(AppConfig):
 
     def ready(self) -> None:
         # registers the Celery tasks defined outside tasks.py: the batched status refresh and the retention purge
-        from . import refresh, retention  # noqa: F401
+        from . import followup, retention  # noqa: F401

@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min, Q, QuerySet
+from django.db.models.functions import NullIf
 from django.utils import timezone
 
 from hadir.org.models import Employee
@@ -76,7 +77,7 @@ class DayResult(NamedTuple):
     missing_out: bool = False
     excuse_ref: str = ""
     closed: bool = False
-    apel_pagi: str = ""  # ApelStatus; derive_apel, not derive_status, decides these two
+    apel_pagi: str = ""  # ApelStatus; derive_apel, not derive_status, decides these two (kept last: _with_apel)
     apel_sore: str = ""
 
 
@@ -143,8 +144,9 @@ def derive_apel(
     if window is None or not workday.is_working_day or excused:
         return ApelStatus.NONE
     opens, closes = window
-    if any(opens <= t <= closes for t in attended):
-        return ApelStatus.HADIR
+    for t in attended:  # (a loop, not any(<genexpr>): this runs twice per employee of a regency-day)
+        if opens <= t <= closes:
+            return ApelStatus.HADIR
     if closed or now > closes:
         return ApelStatus.TIDAK
     return ApelStatus.NONE
@@ -173,28 +175,37 @@ def _counted_checkins(day: dt.date, kinds: Iterable[str]) -> QuerySet[CheckIn]:
 def _span(first: dt.datetime | None, last: dt.datetime | None) -> Instants:
     if first is None:
         return ()
-    return (first,) if last is None or last == first else (first, last)
+    return (first,) if last is None else (first, last)
 
 
-def _events(day: dt.date, employee_ids: list[int] | None) -> dict[int, Events]:
+def _first_last(kind: str) -> tuple[Min, NullIf]:
+    """MIN and MAX of one kind's instants; MAX is NULL when it equals MIN (the usual single check-in), which
+    spares converting the same timestamp twice for every employee."""
+    only = Q(kind=kind)
+    return Min("occurred_at", filter=only), NullIf(Max("occurred_at", filter=only), Min("occurred_at", filter=only))
+
+
+def _events(day: dt.date, employee_ids: list[int] | None, with_apel: bool = True) -> dict[int, Events]:
     """employee → ((first masuk,), (last pulang,), (first, last apel pagi), (first, last apel sore)) of
     `day`, from the check-ins that count. The database does the MIN/MAX per employee (one row per employee
     instead of one per check-in). For an apel, first and last decide it exactly unless they straddle the
-    window with more check-ins between them; build_rows re-reads those few (`_apel_instants`)."""
-    qs = (
-        _counted_checkins(day, [CheckInKind.MASUK, CheckInKind.PULANG, *APEL_KINDS])
-        .values("employee_id")
-        .annotate(first_in=Min("occurred_at", filter=Q(kind=CheckInKind.MASUK)),
-                  last_out=Max("occurred_at", filter=Q(kind=CheckInKind.PULANG)),
-                  pagi_first=Min("occurred_at", filter=Q(kind=CheckInKind.APEL_PAGI)),
-                  pagi_last=Max("occurred_at", filter=Q(kind=CheckInKind.APEL_PAGI)),
-                  sore_first=Min("occurred_at", filter=Q(kind=CheckInKind.APEL_SORE)),
-                  sore_last=Max("occurred_at", filter=Q(kind=CheckInKind.APEL_SORE)))
-        .values_list("employee_id", "first_in", "last_out", "pagi_first", "pagi_last", "sore_first", "sore_last")
-    )
+    window with more check-ins between them; build_rows re-reads those few (`_apel_instants`).
+    `with_apel=False` (no work pattern has an apel window): masuk/pulang only, the apel tuples stay empty."""
+    kinds = [CheckInKind.MASUK, CheckInKind.PULANG, *(APEL_KINDS if with_apel else ())]
+    aggregates: dict[str, Any] = {"first_in": Min("occurred_at", filter=Q(kind=CheckInKind.MASUK)),
+                                  "last_out": Max("occurred_at", filter=Q(kind=CheckInKind.PULANG))}
+    if with_apel:
+        aggregates["pagi_first"], aggregates["pagi_last"] = _first_last(CheckInKind.APEL_PAGI)
+        aggregates["sore_first"], aggregates["sore_last"] = _first_last(CheckInKind.APEL_SORE)
+    qs = _counted_checkins(day, kinds).values("employee_id").annotate(**aggregates).values_list(
+        "employee_id", *aggregates)
     out: dict[int, Events] = {}
 
     def load(rows: Iterable[tuple[Any, ...]]) -> None:
+        if not with_apel:
+            for emp_id, first_in, last_out in rows:
+                out[emp_id] = ((first_in,) if first_in else (), (last_out,) if last_out else (), (), ())
+            return
         for emp_id, first_in, last_out, pagi_first, pagi_last, sore_first, sore_last in rows:
             out[emp_id] = ((first_in,) if first_in else (), (last_out,) if last_out else (),
                            _span(pagi_first, pagi_last), _span(sore_first, sore_last))
@@ -246,7 +257,8 @@ def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = Fals
     ids = list(rows)
     whole = everyone or len(ids) > 5000  # big sets: read whole tables once instead of long IN-lists
     book = ScheduleBook(day, day, None if whole else ids)
-    events = _events(day, None if whole else ids)
+    any_apel = any(h.apel_pagi or h.apel_sore for p in book.static.patterns.values() for h in p.days.values())
+    events = _events(day, None if whole else ids, with_apel=any_apel)
     already_closed = set() if close else _closed_ids(day, None if whole else ids)
     excuses = _excuses(ids, day)
     rules = lateness_rules_on(day, book.static)
@@ -297,7 +309,7 @@ def _with_apel(result: DayResult, wd: WorkDay, ev: Events, closed: bool, now: dt
     sore = derive_apel(wd, CheckInKind.APEL_SORE, ev[3], False, closed, now)
     if pagi == result.apel_pagi and sore == result.apel_sore:
         return result
-    return result._replace(apel_pagi=pagi, apel_sore=sore)
+    return DayResult._make(result[:-2] + (pagi, sore))  # (the two last fields; cheaper than _replace)
 
 
 def upsert(day: dt.date, results: list[tuple[int, DayResult]]) -> None:

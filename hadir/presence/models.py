@@ -81,6 +81,9 @@ class CheckIn(models.Model):
     )
     validated_at = models.DateTimeField(null=True, blank=True)
     validity_reason = models.CharField("alasan persetujuan", max_length=300, blank=True)
+    # The outbox of hadir.presence.followup: set by the pipeline's INSERT, cleared once approvals, flags and
+    # the daily status have been brought up to date for this row.
+    followup_pending = models.BooleanField("tindak lanjut tertunda", default=False, db_default=False)
 
     class Meta:
         verbose_name = "presensi"
@@ -92,6 +95,7 @@ class CheckIn(models.Model):
             # fraud signals on the hot path: the previous fix of an employee, and who used a device today
             models.Index(fields=["employee", "occurred_at"], name="checkin_emp_time"),
             models.Index(fields=["device_id", "local_date"], name="checkin_device_date"),
+            models.Index(fields=["id"], condition=models.Q(followup_pending=True), name="checkin_followup_pending"),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,11 @@
 """The check-in pipeline (contract C3): validate one attempt, store it as evidence, refresh the day.
 
-    attempt → plausibility (offline capture time) → mock-location policy → registered validators
-            → geofence (nearest active work location) → time window (from the work schedule)
-            → fraud signals → one INSERT (idempotent on client_uuid) → after commit: signal + daily status
+    attempt → ONE context query (replay? previous fix? shared device? locations, unit, roster, schedule
+              revision, validators' columns) → plausibility (offline capture time) → mock-location policy
+            → registered validators → geofence (nearest active work location) → time window (from the work
+              schedule, cached per process) → fraud signals → ONE INSERT (idempotent on client_uuid)
+            → after commit: the follow-up (hadir.presence.followup: approvals, flags, daily status), inline
+              or batched — the request itself writes nothing else.
 
 Every attempt that reaches the pipeline is stored, accepted or rejected: a rejection is evidence
 (who tried, where, when, why refused). Only input that cannot be a check-in at all (a broken photo,
@@ -27,8 +30,9 @@ import datetime as dt
 import logging
 import uuid
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -40,11 +44,9 @@ from django.utils.translation import gettext as _
 from hadir.errors import ApiError
 from hadir.org.models import Employee, WorkLocation
 
-from . import fraud, geo
+from . import followup, fraud, geo
 from .models import CheckIn, CheckInKind, CheckInSource, Validity, Verdict
 from .photos import validate_photo
-from .refresh import refresh_status
-from .signals import checkin_recorded
 
 if TYPE_CHECKING:
     from hadir.schedules.services import WorkDay
@@ -52,9 +54,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TZ_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-
-# Kinds that change the day's status; apel and pings don't, so they skip the recompute.
-STATUS_KINDS = {CheckInKind.MASUK, CheckInKind.PULANG}
 
 
 def server_now() -> dt.datetime:
@@ -90,19 +89,27 @@ class CheckInAttempt:
     photo: UploadedFile | None = None
     terminal_sn: str = ""
     location: WorkLocation | None = None  # terminal logs: the terminal's location; geofence skipped
+    # filled by the pipeline: validators' context columns (ContextColumn) and extra fraud flag codes they raise
+    context: dict[str, Any] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
 
 
 Validator = Callable[[CheckInAttempt, Employee], tuple[str, str] | None]
 _validators: list[Validator] = []
 
 
-def register_validator(fn: Validator) -> Validator:
+def register_validator(fn: Validator, *, context: Sequence[ContextColumn] = ()) -> Validator:
     """Add a check run on every attempt (after the built-in plausibility checks, before the geofence).
 
-    `fn(attempt, employee)` returns None to pass or (reason_code, reason) to reject. Usable as a decorator.
+    `fn(attempt, employee)` returns None to pass or (reason_code, reason) to reject; it may append fraud flag
+    codes to `attempt.flags`. The values it needs from the database can come as `context` columns, read in
+    the pipeline's one query (`attempt.context[name]`; absent when called outside the pipeline).
     """
     if fn not in _validators:
         _validators.append(fn)
+    for column in context:
+        _context_columns[column.name] = column
+    _context_sql.cache_clear()
     return fn
 
 
@@ -145,19 +152,32 @@ def kind_label(kind: str) -> str:
         return kind
 
 
-def _workday(employee: Employee, at: dt.datetime, location: WorkLocation | None) -> WorkDay:
-    from hadir.schedules.services import workday_at  # lazy: schedules imports presence models
+def _workday(attempt: CheckInAttempt, ctx: Context, at: dt.datetime, location: WorkLocation | None) -> WorkDay:
+    """The work day of the attempt, from the context's roster lines and the cached schedule tables."""
+    from hadir.schedules.services import (  # lazy: schedules imports presence models
+        EmployeeRow,
+        ScheduleBook,
+        default_tz,
+        static_schedule,
+        unit_ids_from_path,
+        workday_in_book,
+    )
 
-    return workday_at(employee, at, location)
+    emp = attempt.employee
+    path = ctx.unit_path or (emp.unit.path if emp.unit_id else "")
+    home = location or _home_location(ctx)
+    row = EmployeeRow(emp.pk or 0, unit_ids_from_path(path), home.pk if home else None,
+                      home.timezone if home else default_tz())
+    dates = roster_dates(at)
+    book = ScheduleBook(dates[0], dates[-1], static=static_schedule(ctx.revision, known=True),
+                        roster={(row.id, d): sid for d, sid in ctx.roster.items()})
+    return workday_in_book(book, row, at, location)
 
 
-def _active_locations(employee: Employee) -> list[WorkLocation]:
-    # Read once per attempt (the employee object is per request); ordered so "the first" is stable.
-    cached = getattr(employee, "_hadir_active_locations", None)
-    if cached is None:
-        cached = list(employee.locations.filter(is_active=True).order_by("id"))
-        employee._hadir_active_locations = cached  # type: ignore[attr-defined]
-    return cached  # type: ignore[no-any-return]
+def _home_location(ctx: Context) -> WorkLocation | None:
+    """The first active work location, else the first at all (as hadir.schedules.services.employee_rows)."""
+    active = ctx.active_locations
+    return active[0] if active else (ctx.locations[0] if ctx.locations else None)
 
 
 def _check_geofence(attempt: CheckInAttempt, decision: Decision, locations: list[WorkLocation],
@@ -254,60 +274,156 @@ def _check_plausibility(attempt: CheckInAttempt, decision: Decision, at: dt.date
 
 @dataclass(frozen=True)
 class Probe:
-    """What the pipeline needs to know from earlier check-ins, read in ONE query (the hot path)."""
+    """What the pipeline needs to know from earlier check-ins (part of the one context query)."""
 
     existing_id: int | None = None  # a row with the same client_uuid
     previous: fraud.Fix | None = None  # the employee's previous fix within 12 hours before this one
     other_employees_on_device: int = 0  # distinct other employees on this device id on the local date
 
 
-_PROBE_SQL = """
-SELECT
-  {existing},
-  prev.latitude, prev.longitude, prev.occurred_at,
-  {others}
-FROM (SELECT 1 AS one) AS base
+@dataclass(frozen=True)
+class ContextColumn:
+    """One scalar SQL expression a validator needs, evaluated inside the pipeline's context query so that
+    it costs no round trip of its own. `sql` may refer to the employee row as `e` and use %s placeholders,
+    filled by `params(attempt)`. The value reaches the validator as `attempt.context[name]`."""
+
+    name: str
+    sql: str
+    params: Callable[[CheckInAttempt], Sequence[Any]] = lambda attempt: ()
+
+
+_context_columns: dict[str, ContextColumn] = {}
+
+
+@dataclass
+class Context:
+    """Everything the pipeline reads for one attempt, from ONE query (the hot path): the employee's unit
+    path and work locations, the schedule revision and roster lines, the probe, validators' columns."""
+
+    unit_path: str = ""
+    locations: list[WorkLocation] = field(default_factory=list)  # all of the employee's, by id
+    revision: str | None = None
+    roster: dict[dt.date, int | None] = field(default_factory=dict)  # date → shift id (None: day off)
+    history: Probe = field(default_factory=Probe)
+    values: dict[str, Any] = field(default_factory=dict)
+    others_by_date: dict[dt.date, int] = field(default_factory=dict)  # other employees on the device per date
+
+    def probe_on(self, day: dt.date) -> Probe:
+        return Probe(self.history.existing_id, self.history.previous, self.others_by_date.get(day, 0))
+
+    @property
+    def active_locations(self) -> list[WorkLocation]:
+        return [loc for loc in self.locations if loc.is_active]
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if isinstance(value, str):  # SQLite hands timestamps back as text (UTC)
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value  # type: ignore[no-any-return]
+
+
+def _as_date(value: Any) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=4)
+def _context_sql(vendor: str, with_uuid: bool, with_device: bool, extras: tuple[str, ...]) -> str:
+    from hadir.schedules.models import ShiftAssignment
+    from hadir.schedules.services import REVISION_SQL
+
+    q = connection.ops.quote_name
+    checkin, roster = q(CheckIn._meta.db_table), q(ShiftAssignment._meta.db_table)
+    through = Employee.locations.through._meta
+    emp_table, unit_table, loc_table = (q(Employee._meta.db_table), q(Employee._meta.get_field("unit")
+                                        .related_model._meta.db_table), q(WorkLocation._meta.db_table))
+    existing = f"(SELECT id FROM {checkin} WHERE client_uuid = %s)" if with_uuid else "NULL"
+    others = (f"(SELECT COUNT(DISTINCT employee_id) FROM {checkin} WHERE device_id = %s AND local_date = %s "
+              f"AND employee_id <> e.id)") if with_device else "0"
+    others = ", ".join([others] * 3)  # one per candidate local date (see device_dates)
+    shift = f"(SELECT COALESCE(shift_id, 0) FROM {roster} WHERE employee_id = e.id AND date = %s)"
+    extra_sql = "".join(f", {_context_columns[name].sql}" for name in extras)
+    return f"""
+SELECT l.id, l.name, l.latitude, l.longitude, l.radius_m, l.timezone, l.is_active, l.unit_id, l.code,
+  u.path, ({REVISION_SQL}), {shift}, {shift}, {shift}, {shift},
+  {existing}, prev.latitude, prev.longitude, prev.occurred_at, {others}{extra_sql}
+FROM {emp_table} e
+JOIN {unit_table} u ON u.id = e.unit_id
+LEFT JOIN {q(through.db_table)} el ON el.employee_id = e.id
+LEFT JOIN {loc_table} l ON l.id = el.worklocation_id
 LEFT JOIN (
-  SELECT latitude, longitude, occurred_at FROM {table}
+  SELECT latitude, longitude, occurred_at FROM {checkin}
   WHERE employee_id = %s AND latitude IS NOT NULL AND longitude IS NOT NULL
     AND occurred_at <= %s AND occurred_at >= %s
   ORDER BY occurred_at DESC LIMIT 1
-) AS prev ON 1 = 1
-"""
+) prev ON 1 = 1
+WHERE e.id = %s
+ORDER BY l.id"""
 
 
-def probe(attempt: CheckInAttempt, at: dt.datetime, day: dt.date) -> Probe:
-    """One round trip, hand-written SQL (the ORM spent more CPU compiling this than the database running it)."""
+def device_dates(at: dt.datetime) -> list[dt.date]:
+    """The local dates `at` can fall on in any zone (UTC−12 to UTC+14)."""
+    utc = at.astimezone(dt.UTC).date()
+    return [utc + dt.timedelta(days=d) for d in (-1, 0, 1)]
+
+
+def roster_dates(at: dt.datetime) -> list[dt.date]:
+    """The dates whose roster lines can matter for an event at `at`: its local date in any zone (UTC−12 to
+    UTC+14 spans the UTC date ±1) and the day before each."""
+    utc = at.astimezone(dt.UTC).date()
+    return [utc + dt.timedelta(days=d) for d in (-2, -1, 0, 1)]
+
+
+def load_context(attempt: CheckInAttempt, at: dt.datetime) -> Context:
+    """One round trip: replay? previous fix? device shared? locations, unit, roster, validators' columns."""
     emp_id = attempt.employee.pk
     if emp_id is None:
-        return Probe()
+        return Context()
     ops = connection.ops
-    table = ops.quote_name(CheckIn._meta.db_table)
     params: list[Any] = []
-    existing = "NULL"
+    dates = roster_dates(at)
+    params += [ops.adapt_datefield_value(d) for d in dates]
     if attempt.client_uuid is not None:
-        existing = f"(SELECT id FROM {table} WHERE client_uuid = %s)"
         params.append(CheckIn._meta.get_field("client_uuid").get_db_prep_value(attempt.client_uuid, connection))
-    others = "0"
     if attempt.device_id:
-        others = (f"(SELECT COUNT(DISTINCT employee_id) FROM {table} "
-                  f"WHERE device_id = %s AND local_date = %s AND employee_id <> %s)")
-        params += [attempt.device_id, ops.adapt_datefield_value(day), emp_id]
+        for d in device_dates(at):
+            params += [attempt.device_id[:128], ops.adapt_datefield_value(d)]
+    extras = tuple(sorted(_context_columns))
+    for name in extras:
+        params += list(_context_columns[name].params(attempt))
     has_position = attempt.latitude is not None and attempt.longitude is not None
     # without a position there is no speed to check: a window that cannot match
     since = at - dt.timedelta(hours=12) if has_position else at + dt.timedelta(days=1)
-    params += [emp_id, ops.adapt_datetimefield_value(at), ops.adapt_datetimefield_value(since)]
+    params += [emp_id, ops.adapt_datetimefield_value(at), ops.adapt_datetimefield_value(since), emp_id]
+    sql = _context_sql(connection.vendor, attempt.client_uuid is not None, bool(attempt.device_id), extras)
     with connection.cursor() as cursor:
-        cursor.execute(_PROBE_SQL.format(existing=existing, others=others, table=table), params)
-        existing_id, lat, lon, prev_at, n_others = cursor.fetchone()
-    previous = None
-    if prev_at is not None and lat is not None and lon is not None:
-        if isinstance(prev_at, str):  # SQLite hands timestamps back as text (UTC)
-            prev_at = dt.datetime.fromisoformat(prev_at)
-        if prev_at.tzinfo is None:
-            prev_at = prev_at.replace(tzinfo=dt.UTC)
-        previous = fraud.Fix(float(lat), float(lon), prev_at)
-    return Probe(int(existing_id) if existing_id is not None else None, previous, int(n_others or 0))
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return Context()
+    first = rows[0]
+    locations = [
+        WorkLocation(id=r[0], name=r[1], latitude=r[2], longitude=r[3], radius_m=r[4], timezone=r[5],
+                     is_active=bool(r[6]), unit_id=r[7], code=r[8])
+        for r in rows if r[0] is not None
+    ]
+    roster = {d: (sid or None) for d, sid in zip(dates, first[11:15], strict=True) if sid is not None}
+    existing_id, lat, lon, prev_at = first[15:19]
+    prev_at = _as_datetime(prev_at)
+    previous = fraud.Fix(float(lat), float(lon), prev_at) if prev_at is not None and lat is not None \
+        and lon is not None else None
+    others = {d: int(n or 0) for d, n in zip(device_dates(at), first[19:22], strict=True)}
+    return Context(
+        unit_path=first[9] or "", locations=locations, revision=first[10], roster=roster,
+        history=Probe(int(existing_id) if existing_id is not None else None, previous),
+        values=dict(zip(extras, first[22:], strict=True)), others_by_date=others,
+    )
+
+
+def probe(attempt: CheckInAttempt, at: dt.datetime, day: dt.date) -> Probe:
+    """The replay/previous-fix/shared-device facts of an attempt whose local date is `day`."""
+    return load_context(attempt, at).probe_on(day)
 
 
 def _fraud_signals(attempt: CheckInAttempt, at: dt.datetime, now: dt.datetime, history: Probe) -> list[str]:
@@ -322,25 +438,34 @@ def _fraud_signals(attempt: CheckInAttempt, at: dt.datetime, now: dt.datetime, h
     )
 
 
-def day_hint(attempt: CheckInAttempt, at: dt.datetime) -> dt.date:
+def day_hint(attempt: CheckInAttempt, at: dt.datetime, ctx: Context | None = None) -> dt.date:
     """The calendar date at the attempt's place (before the work day is known: night shifts may differ)."""
-    locations = _active_locations(attempt.employee) if attempt.location is None else []
-    home = attempt.location or (locations[0] if locations else None)
+    if attempt.location is not None:
+        home: WorkLocation | None = attempt.location
+    else:
+        active = ctx.active_locations if ctx is not None else _active_locations(attempt.employee)
+        home = active[0] if active else None
     tz_name = home.timezone if home else settings.TIME_ZONE
     return at.astimezone(zoneinfo.ZoneInfo(tz_name)).date()
 
 
+def _active_locations(employee: Employee) -> list[WorkLocation]:
+    return list(employee.locations.filter(is_active=True).order_by("id"))
+
+
 def evaluate(attempt: CheckInAttempt, now: dt.datetime | None = None,
-             history: Probe | None = None) -> tuple[Decision, dt.datetime]:
+             ctx: Context | None = None) -> tuple[Decision, dt.datetime]:
     """Decide the verdict for an attempt (reads the DB, writes nothing). Returns (decision, occurred_at)."""
     now = now or server_now()
     at = attempt.occurred_at or now
-    hint = day_hint(attempt, at)
-    if history is None:
-        history = probe(attempt, at, hint)
+    if ctx is None:
+        ctx = load_context(attempt, at)
+    hint = day_hint(attempt, at, ctx)
+    history = ctx.probe_on(hint)
     emp = attempt.employee
     decision = Decision()
-    locations = _active_locations(emp) if attempt.location is None else []
+    locations = ctx.active_locations if attempt.location is None else []
+    attempt.context = ctx.values
 
     if attempt.kind not in CheckInKind.values:
         raise ApiError(422, _("Jenis presensi tidak dikenal: %(kind)s.") % {"kind": attempt.kind}, field="kind",
@@ -362,12 +487,13 @@ def evaluate(attempt: CheckInAttempt, now: dt.datetime | None = None,
     # The date hint (location's calendar date) is only for the geofence lift; the work day decides local_date.
     _check_geofence(attempt, decision, locations, hint)
 
-    workday = _workday(emp, at, decision.location)
+    workday = _workday(attempt, ctx, at, decision.location)
     decision.local_date = workday.date
     if (emp.active_until and workday.date > emp.active_until) or (emp.active_from and workday.date < emp.active_from):
         decision.reject("employee_inactive", _("Pegawai tidak aktif pada tanggal ini."))
     _check_window(attempt, decision, workday, at)
     decision.flags = _fraud_signals(attempt, at, now, history)
+    decision.flags += [f for f in attempt.flags if f not in decision.flags]
     return decision, at
 
 
@@ -378,32 +504,45 @@ def _owned_or_conflict(row: CheckIn, employee: Employee) -> CheckIn:
     return row
 
 
-def _after_commit(row: CheckIn) -> None:
-    try:
-        checkin_recorded.send(sender=CheckIn, checkin=row, created=True)
-    except Exception:  # receivers must not undo an acknowledged check-in
-        log.exception("checkin_recorded receiver failed for CheckIn %s", row.pk)
-    if row.verdict == Verdict.ACCEPTED and row.kind in STATUS_KINDS:
-        try:
-            refresh_status(row.employee_id, row.local_date)
-        except Exception:  # the status is derived data: the end-of-day pass recomputes it anyway
-            log.exception("daily status refresh failed for employee %s on %s", row.employee_id, row.local_date)
+@lru_cache(maxsize=2)
+def _insert_sql(vendor: str) -> tuple[str, tuple[Any, ...]]:
+    """INSERT of one CheckIn, every concrete column but the id, RETURNING the id (PostgreSQL, SQLite ≥ 3.35)."""
+    fields = tuple(f for f in CheckIn._meta.concrete_fields if not f.primary_key)
+    q = connection.ops.quote_name
+    columns = ", ".join(q(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {q(CheckIn._meta.db_table)} ({columns}) VALUES ({placeholders}) RETURNING id", fields
+
+
+def _insert(row: CheckIn) -> None:
+    """Store `row` with one statement and no model signals (the follow-up pass does what receivers did).
+    Field preparation is Django's own (pre_save: received_at, the selfie file; get_db_prep_save)."""
+    sql, fields = _insert_sql(connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row.pk = cursor.fetchone()[0]
+    row._state.adding = False
+    row._state.db = connection.alias
 
 
 def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
-    """Validate and store one attempt. Returns (row, created); a known client_uuid returns the original row."""
+    """Validate and store one attempt. Returns (row, created); a known client_uuid returns the original row.
+
+    Round trips on the hot path: the context query, the INSERT — and, after commit, the follow-up trigger
+    (hadir.presence.followup: inline, or a Redis flag for the batched flush)."""
     now = server_now()
     at = attempt.occurred_at or now
-    history = probe(attempt, at, day_hint(attempt, at))  # one query: replay? previous fix? device shared?
-    if history.existing_id is not None:
-        existing = CheckIn.objects.select_related("location").get(pk=history.existing_id)
+    ctx = load_context(attempt, at)  # one query: replay? previous fix? device shared? locations, roster
+    if ctx.history.existing_id is not None:
+        existing = CheckIn.objects.select_related("location").get(pk=ctx.history.existing_id)
         return _owned_or_conflict(existing, attempt.employee), False
     client_uuid = attempt.client_uuid or uuid.uuid4()
     photo_name = ""
     if attempt.photo is not None:
         photo_name = validate_photo(attempt.photo)  # raises ApiError(413/422): nothing stored
 
-    decision, at = evaluate(attempt, now, history)
+    decision, at = evaluate(attempt, now, ctx)
     assert decision.local_date is not None
     accepted = decision.verdict == Verdict.ACCEPTED
     needs_approval = accepted and (attempt.source == CheckInSource.OFFLINE or bool(decision.flags))
@@ -414,7 +553,7 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
         mock_location=attempt.mock_location, device_id=attempt.device_id[:128], location=decision.location,
         distance_m=decision.distance_m, terminal_sn=attempt.terminal_sn[:64], verdict=decision.verdict,
         reason_code=decision.reason_code, reason=decision.reason[:300], fraud_flags=decision.flags,
-        validity=Validity.PENDING if needs_approval else Validity.NOT_REQUIRED,
+        validity=Validity.PENDING if needs_approval else Validity.NOT_REQUIRED, followup_pending=True,
     )
     if attempt.photo is not None:
         attempt.photo.name = photo_name
@@ -423,10 +562,9 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
     try:
         if in_transaction:
             with transaction.atomic():  # a savepoint: a duplicate must not break the caller's transaction
-                row.save(force_insert=True)
+                _insert(row)
         else:
-            row.save(force_insert=True)  # autocommit: one statement, no BEGIN/COMMIT round trips
-        transaction.on_commit(lambda: _after_commit(row))
+            _insert(row)  # autocommit: one statement, no BEGIN/COMMIT round trips
     except IntegrityError:
         # A concurrent request with the same client_uuid won the race: theirs is the original.
         _discard_photo(row)
@@ -435,10 +573,9 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
             raise
         return _owned_or_conflict(winner, attempt.employee), False
     except Exception:
-        # Keep the file when the row itself was committed (autocommit) and only a post_save receiver failed.
-        if in_transaction or row._state.adding:
-            _discard_photo(row)
+        _discard_photo(row)  # the INSERT failed: nothing refers to the file
         raise
+    transaction.on_commit(lambda: followup.after_commit(row))
     return row, True
 
 

@@ -1,11 +1,12 @@
 """Signals sent by the check-in pipeline.
 
-`checkin_recorded` is sent after the transaction that stored a NEW CheckIn row commits (never for a
-replayed client UUID), with kwargs `checkin` (the row) and `created` (always True today; kept so
-receivers written against the contract need no change if replays are ever announced).
-Receivers must not raise: the check-in is already acknowledged; failures are logged and swallowed.
+`checkins_recorded` is sent by the follow-up pass (hadir.presence.followup) for each batch of NEW CheckIn
+rows stored by the pipeline (never for a replayed client UUID), with kwarg `checkins`: the list of rows.
+It runs inside the follow-up's transaction, after the check-ins themselves were committed and
+acknowledged: a receiver that raises makes the batch retry later (so receivers must be idempotent) but
+never loses a check-in. Receivers should work set-based: a batch can hold thousands of rows.
 """
 
 from django.dispatch import Signal
 
-checkin_recorded = Signal()
+checkins_recorded = Signal()

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 
 from hadir.org.models import Employee
-from hadir.presence import daily
+from hadir.presence import daily, followup
 from hadir.presence.models import DailyStatus
 from hadir.schedules.services import zone
 
@@ -45,8 +45,12 @@ def _compute(day: dt.date, ids: list[int]) -> int:
 def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
     """One pass of the job (the Celery task and tests call this)."""
     now = now or daily.server_now()
-    lookback = int(getattr(settings, "HADIR_CLOSE_LOOKBACK_DAYS", 3))
     done: dict[str, int] = {}
+    # the safety net of the check-in follow-ups: whatever a lost flush or a Redis restart left behind
+    drained = followup.process_pending()
+    if drained:
+        done["tindak lanjut"] = drained
+    lookback = int(getattr(settings, "HADIR_CLOSE_LOOKBACK_DAYS", 3))
     latest_today = now.astimezone(zone(LATEST_ZONE)).date()
     earliest_today = now.astimezone(zone(EARLIEST_ZONE)).date()
     # past days: recompute what is still open; compute_day closes what is due in each zone

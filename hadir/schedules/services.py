@@ -30,6 +30,7 @@ from .models import (
     PatternAssignment,
     RamadanPeriod,
     ScheduleRevision,
+    Shift,
     ShiftAssignment,
     WorkPattern,
     WorkPatternDay,
@@ -219,6 +220,7 @@ class StaticSchedule:
     ramadan: tuple[tuple[dt.date, dt.date], ...]
     holidays: dict[dt.date, tuple[tuple[str, int | None], ...]]  # active holidays: date → (name, unit)
     rule_sets: tuple[tuple[dt.date, LatenessRules], ...]  # newest first
+    shifts: dict[int, ShiftInfo] = field(default_factory=dict)
 
 
 def _load_static() -> StaticSchedule:
@@ -258,6 +260,11 @@ def _load_static() -> StaticSchedule:
         ))
         for rs in LatenessRuleSet.objects.order_by("-effective_from")
     )
+    shifts = {
+        sid: ShiftInfo(sid, code, name, start, end, mo, pc)
+        for sid, code, name, start, end, mo, pc in Shift.objects.values_list(
+            "id", "code", "name", "start", "end", "masuk_open_minutes", "pulang_close_minutes")
+    }
     return StaticSchedule(
         patterns=patterns, default=default,
         by_unit={k: tuple(v) for k, v in by_unit.items()},
@@ -265,16 +272,22 @@ def _load_static() -> StaticSchedule:
         ramadan=tuple(RamadanPeriod.objects.values_list("start", "end")),
         holidays={k: tuple(v) for k, v in holidays.items()},
         rule_sets=rule_sets,
+        shifts=shifts,
     )
 
 
 _static_cache: tuple[str, StaticSchedule] | None = None
 
 
-def static_schedule() -> StaticSchedule:
-    """The schedule tables, re-read only when ScheduleRevision's token changed (one small query)."""
+REVISION_SQL = f"SELECT token FROM {ScheduleRevision._meta.db_table} WHERE id = 1"  # for callers' own queries
+
+
+def static_schedule(token: str | None = None, *, known: bool = False) -> StaticSchedule:
+    """The schedule tables, re-read only when ScheduleRevision's token changed (one small query).
+    `known=True`: the caller already read the token (e.g. as a subquery of its own query, REVISION_SQL)."""
     global _static_cache
-    token = ScheduleRevision.objects.filter(pk=1).values_list("token", flat=True).first()
+    if not known:
+        token = ScheduleRevision.objects.filter(pk=1).values_list("token", flat=True).first()
     cached = _static_cache
     if token and cached is not None and cached[0] == token:
         return cached[1]
@@ -294,11 +307,19 @@ class ScheduleBook:
     """The schedule tables plus the roster lines of the dates [first, last] (for the given employees, or
     all when None): everything needed to answer "what is X's work day on D"."""
 
-    def __init__(self, first: dt.date, last: dt.date, employee_ids: list[int] | None = None) -> None:
+    def __init__(self, first: dt.date, last: dt.date, employee_ids: list[int] | None = None, *,
+                 static: StaticSchedule | None = None,
+                 roster: dict[tuple[int, dt.date], int | None] | None = None) -> None:
+        """`static` and `roster` (employee, date) → shift id or None for a day off, only the lines that
+        exist: given by a caller that read them already (the check-in pipeline's one query)."""
         self.first, self.last = first, last
-        self.static = static_schedule()
+        self.static = static or static_schedule()
         self.roster: dict[tuple[int, dt.date], ShiftInfo | None] = {}
-        self._load_roster(employee_ids)
+        if roster is None:
+            self._load_roster(employee_ids)
+        else:
+            shifts = self.static.shifts
+            self.roster = {key: (shifts.get(sid) if sid is not None else None) for key, sid in roster.items()}
         self._cache: dict[tuple[object, ...], WorkDay] = {}
 
     def _load_roster(self, employee_ids: list[int] | None) -> None:
@@ -436,10 +457,16 @@ def workday_at(employee: Employee, at: dt.datetime, location: WorkLocation | Non
         raise ValueError("workday_at needs an aware datetime")
     probe = _row_for(employee, location, at.date())
     local_day = at.astimezone(zone(probe.tz)).date()
-    yesterday_date = local_day - dt.timedelta(days=1)
-    book = ScheduleBook(yesterday_date, local_day, [probe.id])
-    today = book.workday(probe, local_day, location)
-    yesterday = book.workday(probe, yesterday_date, location)
+    return workday_in_book(ScheduleBook(local_day - dt.timedelta(days=1), local_day, [probe.id]), probe, at,
+                           location)
+
+
+def workday_in_book(book: ScheduleBook, row: EmployeeRow, at: dt.datetime,
+                    location: WorkLocation | None = None) -> WorkDay:
+    """workday_at for a row whose book holds the local date of `at` and the day before."""
+    local_day = at.astimezone(zone(location.timezone if location is not None else row.tz)).date()
+    today = book.workday(row, local_day, location)
+    yesterday = book.workday(row, local_day - dt.timedelta(days=1), location)
     return pick_workday(yesterday, today, at)
 
 

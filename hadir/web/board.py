@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Case, CharField, Count, FilteredRelation, IntegerField, Q, QuerySet, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -338,14 +339,16 @@ def _employee_changed(sender: Any, instance: Employee, **kwargs: Any) -> None:
 
 
 def connect_presence_signal() -> None:
-    """Invalidate on every new check-in (C3 signal), when the presence pipeline provides it."""
-    try:
-        from hadir.presence.signals import checkin_recorded
-    except ImportError:
-        return
+    """Invalidate on every batch of new check-ins (C3 signal, sent by the follow-up pass)."""
+    from hadir.presence.signals import checkins_recorded
 
-    def _on_checkin(sender: Any, checkin: Any = None, created: bool = False, **kwargs: Any) -> None:
-        if checkin is not None:
-            invalidate(checkin.local_date)
+    def _on_checkins(sender: Any, checkins: list[Any] | None = None, **kwargs: Any) -> None:
+        days = {c.local_date for c in checkins or ()}
+        # after the follow-up commits (its daily statuses included), so no reader caches the old board
+        def _invalidate() -> None:
+            for day in days:
+                invalidate(day)
 
-    checkin_recorded.connect(_on_checkin, dispatch_uid="web.board.checkin", weak=False)
+        transaction.on_commit(_invalidate)
+
+    checkins_recorded.connect(_on_checkins, dispatch_uid="web.board.checkins", weak=False)

@@ -151,13 +151,31 @@ def test_pipeline_pending_overridden_by_policy_none(org: Org) -> None:
 
 
 def test_handled_once_per_checkin(org: Org) -> None:
-    from hadir.approvals.signals import on_checkin_recorded
+    from hadir.approvals.signals import on_checkins_recorded
 
     row = store_checkin(org.staf)
-    on_checkin_recorded(CheckIn, checkin=row, created=True)  # a second announcement of the same row
+    on_checkins_recorded(CheckIn, checkins=[row])  # a second announcement of the same row (a retried batch)
     fresh = CheckIn.objects.get(pk=row.pk)
-    on_checkin_recorded(CheckIn, checkin=fresh, created=True)
+    on_checkins_recorded(CheckIn, checkins=[fresh, fresh])
     assert ApprovalItem.objects.filter(checkin=row).count() == 1
+
+
+def test_a_batch_is_handled_set_based(org: Org) -> None:
+    """Flagged rows of one batch get items and pending; an unflagged one stays not-required."""
+    from hadir.approvals.services import open_checkin_items
+
+    def bare(emp: Any, flags: list[str]) -> CheckIn:
+        return CheckIn.objects.bulk_create([CheckIn(
+            employee=emp, kind="masuk", occurred_at=timezone.now(), local_date=timezone.localdate(),
+            verdict="accepted", fraud_flags=flags)])[0]  # bulk_create: no post_save, as the pipeline stores them
+
+    rows = [bare(org.staf, ["mock_location"]), bare(org.kabid, ["shared_device"]), bare(org.sekretaris, [])]
+    items = open_checkin_items(rows)
+    assert {i.checkin_id for i in items} == {rows[0].pk, rows[1].pk}
+    assert [CheckIn.objects.get(pk=r.pk).validity for r in rows] == [
+        Validity.PENDING, Validity.PENDING, Validity.NOT_REQUIRED]
+    assert open_checkin_items(rows) == []  # a retried batch opens nothing twice
+    assert ApprovalItem.objects.count() == 2
 
 
 def test_invalid_marks_checkin_and_is_audited(org: Org) -> None:

@@ -17,10 +17,10 @@ from hadir.mobile.services import (
     check_device,
     describe_user_agent,
     device_validator,
-    flag_shared_device,
     hash_device_key,
     is_valid_device_key,
     reset_binding,
+    touch_bindings,
 )
 from hadir.testing import PASSWORD, Org
 
@@ -154,46 +154,47 @@ def test_validator_reads_the_attempt(org: Org) -> None:
     assert device_validator(terminal, org.staf) is None
 
 
-def test_last_seen_is_refreshed_at_most_every_few_minutes(org: Org, django_assert_num_queries: Any) -> None:
+def test_last_seen_follows_accepted_phone_checkins(org: Org) -> None:
+    """The follow-up pass stamps the binding (to the minute) from the batch's accepted phone check-ins."""
     import datetime as dt
 
-    from django.utils import timezone
+    from hadir.presence.models import CheckIn
 
     binding = bind_device(org.staf, KEY_A).binding
     assert binding is not None
-    with django_assert_num_queries(1):  # seen a moment ago: only the SELECT
-        assert check_device(org.staf.pk, KEY_A) is None
-    old = timezone.now() - dt.timedelta(hours=2)
-    DeviceBinding.objects.filter(pk=binding.pk).update(last_seen_at=old)
-    with django_assert_num_queries(2):
-        assert check_device(org.staf.pk, KEY_A) is None
+    DeviceBinding.objects.filter(pk=binding.pk).update(last_seen_at=None)
+    at = dt.datetime(2026, 11, 23, 0, 5, 42, tzinfo=dt.UTC)
+
+    def row(verdict: str, minutes: int, source: str = "mobile") -> CheckIn:
+        return CheckIn(employee=org.staf, kind="masuk", occurred_at=at + dt.timedelta(minutes=minutes),
+                       device_id=KEY_A, verdict=verdict, source=source)
+
+    assert touch_bindings([row("rejected", 30), row("accepted", 0), row("accepted", 3, "terminal")]) == 1
     binding.refresh_from_db()
-    assert binding.last_seen_at is not None and binding.last_seen_at > old
+    assert binding.last_seen_at == at.replace(second=0)  # the rejected and the terminal rows do not count
+    assert touch_bindings([row("accepted", -60)]) == 0  # never moved backwards
+    assert touch_bindings([row("accepted", 10)]) == 1
+    binding.refresh_from_db()
+    assert binding.last_seen_at == dt.datetime(2026, 11, 23, 0, 15, tzinfo=dt.UTC)
 
 
-def test_shared_device_flag_on_checkin(org: Org) -> None:
-    from hadir.presence.models import CheckIn
-
+def test_shared_device_is_flagged_by_the_validator(org: Org) -> None:
     bind_device(org.staf, KEY_A)
     bind_device(org.kabid, KEY_A)
     bind_device(org.guru, KEY_C)
-    import datetime as dt
 
-    from django.utils import timezone
+    def attempt(key: str) -> Any:
+        return types.SimpleNamespace(device_id=key, source="mobile", terminal_sn="", flags=["clock_skew"])
 
-    def make(emp: Any, key: str) -> CheckIn:
-        return CheckIn.objects.create(employee=emp, kind="masuk", occurred_at=timezone.now(), device_id=key,
-                                      local_date=dt.date(2026, 11, 23), verdict="accepted", fraud_flags=["clock_skew"])
-
-    shared = make(org.staf, KEY_A)
-    assert flag_shared_device(shared) is True
-    shared.refresh_from_db()
-    assert shared.fraud_flags == ["clock_skew", "shared_device"]
-    assert flag_shared_device(shared) is False  # not twice
-    own = make(org.guru, KEY_C)
-    assert flag_shared_device(own) is False
-    own.refresh_from_db()
-    assert own.fraud_flags == ["clock_skew"]
+    shared = attempt(KEY_A)
+    assert device_validator(shared, org.staf) is None  # allowed (it is staf's own bound phone) but flagged
+    assert shared.flags == ["clock_skew", "shared_device"]
+    own = attempt(KEY_C)
+    assert device_validator(own, org.guru) is None and own.flags == ["clock_skew"]
+    # the same answer from the pipeline's context columns, without a query of the validator's own
+    from_context = types.SimpleNamespace(device_id=KEY_A, source="mobile", terminal_sn="", flags=[],
+                                         context={"mobile_bound_hash": hash_device_key(KEY_A), "mobile_key_shared": 1})
+    assert device_validator(from_context, org.staf) is None and from_context.flags == ["shared_device"]
 
 
 # ---------- API ----------

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hadir.presence.models import CheckIn, Validity
 from hadir.presence.pipeline import register_validator, unregister_validator
-from hadir.presence.signals import checkin_recorded
+from hadir.presence.signals import checkins_recorded
 from hadir.schedules.models import Holiday
 
 from .conftest import WIB, Clock, image_bytes
@@ -173,21 +173,23 @@ def test_uuid_of_another_employee_is_a_conflict(api_for: Any, org: Any, clock: C
 
 
 def test_signal_sent_once_after_commit(staf_api: Any, clock: Clock, django_capture_on_commit_callbacks: Any) -> None:
-    seen: list[tuple[int, bool]] = []
+    seen: list[list[int]] = []
 
-    def receiver(sender: Any, checkin: CheckIn, created: bool, **kw: Any) -> None:
-        seen.append((checkin.pk, created))
+    def receiver(sender: Any, checkins: list[CheckIn], **kw: Any) -> None:
+        seen.append([c.pk for c in checkins])
 
-    checkin_recorded.connect(receiver)
+    checkins_recorded.connect(receiver)
     try:
         data = body()
         with django_capture_on_commit_callbacks(execute=True):
             r = staf_api.post("/checkins", data)
+            assert seen == []  # not before the check-in's own transaction committed
         with django_capture_on_commit_callbacks(execute=True):
             staf_api.post("/checkins", data)  # replay: no signal
     finally:
-        checkin_recorded.disconnect(receiver)
-    assert seen == [(r.json()["id"], True)]
+        checkins_recorded.disconnect(receiver)
+    assert seen == [[r.json()["id"]]]
+    assert CheckIn.objects.get(pk=r.json()["id"]).followup_pending is False
 
 
 def test_registered_validator_can_reject(staf_api: Any, clock: Clock) -> None:

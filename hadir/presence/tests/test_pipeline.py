@@ -71,13 +71,13 @@ def test_rejected_attempts_do_not_touch_the_day(org: Any, clock: Clock,
 
 def test_a_failing_status_refresh_never_loses_the_check_in(org: Any, clock: Clock, monkeypatch: pytest.MonkeyPatch,
                                                            django_capture_on_commit_callbacks: Any) -> None:
-    def broken(*args: Any) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("hadir.presence.daily.recompute_employee_day", broken)
+    monkeypatch.setattr("hadir.presence.daily.compute_day", broken)
     with django_capture_on_commit_callbacks(execute=True):
         row, created = record_checkin(attempt(org.staf))
-    assert created and CheckIn.objects.filter(pk=row.pk).exists()
+    assert created and CheckIn.objects.get(pk=row.pk).followup_pending  # kept for the next follow-up pass
 
 
 def test_geofence_lifted_by_official_duty(org: Any, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,44 +122,46 @@ def test_night_shift_pulang_belongs_to_yesterday(org: Any, clock: Clock) -> None
     assert row.local_date == dt.date(2026, 11, 22)
 
 
-def test_a_failing_post_save_receiver_keeps_the_committed_selfie(org: Any, clock: Clock, settings: Any) -> None:
-    from django.db.models.signals import post_save
+def test_a_failed_insert_leaves_no_orphan_selfie(org: Any, clock: Clock, settings: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import OperationalError
 
-    def broken(sender: Any, instance: Any, **kw: Any) -> None:
-        raise RuntimeError("receiver bug")
+    def broken(row: CheckIn) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
 
-    post_save.connect(broken, sender=CheckIn, dispatch_uid="test-broken")
+    monkeypatch.setattr(pipeline, "_insert", broken)
     photo = SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")
-    try:
-        with pytest.raises(RuntimeError):
-            record_checkin(attempt(org.staf, photo=photo))
-    finally:
-        post_save.disconnect(sender=CheckIn, dispatch_uid="test-broken")
-    # inside the test's transaction the savepoint rolled back: no row, and no orphan file
+    with pytest.raises(OperationalError):
+        record_checkin(attempt(org.staf, photo=photo))
     assert not CheckIn.objects.exists()
     assert not any(p.is_file() for p in settings.MEDIA_ROOT.rglob("*"))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_autocommit_row_keeps_its_selfie_when_a_receiver_fails(clock: Clock, settings: Any) -> None:
-    from django.db.models.signals import post_save
-
+def test_a_failing_follow_up_keeps_the_committed_check_in_and_selfie(clock: Clock, settings: Any) -> None:
+    from hadir.presence.signals import checkins_recorded
     from hadir.testing import make_org
 
     org = make_org()
 
-    def broken(sender: Any, instance: Any, **kw: Any) -> None:
+    def broken(sender: Any, **kw: Any) -> None:
         raise RuntimeError("receiver bug")
 
-    post_save.connect(broken, sender=CheckIn, dispatch_uid="test-broken")
+    checkins_recorded.connect(broken, dispatch_uid="test-broken")
     photo = SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")
     key = uuid.uuid4()
     try:
-        with pytest.raises(RuntimeError):
-            record_checkin(attempt(org.staf, client_uuid=key, photo=photo))
+        row, created = record_checkin(attempt(org.staf, client_uuid=key, photo=photo))  # acknowledged
     finally:
-        post_save.disconnect(sender=CheckIn, dispatch_uid="test-broken")
-    row = CheckIn.objects.get(client_uuid=key)  # committed: the client's retry gets it back as a replay
+        checkins_recorded.disconnect(dispatch_uid="test-broken")
+    assert created
+    row = CheckIn.objects.get(client_uuid=key)
     assert row.photo and (settings.MEDIA_ROOT / row.photo.name).exists()
+    # the follow-up rolled back as a whole: still pending (no status yet), so the next pass retries it
+    assert row.followup_pending and not DailyStatus.objects.exists()
+    from hadir.presence.followup import process_pending
+
+    assert process_pending() == 1
+    assert DailyStatus.objects.get(employee=org.staf).status == "hadir"
     again, created = record_checkin(attempt(org.staf, client_uuid=key))
     assert again.pk == row.pk and not created

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from hadir.presence.models import CheckIn, DailyStatus, DayStatus
@@ -278,7 +278,7 @@ def test_rank_sliced_pages_match_the_full_sort(day_rows: Org) -> None:
 
 
 def test_checkin_signal_invalidates_bulk_updated_rows(day_rows: Org) -> None:
-    from hadir.presence.signals import checkin_recorded
+    from hadir.presence.signals import checkins_recorded
 
     scope = board_scope(day_rows.admin_bkpsdm)
     assert scope is not None
@@ -289,5 +289,6 @@ def test_checkin_signal_invalidates_bulk_updated_rows(day_rows: Org) -> None:
     # … until the check-in that caused it is announced.
     ci = CheckIn.objects.create(employee=day_rows.staf_bidang, kind="masuk", local_date=DAY, verdict="accepted",
                                 occurred_at=dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.UTC))
-    checkin_recorded.send(sender=CheckIn, checkin=ci, created=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        checkins_recorded.send(sender=CheckIn, checkins=[ci])
     assert compute_board(scope, DAY, Filters()).total.hadir == 3
