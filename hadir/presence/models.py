@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from hadir.org.models import Employee, WorkLocation
 
@@ -124,9 +125,9 @@ EXCUSED_STATUSES = {DayStatus.CUTI, DayStatus.IZIN, DayStatus.SAKIT, DayStatus.D
 class ApelStatus(models.TextChoices):
     """Attendance at one apel (morning/afternoon assembly) on one employee-day."""
 
-    NONE = "", "Tidak ada apel"  # no apel scheduled, not a working day, excused, or not decided yet
-    HADIR = "hadir", "Ikut apel"
-    TIDAK = "tidak", "Tidak ikut apel"
+    NONE = "", gettext_lazy("Tidak ada apel")  # no apel scheduled, not a working day, excused, or not decided yet
+    HADIR = "hadir", gettext_lazy("Ikut apel")
+    TIDAK = "tidak", gettext_lazy("Tidak ikut apel")
 
 
 class DailyStatus(models.Model):
@@ -143,8 +144,10 @@ class DailyStatus(models.Model):
     missing_in = models.BooleanField("tidak absen masuk", default=False)
     missing_out = models.BooleanField("tidak absen pulang", default=False)
     excuse_ref = models.CharField("rujukan izin/cuti/DL", max_length=60, blank=True)
-    apel_pagi = models.CharField("apel pagi", max_length=6, choices=ApelStatus.choices, blank=True, default="")
-    apel_sore = models.CharField("apel sore", max_length=6, choices=ApelStatus.choices, blank=True, default="")
+    apel_pagi = models.CharField(gettext_lazy("apel pagi"), max_length=6, choices=ApelStatus.choices, blank=True,
+                                 default="")
+    apel_sore = models.CharField(gettext_lazy("apel sore"), max_length=6, choices=ApelStatus.choices, blank=True,
+                                 default="")
     closed = models.BooleanField("hari ditutup", default=False)
     computed_at = models.DateTimeField("dihitung", auto_now=True)
 

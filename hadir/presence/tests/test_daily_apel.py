@@ -295,3 +295,12 @@ def test_history_counts_missed_apel(api_for: Any, org: Org, clock: Any) -> None:
         ("2026-11-02", "hadir", "tidak"), ("2026-11-03", "tidak", "tidak"), ("2026-11-04", "", "")]
     assert out["missed_apel"] == 3
     assert out["summary"] == {"hadir": 1, "tk": 1, "cuti": 1}  # statuses only, as before
+
+
+def test_apel_labels_in_english() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert [str(label) for label in ApelStatus.labels] == ["No assembly", "Attended the assembly",
+                                                                "Missed the assembly"]
+    assert str(ApelStatus.TIDAK.label) == "Tidak ikut apel"
