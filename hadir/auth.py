@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer, SessionAuth
@@ -23,16 +26,71 @@ def issue_token(user: Any, label: str = "") -> str:
     return key
 
 
+# last_used_at is for admins ("is this token still in use?"): a few minutes' resolution is enough, and most
+# requests then write nothing.
+TOKEN_TOUCH_SECONDS = 300
+
+
+@lru_cache(maxsize=2)
+def _token_sql(vendor: str) -> tuple[str, list[str], list[str]]:
+    """The token, its user and the user's employee in ONE hand-written query (every API request runs it)."""
+    from django.contrib.auth import get_user_model
+
+    from hadir.org.models import Employee
+
+    q = connection.ops.quote_name
+    user_model = get_user_model()
+    user_fields = [f.attname for f in user_model._meta.concrete_fields]
+    employee_fields = [f.attname for f in Employee._meta.concrete_fields]
+    columns = ", ".join([f"u.{q(str(f.column))}" for f in user_model._meta.concrete_fields]
+                        + [f"e.{q(str(f.column))}" for f in Employee._meta.concrete_fields])
+    sql = (f"SELECT t.id, t.last_used_at, {columns} FROM {q(ApiToken._meta.db_table)} t "
+           f"JOIN {q(user_model._meta.db_table)} u ON u.id = t.user_id "
+           f"LEFT JOIN {q(Employee._meta.db_table)} e ON e.user_id = u.id "
+           f"WHERE t.key_hash = %s AND NOT t.revoked")
+    return sql, user_fields, employee_fields
+
+
+def user_for_token(token: str) -> Any:
+    """The active user behind a bearer token (with `user.employee` already loaded), or None."""
+    from django.contrib.auth import get_user_model
+
+    from hadir.org.models import Employee
+
+    sql, user_fields, employee_fields = _token_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [hash_token(token)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token_id, last_used = row[0], row[1]
+    n = len(user_fields)
+    user = get_user_model().from_db(connection.alias, user_fields, row[2 : 2 + n])
+    if not user.is_active:
+        return None
+    employee_values = row[2 + n :]
+    employee = None
+    if employee_values[0] is not None:
+        employee = Employee.from_db(connection.alias, employee_fields, employee_values)
+        Employee._meta.get_field("user").set_cached_value(employee, user)
+    Employee._meta.get_field("user").remote_field.set_cached_value(user, employee)  # user.employee: no query
+    now = timezone.now()
+    if isinstance(last_used, str):  # SQLite
+        last_used = dt.datetime.fromisoformat(last_used)
+    if last_used is not None and last_used.tzinfo is None:
+        last_used = last_used.replace(tzinfo=dt.UTC)
+    if last_used is None or (now - last_used).total_seconds() > TOKEN_TOUCH_SECONDS:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        row = ApiToken.objects.select_related("user").filter(key_hash=hash_token(token), revoked=False).first()
-        if row is None or not row.user.is_active:
+        user = user_for_token(token)
+        if user is None:
             return None
-        now = timezone.now()
-        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
-        return row.user
+        request.user = user
+        return user
 
 
 session_auth: APIKeyCookie = SessionAuth()

@@ -31,7 +31,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic import field_validator
 
 from hadir.errors import ApiError
-from hadir.org.models import Employee
+from hadir.org.models import Employee, employee_of
 
 from . import pipeline
 from .models import ApelStatus, CheckIn, CheckInSource, DailyStatus, DayStatus
@@ -140,8 +140,7 @@ def checkin_out(row: CheckIn) -> dict[str, Any]:
 
 def current_employee(request: HttpRequest, claimed_id: int | None = None) -> Employee:
     """The employee behind the signed-in account; refuses to act for anyone else."""
-    user_id = request.user.pk
-    emp = Employee.objects.filter(user_id=user_id).first() if user_id is not None else None
+    emp = employee_of(request.user) if request.user.pk is not None else None  # token auth loaded it already
     if emp is None:
         raise ApiError(403, _("Akun Anda tidak terhubung dengan data pegawai."), code="no_employee")
     if claimed_id is not None and claimed_id != emp.pk:
