@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer, SessionAuth
 
+from hadir.db import hot_cursor
 from hadir.org.models import ApiToken
 
 
@@ -58,7 +59,7 @@ def user_for_token(token: str) -> Any:
     from hadir.org.models import Employee
 
     sql, user_fields, employee_fields = _token_sql(connection.vendor)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, [hash_token(token)])
         row = cursor.fetchone()
     if row is None:

@@ -107,6 +107,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
 
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("DB_PGBOUNCER", False):
+    # Only hadir.db.hot_cursor binds server-side, so only its hand-written hot-path queries are prepared
+    # (after 5 runs on a connection); the ORM's client-side-bound queries never are.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -234,7 +239,8 @@ if not DEBUG:
 # pgbouncer in transaction-pooling mode cannot keep the server-side cursors .iterator() uses.
 if env_bool("HADIR_TRUST_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if env_bool("DB_PGBOUNCER", False):
+HADIR_DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)  # no prepared statements either (hadir/db.py)
+if HADIR_DB_PGBOUNCER:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

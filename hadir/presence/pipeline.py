@@ -41,6 +41,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hadir.db import hot_cursor
 from hadir.errors import ApiError
 from hadir.org.models import Employee, WorkLocation
 
@@ -397,7 +398,7 @@ def load_context(attempt: CheckInAttempt, at: dt.datetime) -> Context:
     since = at - dt.timedelta(hours=12) if has_position else at + dt.timedelta(days=1)
     params += [emp_id, ops.adapt_datetimefield_value(at), ops.adapt_datetimefield_value(since), emp_id]
     sql = _context_sql(connection.vendor, attempt.client_uuid is not None, bool(attempt.device_id), extras)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
@@ -519,7 +520,7 @@ def _insert(row: CheckIn) -> None:
     Field preparation is Django's own (pre_save: received_at, the selfie file; get_db_prep_save)."""
     sql, fields = _insert_sql(connection.vendor)
     values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, values)
         row.pk = cursor.fetchone()[0]
     row._state.adding = False
