@@ -46,6 +46,11 @@ def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
     """One pass of the job (the Celery task and tests call this)."""
     now = now or daily.server_now()
     done: dict[str, int] = {}
+    from hadir.schedules.holiday_calendar import ensure_calendar
+
+    this_year = now.astimezone(zone(LATEST_ZONE)).year
+    for year in ensure_calendar([this_year, this_year + 1]):
+        done[f"libur nasional {year}"] = 1
     # the safety net of the check-in follow-ups: whatever a lost flush or a Redis restart left behind
     drained = followup.process_pending()
     if drained:

@@ -66,3 +66,17 @@ def ensure_ramadan_period(year: int) -> RamadanPeriod | None:
     if est is None:
         return None
     return RamadanPeriod.objects.create(name=f"Ramadan {year} (perkiraan)", start=est[0], end=est[1])
+
+
+def ensure_calendar(years: list[int]) -> list[int]:
+    """Import the national holidays (and an estimated Ramadan period) of every year in `years` that has no
+    imported holiday yet, so a fresh install does not treat 25 December as a working day. Cheap when the
+    years are there (one query each). Returns the years imported. Called by the close_days job."""
+    done = []
+    for year in years:
+        if Holiday.objects.filter(imported=True, date__year=year).exists():
+            continue
+        import_national_holidays([year])
+        ensure_ramadan_period(year)
+        done.append(year)
+    return done

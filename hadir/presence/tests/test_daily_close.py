@@ -104,5 +104,24 @@ def test_job_does_not_close_days_that_were_never_opened(org: Org, monkeypatch: p
     now = utc(2026, 11, 25, 3)  # Wednesday 10:00 WIB, first run after go-live
     monkeypatch.setattr(daily, "server_now", lambda: now)
     done = tasks.close_due_days(now)
-    assert list(done) == ["2026-11-25 (buka)"]
+    assert [k for k in done if not k.startswith("libur nasional")] == ["2026-11-25 (buka)"]
     assert not DailyStatus.objects.filter(date__lt=dt.date(2026, 11, 25)).exists()
+
+
+def test_job_brings_the_national_calendar_on_a_fresh_install(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without `hadir import_holidays`, Christmas and Idul Fitri must still be days off."""
+    from hadir.schedules.models import Holiday
+    from hadir.schedules.services import workdays_for
+
+    Holiday.objects.all().delete()
+    now = utc(2026, 12, 1, 23)
+    monkeypatch.setattr(daily, "server_now", lambda: now)
+    done = tasks.close_due_days(now)
+    assert done["libur nasional 2026"] == 1 and done["libur nasional 2027"] == 1
+    christmas = workdays_for([org.staf.pk], dt.date(2026, 12, 25))[org.staf.pk]
+    assert not christmas.is_working_day and "Natal" in christmas.holiday_name
+    assert Holiday.objects.filter(date__year=2027, name__icontains="Idul Fitri").exists()
+    # an admin's cancellation stays: the year is there, nothing is imported again
+    Holiday.objects.filter(date=dt.date(2026, 12, 25)).update(is_active=False)
+    assert "libur nasional 2026" not in tasks.close_due_days(now)
+    assert not Holiday.objects.get(date=dt.date(2026, 12, 25), imported=True, name__icontains="Natal").is_active
