@@ -228,9 +228,13 @@ HADIR_PHOTO_RETENTION_DAYS = int(os.environ.get("HADIR_PHOTO_RETENTION_DAYS", "9
 HADIR_PING_RETENTION_DAYS = int(os.environ.get("HADIR_PING_RETENTION_DAYS", "30"))
 CELERY_BEAT_SCHEDULE["presence-purge-personal-data"] = {"task": "hadir.presence.purge_personal_data",
                                                         "schedule": 86400.0}
-# Check-in pipeline: offline captures older than this are refused; "batched" status refresh needs REDIS_URL.
+# Check-in pipeline: offline captures older than this are refused. The check-in follow-up (approvals, flags,
+# daily status; hadir/presence/followup.py) runs "inline" after each check-in, or "batched" by a Celery flush
+# a moment later — the default whenever Redis and a task queue are configured (the 07:00 rush).
 HADIR_OFFLINE_MAX_AGE_DAYS = int(os.environ.get("HADIR_OFFLINE_MAX_AGE_DAYS", "7"))
-HADIR_STATUS_REFRESH = os.environ.get("HADIR_STATUS_REFRESH", "inline")
+HADIR_STATUS_REFRESH = os.environ.get(
+    "HADIR_STATUS_REFRESH", "batched" if REDIS_URL and not CELERY_TASK_ALWAYS_EAGER else "inline")
+HADIR_STATUS_REFRESH_DELAY = float(os.environ.get("HADIR_STATUS_REFRESH_DELAY", "1"))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
