@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 from functools import lru_cache
@@ -13,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer, SessionAuth
 
-from hadir.db import hot_cursor
+from hadir.db import db_datetime, hot_cursor
 from hadir.org.models import ApiToken
 
 
@@ -76,10 +75,7 @@ def user_for_token(token: str) -> Any:
         Employee._meta.get_field("user").set_cached_value(employee, user)
     Employee._meta.get_field("user").remote_field.set_cached_value(user, employee)  # user.employee: no query
     now = timezone.now()
-    if isinstance(last_used, str):  # SQLite
-        last_used = dt.datetime.fromisoformat(last_used)
-    if last_used is not None and last_used.tzinfo is None:
-        last_used = last_used.replace(tzinfo=dt.UTC)
+    last_used = db_datetime(last_used)
     if last_used is None or (now - last_used).total_seconds() > TOKEN_TOUCH_SECONDS:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -37,3 +38,12 @@ def hot_cursor() -> Iterator[Any]:
         raw = ServerBindingCursor(connection.connection)  # type: ignore[call-arg]
     with connection._prepare_cursor(raw) as cursor:  # type: ignore[attr-defined]
         yield cursor
+
+
+def db_datetime(value: Any) -> dt.datetime | None:
+    """A timestamp as a raw cursor returns it, made aware: SQLite hands them back as naive UTC text."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value  # type: ignore[no-any-return]

@@ -41,7 +41,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hadir.db import hot_cursor
+from hadir.db import db_datetime, hot_cursor
 from hadir.errors import ApiError
 from hadir.org.models import Employee, WorkLocation
 
@@ -317,18 +317,6 @@ class Context:
         return [loc for loc in self.locations if loc.is_active]
 
 
-def _as_datetime(value: Any) -> dt.datetime | None:
-    if isinstance(value, str):  # SQLite hands timestamps back as text (UTC)
-        value = dt.datetime.fromisoformat(value)
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value  # type: ignore[no-any-return]
-
-
-def _as_date(value: Any) -> dt.date:
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[no-any-return]
-
-
 @lru_cache(maxsize=4)
 def _context_sql(vendor: str, with_uuid: bool, with_device: bool, extras: tuple[str, ...]) -> str:
     from hadir.schedules.models import ShiftAssignment
@@ -411,7 +399,7 @@ def load_context(attempt: CheckInAttempt, at: dt.datetime) -> Context:
     ]
     roster = {d: (sid or None) for d, sid in zip(dates, first[11:15], strict=True) if sid is not None}
     existing_id, lat, lon, prev_at = first[15:19]
-    prev_at = _as_datetime(prev_at)
+    prev_at = db_datetime(prev_at)
     previous = fraud.Fix(float(lat), float(lon), prev_at) if prev_at is not None and lat is not None \
         and lon is not None else None
     others = {d: int(n or 0) for d, n in zip(device_dates(at), first[19:22], strict=True)}
@@ -420,11 +408,6 @@ def load_context(attempt: CheckInAttempt, at: dt.datetime) -> Context:
         history=Probe(int(existing_id) if existing_id is not None else None, previous),
         values=dict(zip(extras, first[22:], strict=True)), others_by_date=others,
     )
-
-
-def probe(attempt: CheckInAttempt, at: dt.datetime, day: dt.date) -> Probe:
-    """The replay/previous-fix/shared-device facts of an attempt whose local date is `day`."""
-    return load_context(attempt, at).probe_on(day)
 
 
 def _fraud_signals(attempt: CheckInAttempt, at: dt.datetime, now: dt.datetime, history: Probe) -> list[str]:
