@@ -188,7 +188,7 @@ def server_env() -> dict[str, str]:
 
 def start_worker() -> subprocess.Popen[bytes]:
     """A Celery worker for the batched status refresh (one process: the flushes are set-based)."""
-    cmd = [str(ROOT / ".venv/bin/celery"), "-A", "hadir", "worker", "--concurrency", "1", "--loglevel", "WARNING",
+    cmd = [str(ROOT / ".venv/bin/celery"), "-A", "hadir", "worker", "--concurrency", "1", "--loglevel", os.environ.get("BENCH_CELERY_LOGLEVEL", "WARNING"),
            "--without-gossip", "--without-mingle", "--without-heartbeat"]
     return subprocess.Popen(cmd, cwd=ROOT, env=server_env(), start_new_session=True)
 
@@ -199,7 +199,7 @@ def server_command(server: str, port: int, workers: int, threads: int, backpress
         # connections a worker may hold, the rest would wait in the kernel backlog for as long as those stay open
         # (measured: 4 workers with backpressure 4 for 16 clients left one connection unaccepted until its timeout).
         return [str(ROOT / ".venv/bin/granian"), "--interface", "wsgi", "--http", "1", "--host", HOST,
-                "--port", str(port), "--workers", str(workers), "--blocking-threads", "1",
+                "--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads),
                 "--backpressure", str(backpressure), "--backlog", "2048", "--log-level", "warning",
                 "hadir.wsgi:application"]
     cmd = [str(ROOT / ".venv/bin/gunicorn"), "hadir.wsgi:application", "--bind", f"{HOST}:{port}",
@@ -375,7 +375,7 @@ def raw_phase(url: str, clients: int, total: int, duration: float, employee_ids:
 
 def pgbench_phase(url: str, clients: int, employee_ids: list[int], location_id: int, seconds: int = 5) -> None:
     """The raw phase's INSERT through pgbench (-M prepared, same client count), for information: skipped if absent."""
-    exe = (sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench")) or [shutil.which("pgbench")])[-1]
+    exe = (sorted(glob.glob("/usr/lib/postgresql/*/bin/pgbench")) or [shutil.which("pgbench") or ""])[-1]
     if not exe:
         print("pgbench: not installed, skipped")
         return
@@ -451,6 +451,45 @@ def in_process_cost(keys: list[str], n: int) -> None:
           f"process per check-in")
 
 
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by every live process, summed per role: this benchmark, the
+    server under test, the Celery worker, PostgreSQL backends, Redis, the rest. Read from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = {}
+    me = os.getpid()
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        pid = int(stat.split("/")[2])
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if pid == me:
+            role = "benchmark client"
+        elif "granian" in cmdline or "gunicorn" in cmdline:
+            role = "server"
+        elif "celery" in cmdline:
+            role = "celery worker"
+        elif cmdline.startswith("postgres"):
+            role = "postgresql"
+        elif "redis-server" in cmdline:
+            role = "redis"
+        else:
+            role = "other"
+        totals[role] = totals.get(role, 0.0) + seconds
+    return totals
+
+
+def print_cpu(before: dict[str, float], after: dict[str, float], wall: float, ops: int) -> None:
+    used = {role: after[role] - before.get(role, 0.0) for role in after}
+    parts = [f"{role} {sec / wall:4.2f} cores ({sec / max(ops, 1) * 1000:.2f} ms/op)"
+             for role, sec in sorted(used.items(), key=lambda kv: -kv[1]) if sec > 0.005 * wall]
+    print("         CPU during the phase: " + ", ".join(parts))
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -477,7 +516,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds, per phase (upper bound)")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                         help="server worker processes (default %(default)s: the best of 2, 3, 4 measured on 2 cores)")
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker: granian blocking threads, gunicorn gthread when > 1")
     parser.add_argument("--backpressure", type=int, default=0,
                         help="granian connections per worker (default: --clients, as every connection is kept alive)")
     parser.add_argument("--port", type=int, default=8765)
@@ -514,7 +553,7 @@ def main() -> None:
 
     connections.close_all()
     if args.server == "granian":
-        server = f"granian {args.workers} workers × 1 blocking thread, backpressure {backpressure}"
+        server = f"granian {args.workers} workers × {args.threads} blocking thread(s), backpressure {backpressure}"
     else:
         server = f"gunicorn {args.workers} workers" + (f" × {args.threads} threads (gthread)" if args.threads > 1
                                                        else " (sync)")
@@ -532,7 +571,9 @@ def main() -> None:
         worker = start_worker() if args.status_refresh == "batched" else None
         proc = start_server(cmd, args.port)
         api_phase(args.port, keys, conns, args.clients * 10, 20)  # warm-up (its connections stay open)
+        cpu0 = cpu_by_process()
         api = api_phase(args.port, keys, conns, args.requests, args.duration)
+        cpu1 = cpu_by_process()
         drained = wait_for_statuses(120)
     finally:
         for c in conns:
@@ -541,6 +582,7 @@ def main() -> None:
             if p is not None:
                 stop_process(p)
     api_rate = report("api", api)
+    print_cpu(cpu0, cpu1, api.elapsed, len(api.latencies))
     api_p99 = pct(api.latencies, .99)
     print(f"         daily statuses up to date {drained:.1f} s after the last request "
           f"(HADIR_STATUS_REFRESH={args.status_refresh})")

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 import secrets
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer, SessionAuth
 
-from hadir.db import db_datetime, hot_cursor
+from hadir.db import db_datetime, hot_cursor, redis_client
 from hadir.org.models import ApiToken
+
+log = logging.getLogger(__name__)
 
 
 def hash_token(key: str) -> str:
@@ -27,8 +32,11 @@ def issue_token(user: Any, label: str = "") -> str:
 
 
 # last_used_at is for admins ("is this token still in use?"): a few minutes' resolution is enough, and most
-# requests then write nothing.
+# requests then write nothing. With Redis (HADIR_TOKEN_TOUCH = "deferred") the request does not write it at all:
+# the time goes into a Redis hash and a task writes the whole hash with one UPDATE (the check-in follow-up flush,
+# and a beat job every minute) — a phone's first request after a while then costs no commit of its own.
 TOKEN_TOUCH_SECONDS = 300
+TOUCH_KEY = "hadir:auth:token-last-used"
 
 
 @lru_cache(maxsize=2)
@@ -77,8 +85,40 @@ def user_for_token(token: str) -> Any:
     now = timezone.now()
     last_used = db_datetime(last_used)
     if last_used is None or (now - last_used).total_seconds() > TOKEN_TOUCH_SECONDS:
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        touch_token(token_id, now)
     return user
+
+
+def touch_mode() -> str:
+    wanted = str(getattr(settings, "HADIR_TOKEN_TOUCH", "direct"))
+    return "deferred" if wanted == "deferred" and bool(settings.REDIS_URL) else "direct"
+
+
+def touch_token(token_id: int, now: dt.datetime) -> None:
+    """Record that the token was used at `now`: in Redis for the next flush, or (no Redis, Redis down) an UPDATE."""
+    if touch_mode() == "deferred":
+        try:
+            redis_client().hset(TOUCH_KEY, str(token_id), now.isoformat())
+            return
+        except Exception:
+            log.warning("Redis unavailable: writing token %s last_used_at directly", token_id, exc_info=True)
+    ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+
+
+def flush_token_touches() -> int:
+    """Write the deferred last-used times with one UPDATE; returns how many tokens. A time that arrives while
+    this runs for a token already read is dropped (the next request after TOKEN_TOUCH_SECONDS records it)."""
+    if touch_mode() != "deferred":
+        return 0
+    client = redis_client()
+    pending = client.hgetall(TOUCH_KEY)
+    if not pending:
+        return 0
+    rows = [ApiToken(pk=int(key), last_used_at=dt.datetime.fromisoformat(value.decode()))
+            for key, value in pending.items()]
+    ApiToken.objects.bulk_update(rows, ["last_used_at"], batch_size=1000)  # a deleted token: no row, no error
+    client.hdel(TOUCH_KEY, *pending.keys())  # only after the UPDATE: a failure keeps them for the next flush
+    return len(rows)
 
 
 class TokenAuth(HttpBearer):

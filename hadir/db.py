@@ -1,10 +1,11 @@
-"""Database helpers for the few hand-written queries on the hot path (check-in, token auth)."""
+"""Database helpers for the few hand-written queries on the hot path (check-in, token auth), and its Redis."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -47,3 +48,11 @@ def db_datetime(value: Any) -> dt.datetime | None:
     if isinstance(value, dt.datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def redis_client() -> Any:
+    """The shared Redis connection pool (settings.REDIS_URL) for the flags and buffers the hot path keeps there."""
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL)

@@ -235,6 +235,11 @@ HADIR_OFFLINE_MAX_AGE_DAYS = int(os.environ.get("HADIR_OFFLINE_MAX_AGE_DAYS", "7
 HADIR_STATUS_REFRESH = os.environ.get(
     "HADIR_STATUS_REFRESH", "batched" if REDIS_URL and not CELERY_TASK_ALWAYS_EAGER else "inline")
 HADIR_STATUS_REFRESH_DELAY = float(os.environ.get("HADIR_STATUS_REFRESH_DELAY", "1"))
+# API tokens' last_used_at: written by the request ("direct"), or kept in Redis and written in bulk a moment later
+# ("deferred": by the follow-up flush and this beat job) — the default with Redis and a task queue.
+HADIR_TOKEN_TOUCH = os.environ.get(
+    "HADIR_TOKEN_TOUCH", "deferred" if REDIS_URL and not CELERY_TASK_ALWAYS_EAGER else "direct")
+CELERY_BEAT_SCHEDULE["org-flush-token-touches"] = {"task": "hadir.org.flush_token_touches", "schedule": 60.0}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -128,3 +128,24 @@ def test_follow_up_reads_only_pending_rows(org: Any, clock: Clock, django_assert
     followup.process_pending()
     with django_assert_max_num_queries(3):  # savepoint + the SELECT … FOR UPDATE of nothing
         assert followup.process_pending() == 0
+
+
+def test_rows_stored_during_a_flush_are_left_to_the_next_one(org: Any, clock: Clock,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """One flush takes what was pending when it started; a check-in stored meanwhile queued a flush of its own.
+    (Chasing the newcomers made one flush loop over batches of a few rows each during the morning rush.)"""
+    checkin(org.staf)
+    checkin(org.kabid)
+    real = followup.process
+    late: list[CheckIn] = []
+
+    def process_and_meanwhile_a_checkin(rows: list[CheckIn]) -> None:
+        if not late:
+            late.append(checkin(org.sekretaris))
+        real(rows)
+
+    monkeypatch.setattr(followup, "process", process_and_meanwhile_a_checkin)
+    assert followup.process_pending(batch_size=1) == 2
+    assert list(CheckIn.objects.filter(followup_pending=True).values_list("pk", flat=True)) == [late[0].pk]
+    assert followup.process_pending() == 1
+    assert statuses() == {(org.staf.pk, "hadir"), (org.kabid.pk, "hadir"), (org.sekretaris.pk, "hadir")}

@@ -1,0 +1,104 @@
+"""API tokens' last_used_at: what an admin reads to tell a live token from a forgotten one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hadir import auth
+from hadir.auth import issue_token
+from hadir.db import redis_client
+from hadir.org.models import ApiToken
+from hadir.org.tasks import flush_token_touches
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = "redis://127.0.0.1:6379/10"  # a db number of its own
+
+
+def get_today(key: str) -> int:
+    response = Client().get("/api/presence/today", headers={"Authorization": f"Bearer {key}"})
+    return int(response.status_code)
+
+
+def last_used(key: str) -> dt.datetime | None:
+    value: dt.datetime | None = ApiToken.objects.get(key_hash=auth.hash_token(key)).last_used_at
+    return value
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
+    now = [dt.datetime(2026, 11, 23, 0, 10, tzinfo=dt.UTC)]
+    monkeypatch.setattr(auth.timezone, "now", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def deferred(settings: Any) -> Iterator[None]:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis not reachable")
+    settings.REDIS_URL = REDIS_URL
+    settings.HADIR_TOKEN_TOUCH = "deferred"
+    redis_client.cache_clear()
+    redis_client().flushdb()
+    yield
+    redis_client().flushdb()
+    redis_client.cache_clear()
+
+
+def test_direct_touch_writes_at_most_every_five_minutes(org: Any, settings: Any, frozen: list[dt.datetime]) -> None:
+    settings.HADIR_TOKEN_TOUCH = "direct"
+    key = issue_token(org.staf.user, "hp")
+    assert last_used(key) is None
+    assert get_today(key) == 200
+    first = frozen[0]
+    assert last_used(key) == first
+    frozen[0] = first + dt.timedelta(seconds=auth.TOKEN_TOUCH_SECONDS)  # not yet stale
+    assert get_today(key) == 200 and last_used(key) == first
+    frozen[0] = first + dt.timedelta(seconds=auth.TOKEN_TOUCH_SECONDS + 1)
+    assert get_today(key) == 200 and last_used(key) == frozen[0]
+
+
+def test_deferred_touch_waits_in_redis_until_the_flush(org: Any, deferred: None, frozen: list[dt.datetime]) -> None:
+    staf, kabid = issue_token(org.staf.user, "hp"), issue_token(org.kabid.user, "hp")
+    assert get_today(staf) == 200 and get_today(kabid) == 200
+    assert last_used(staf) is None and last_used(kabid) is None  # the request itself wrote nothing
+    assert flush_token_touches() == 2
+    assert last_used(staf) == frozen[0] and last_used(kabid) == frozen[0]
+    assert flush_token_touches() == 0  # drained
+
+
+def test_deferred_flush_survives_a_deleted_token(org: Any, deferred: None, frozen: list[dt.datetime]) -> None:
+    gone, kept = issue_token(org.staf.user, "lama"), issue_token(org.kabid.user, "hp")
+    assert get_today(gone) == 200 and get_today(kept) == 200
+    ApiToken.objects.filter(key_hash=auth.hash_token(gone)).delete()
+    assert flush_token_touches() == 2
+    assert last_used(kept) == frozen[0]
+
+
+def test_redis_down_falls_back_to_a_direct_write(org: Any, settings: Any, frozen: list[dt.datetime]) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    settings.HADIR_TOKEN_TOUCH = "deferred"
+    redis_client.cache_clear()
+    try:
+        key = issue_token(org.staf.user, "hp")
+        assert get_today(key) == 200
+        assert last_used(key) == frozen[0]
+    finally:
+        redis_client.cache_clear()
+
+
+def test_revoked_token_is_refused_and_not_touched(org: Any, settings: Any) -> None:
+    settings.HADIR_TOKEN_TOUCH = "direct"
+    key = issue_token(org.staf.user, "hp")
+    ApiToken.objects.filter(key_hash=auth.hash_token(key)).update(revoked=True)
+    assert get_today(key) == 401
+    assert last_used(key) is None
