@@ -2,7 +2,7 @@
 (granian by default, or gunicorn) on PostgreSQL, compared in the SAME run with the raw single-row INSERT rate of the
 same database through the same thread harness.
 
-    .venv/bin/python bench/checkin.py [--server granian|gunicorn] [--workers 2] [--threads 1] [--backpressure N]
+    .venv/bin/python bench/checkin.py [--server granian|gunicorn] [--workers 2] [--threads 2] [--backpressure N]
                                       [--employees 4000] [--clients 16] [--requests 3000] [--duration 30]
                                       [--port 8765] [--in-process 100] [--status-refresh inline|batched]
 
@@ -19,13 +19,16 @@ Phases (all loopback, bounded by --requests and --duration):
   warm-up   — a few requests per client so every worker process has loaded code and schedule caches;
   api       — --clients threads, each its own keep-alive HTTP/1.1 connection, POSTing check-ins (each employee in
               turn, fresh UUID);
+  floor     — the same connections GET /healthz (Django's middleware stack and one SELECT 1) on the same server:
+              what the thinnest Django endpoint that touches the database does here, the ceiling of any ratio;
   raw       — --clients threads, each its own psycopg connection, one INSERT per transaction (autocommit)
               of the same row shape into a copy of presence_checkin (LIKE … INCLUDING ALL: same indexes);
   pgbench   — if installed: the same INSERT, same client count, for 5 s. Extra information only (a C harness);
               the ratio stays api / raw, the same-harness comparison.
 Prints throughput, p50 and p99 latency of both, the client CPU per operation (process_time of this process over
-the phase ÷ operations: what the load generator itself costs) and the ratio api/raw. Targets: ratio ≥ 0.25,
-api p99 < 100 ms.
+the phase ÷ operations: what the load generator itself costs), the CPU each process role (server, Celery worker,
+PostgreSQL, Redis, this client) used per check-in during the API phase (from /proc), and the ratios api/raw and
+floor/raw. Targets: ratio ≥ 0.25, api p99 < 100 ms.
 
 The API phase uses a minimal raw-socket HTTP/1.1 client, not http.client: measured on a 2-core box, http.client
 costs ~0.36 ms of client CPU per request (email.parser header parsing) against ~0.1 ms for sending pre-built bytes
@@ -69,9 +72,11 @@ from _common import recreate_database  # noqa: E402
 
 OFFICE = (-3.7956, 102.2592)
 HOST = "127.0.0.1"
-# Measured on 2 cores (batched refresh, 16 clients, 2000 requests): granian 2 workers 200–237/s, p99 134–162 ms;
-# 3 workers 189–214/s, p99 185–235 ms; 4 workers 159–181/s, p99 247–266 ms. gunicorn sync is no better at 2–4.
+# Measured on 2 cores (batched refresh, 16 clients, 3000 requests, 2026-12-02): granian 2 workers × 2 threads
+# 224–228/s, × 1 thread 173/s, × 4 threads 135/s, × 8 threads 155/s; 3 workers × 1 thread 191/s. (Earlier: 4 workers
+# worse still; gunicorn sync no better at 2–4.) Threads help because a request waits on PostgreSQL for its commit.
 DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 2
 
 
 def seed(n_employees: int) -> list[str]:
@@ -188,7 +193,8 @@ def server_env() -> dict[str, str]:
 
 def start_worker() -> subprocess.Popen[bytes]:
     """A Celery worker for the batched status refresh (one process: the flushes are set-based)."""
-    cmd = [str(ROOT / ".venv/bin/celery"), "-A", "hadir", "worker", "--concurrency", "1", "--loglevel", os.environ.get("BENCH_CELERY_LOGLEVEL", "WARNING"),
+    cmd = [str(ROOT / ".venv/bin/celery"), "-A", "hadir", "worker", "--concurrency", "1",
+           "--loglevel", os.environ.get("BENCH_CELERY_LOGLEVEL", "WARNING"),
            "--without-gossip", "--without-mingle", "--without-heartbeat"]
     return subprocess.Popen(cmd, cwd=ROOT, env=server_env(), start_new_session=True)
 
@@ -339,6 +345,21 @@ def api_phase(port: int, keys: list[str], conns: list[KeepAliveClient], total: i
         return f"{status} {body[:80]!r}"
 
     return run_clients(len(conns), total, duration, prepare, send)
+
+
+def floor_phase(port: int, conns: list[KeepAliveClient], total: int, duration: float) -> Phase:
+    """GET /healthz (Django's whole middleware stack and one SELECT 1) through the same server and connections:
+    the most any Django endpoint that touches the database can do on this machine — the ceiling of the ratio."""
+    request = f"GET /healthz HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
+
+    def send(index: int, data: bytes) -> str:
+        try:
+            status, _body = conns[index].request(data)
+        except (OSError, ValueError, IndexError) as e:
+            return f"connection error ({type(e).__name__}: {e})"
+        return str(status)
+
+    return run_clients(len(conns), total, duration, lambda index, rng: request, send)
 
 
 RAW_COLUMNS = ("client_uuid, employee_id, kind, source, occurred_at, received_at, client_time, local_date, latitude, "
@@ -516,7 +537,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds, per phase (upper bound)")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                         help="server worker processes (default %(default)s: the best of 2, 3, 4 measured on 2 cores)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker: granian blocking threads, gunicorn gthread when > 1")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="threads per worker: granian blocking threads, gunicorn gthread when > 1")
     parser.add_argument("--backpressure", type=int, default=0,
                         help="granian connections per worker (default: --clients, as every connection is kept alive)")
     parser.add_argument("--port", type=int, default=8765)
@@ -575,6 +596,7 @@ def main() -> None:
         api = api_phase(args.port, keys, conns, args.requests, args.duration)
         cpu1 = cpu_by_process()
         drained = wait_for_statuses(120)
+        floor = floor_phase(args.port, conns, max(args.requests, 5000), min(args.duration, 10))
     finally:
         for c in conns:
             c.close()
@@ -589,8 +611,11 @@ def main() -> None:
 
     raw = raw_phase(url, args.clients, max(args.requests, 20_000), args.duration, employee_ids, location_id)
     raw_rate = report("raw", raw)
+    floor_rate = report("floor", floor)
     pgbench_phase(url, args.clients, employee_ids, location_id)
     ratio = api_rate / raw_rate if raw_rate else float("nan")
+    print(f"ceiling: GET /healthz (middleware + SELECT 1, same server) / raw = {floor_rate / raw_rate:.3f};  "
+          f"api / that floor = {api_rate / floor_rate:.3f}")
     print(f"ratio api/raw = {ratio:.3f}  (target ≥ 0.25: {'met' if ratio >= 0.25 else 'NOT met'});  "
           f"api p99 = {api_p99 * 1000:.1f} ms  (target < 100 ms: {'met' if api_p99 < 0.1 else 'NOT met'})")
 

@@ -9,14 +9,16 @@ covers the bulk "delete selected" action, whose LogEntries are bulk-created with
 from __future__ import annotations
 
 import contextvars
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, DELETION, LogEntry
 from django.core.signals import request_finished, request_started
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from .models import AuditEntry, ChainHead
 from .services import record, snapshot
@@ -27,10 +29,18 @@ _admin_request: contextvars.ContextVar[dict[str, Any] | None] = contextvars.Cont
 
 
 def _admin_prefix() -> str:
+    """The admin's path as PATH_INFO shows it (without the script prefix); reversed once per URLconf, as
+    `request_started` runs on every request."""
+    return _admin_prefix_for(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@lru_cache(maxsize=8)
+def _admin_prefix_for(urlconf: str, script_prefix: str) -> str:
     try:
-        return reverse("admin:index")
+        path = reverse("admin:index", urlconf=urlconf)
     except NoReverseMatch:
         return "/admin/"
+    return "/" + path[len(script_prefix):] if path.startswith(script_prefix) else path
 
 
 def _path_of(kwargs: dict[str, Any]) -> str:
