@@ -344,12 +344,8 @@ def _status_out(row: DailyStatus | None, working: bool) -> dict[str, Any]:
 
 @router.get("/today", response=TodayOut, summary="Presensi saya hari ini")
 def today(request: HttpRequest) -> dict[str, Any]:
-    from hadir.schedules.services import workday_at
-
     emp = current_employee(request)
-    locations = [loc for loc in emp.locations.order_by("id") if loc.is_active]
-    primary = locations[0] if locations else None
-    workday = workday_at(emp, pipeline.server_now(), primary)
+    workday, locations = pipeline.workday_now(emp, pipeline.server_now())
     status = DailyStatus.objects.filter(employee=emp, date=workday.date).first()
     checkins = CheckIn.objects.filter(employee=emp, local_date=workday.date).select_related("location")
     return {

@@ -175,6 +175,16 @@ def _workday(attempt: CheckInAttempt, ctx: Context, at: dt.datetime, location: W
     return workday_in_book(book, row, at, location)
 
 
+def workday_now(employee: Employee, at: dt.datetime) -> tuple[WorkDay, list[WorkLocation]]:
+    """The employee's work day at instant `at` (at their first active work location) and their active work
+    locations — what the phone shows before a check-in (GET /today), from the same one prepared context query
+    and cached schedule tables as the check-in itself."""
+    attempt = CheckInAttempt(employee=employee, kind=CheckInKind.MASUK)
+    ctx = load_context(attempt, at)
+    active = ctx.active_locations
+    return _workday(attempt, ctx, at, active[0] if active else None), active
+
+
 def _home_location(ctx: Context) -> WorkLocation | None:
     """The first active work location, else the first at all (as hadir.schedules.services.employee_rows)."""
     active = ctx.active_locations

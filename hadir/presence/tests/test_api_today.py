@@ -97,3 +97,46 @@ def test_my_checkins_of_a_day_include_refusals(api_for: Any, org: Any, clock: Cl
     assert api.get("/checkins", date="2026-11-22").json() == []
     r = api.get("/checkins", date="23-11-2026")
     assert r.status_code == 422 and "date: bukan tanggal yang valid" in r.json()["message"]
+
+
+@pytest.mark.parametrize("at", [
+    dt.datetime(2026, 11, 22, 23, 30, tzinfo=WIB),  # Sunday night: the night shift has begun
+    dt.datetime(2026, 11, 23, 7, 5, tzinfo=WIB),  # Monday morning: still yesterday's night shift
+    dt.datetime(2026, 11, 23, 12, 0, tzinfo=WIB),
+    dt.datetime(2026, 11, 28, 9, 0, tzinfo=WIB),  # Saturday
+    dt.datetime(2026, 12, 25, 9, 0, tzinfo=WIB),  # Christmas
+])
+def test_today_is_the_work_day_the_check_in_would_get(api_for: Any, org: Any, clock: Clock, at: dt.datetime,
+                                                       django_assert_max_num_queries: Any) -> None:
+    """GET /today reads the work day through the check-in's own context query; it must agree with the schedule
+    service for rosters, weekends and holidays, for staff in WIB and for a teacher at a WITA school."""
+    from hadir.schedules.holiday_calendar import import_national_holidays
+    from hadir.schedules.models import PatternAssignment, Shift, ShiftAssignment, WorkPattern
+    from hadir.schedules.services import workday_at
+
+    import_national_holidays([2026])
+    PatternAssignment.objects.create(pattern=WorkPattern.objects.get(uses_roster=True), unit=org.puskesmas)
+    malam = Shift.objects.get(code="malam")
+    for day in (dt.date(2026, 11, 22), dt.date(2026, 11, 28), dt.date(2026, 12, 25)):
+        ShiftAssignment.objects.create(employee=org.staf_bidang, date=day, shift=malam)
+    org.loc_disdik.timezone = "Asia/Makassar"
+    org.loc_disdik.save()
+    clock.set(at)
+    for emp in (org.staf, org.staf_bidang, org.guru):
+        primary = emp.locations.filter(is_active=True).order_by("id").first()
+        expected = workday_at(emp, at, primary)
+        api = api_for(emp.user)
+        with django_assert_max_num_queries(5):  # token, context, status, check-ins (+ the connection's health check)
+            out = api.get("/today").json()
+        assert out["date"] == expected.date.isoformat() and out["tz"] == expected.tz, emp
+        assert out["workday"]["is_working_day"] is expected.is_working_day
+        assert out["workday"]["holiday_name"] == expected.holiday_name
+        assert out["workday"]["shift_name"] == expected.shift_name
+        assert (out["workday"]["start"] is None) == (expected.start is None)
+        if expected.start is not None:
+            assert dt.datetime.fromisoformat(out["workday"]["start"]) == expected.start
+        if emp == org.guru:
+            assert out["tz_label"] == "WITA"
+    if at == dt.datetime(2026, 11, 23, 7, 5, tzinfo=WIB):  # the case the roster exists for
+        out = api_for(org.staf_bidang.user).get("/today").json()
+        assert (out["date"], out["workday"]["shift_name"]) == ("2026-11-22", "malam")
