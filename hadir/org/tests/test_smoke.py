@@ -27,6 +27,16 @@ def test_openapi_schema_is_served(db):
     assert response.json()["info"]["title"] == "Hadir API"
 
 
+def test_openapi_schema_is_built_once_per_language(db):
+    from hadir.api import api
+
+    first = Client().get("/api/openapi.json").json()
+    assert Client().get("/api/openapi.json").json() == first
+    assert Client().get("/api/openapi.json", headers={"Accept-Language": "en"}).json()["paths"].keys() == \
+        first["paths"].keys()
+    assert api.get_openapi_schema() is api.get_openapi_schema()  # cached, not rebuilt per request
+
+
 def test_org_builder_sets_opd_and_paths(org: Org):
     assert org.dinkes.opd_id == org.dinkes.pk
     assert org.puskesmas.opd_id == org.dinkes.pk
