@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 import logging
@@ -10,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
@@ -94,15 +96,43 @@ def touch_mode() -> str:
     return "deferred" if wanted == "deferred" and bool(settings.REDIS_URL) else "direct"
 
 
+# A deferred touch waits here until the request's own Redis call (a check-in's follow-up flag: one pipeline, one
+# round trip) or, if it makes none, until the request ends.
+_pending_touch: contextvars.ContextVar[tuple[int, str] | None] = contextvars.ContextVar(
+    "hadir_token_touch", default=None)
+
+
 def touch_token(token_id: int, now: dt.datetime) -> None:
-    """Record that the token was used at `now`: in Redis for the next flush, or (no Redis, Redis down) an UPDATE."""
+    """Record that the token was used at `now`: in Redis for the next flush, or (no Redis) an UPDATE."""
     if touch_mode() == "deferred":
-        try:
-            redis_client().hset(TOUCH_KEY, str(token_id), now.isoformat())
-            return
-        except Exception:
-            log.warning("Redis unavailable: writing token %s last_used_at directly", token_id, exc_info=True)
+        _pending_touch.set((token_id, now.isoformat()))
+        return
     ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+
+
+def queue_pending_touch(pipe: Any) -> None:
+    """Add the current request's deferred touch, if any, to a Redis pipeline the caller is about to execute."""
+    pending = _pending_touch.get()
+    if pending is not None:
+        _pending_touch.set(None)
+        pipe.hset(TOUCH_KEY, str(pending[0]), pending[1])
+
+
+def _send_pending_touch(**kwargs: Any) -> None:
+    """request_finished: a touch no Redis call of the request took along goes on its own (or, Redis down, as an
+    UPDATE: last_used_at is not worth an error page)."""
+    pending = _pending_touch.get()
+    if pending is None:
+        return
+    _pending_touch.set(None)
+    try:
+        redis_client().hset(TOUCH_KEY, str(pending[0]), pending[1])
+    except Exception:
+        log.warning("Redis unavailable: writing token %s last_used_at directly", pending[0], exc_info=True)
+        ApiToken.objects.filter(pk=pending[0]).update(last_used_at=dt.datetime.fromisoformat(pending[1]))
+
+
+request_finished.connect(_send_pending_touch, dispatch_uid="hadir-auth-pending-token-touch")
 
 
 def flush_token_touches() -> int:

@@ -123,7 +123,12 @@ def after_commit(row: CheckIn) -> None:
         if mode() == "inline":
             process([row])
             return
-        if _redis().set(FLAG_KEY, 1, nx=True, ex=60):  # expires: a lost task blocks flushes for ≤ 60 s
+        from hadir.auth import queue_pending_touch
+
+        pipe = _redis().pipeline(transaction=False)  # one round trip: the request's token touch rides along
+        queue_pending_touch(pipe)
+        pipe.set(FLAG_KEY, 1, nx=True, ex=60)  # expires: a lost task blocks flushes for ≤ 60 s
+        if pipe.execute()[-1]:
             flush.apply_async(countdown=delay_seconds())
     except Exception:  # derived data: the close_days pass drains the outbox anyway
         log.exception("follow-up of CheckIn %s failed or could not be queued", row.pk)

@@ -102,3 +102,41 @@ def test_revoked_token_is_refused_and_not_touched(org: Any, settings: Any) -> No
     ApiToken.objects.filter(key_hash=auth.hash_token(key)).update(revoked=True)
     assert get_today(key) == 401
     assert last_used(key) is None
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production: the follow-up trigger runs in the request
+def test_a_check_in_takes_its_token_touch_along_in_one_redis_round_trip(
+        org: Any, deferred: None, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batched follow-up + deferred touch: the check-in request talks to Redis once (flag + touch, pipelined)."""
+    import redis
+
+    from hadir.presence import followup, pipeline
+
+    settings.HADIR_STATUS_REFRESH = "batched"
+    queued: list[float] = []
+    monkeypatch.setattr(followup.flush, "apply_async", lambda countdown: queued.append(countdown))
+    monkeypatch.setattr(pipeline, "server_now", lambda: dt.datetime(2026, 11, 23, 0, 15, tzinfo=dt.UTC))  # 07:15 WIB
+    trips: list[str] = []
+    real_command, real_execute = redis.Redis.execute_command, redis.client.Pipeline.execute
+
+    def command(self: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(str(args[0]))
+        return real_command(self, *args, **kwargs)
+
+    def execute(self: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append("pipeline")
+        return real_execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", execute)
+    key = issue_token(org.staf.user, "hp")
+    body = {"kind": "masuk", "client_uuid": "6f1c1f4e-8d57-4a34-9b1e-2f8f6e0c1a01", "latitude": -3.7956312,
+            "longitude": 102.2592718, "accuracy_m": 9}
+    response = Client().post("/api/presence/checkins", body, content_type="application/json",
+                             headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 201, response.content
+    assert response.json()["verdict"] == "accepted"
+    assert trips == ["pipeline"] and queued == [followup.delay_seconds()]
+    token_id = ApiToken.objects.get(key_hash=auth.hash_token(key)).pk
+    assert redis_client().hget(auth.TOUCH_KEY, str(token_id)) is not None
+    assert redis_client().get(followup.FLAG_KEY) is not None
