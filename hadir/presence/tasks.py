@@ -4,7 +4,9 @@
 recomputes only the employees whose row for that date is missing or still open, and compute_day closes each
 of them once their own zone's local midnight (or their night shift's last window) plus
 HADIR_DAY_CLOSE_GRACE_MINUTES has passed — so WIT closes two hours before WIB, and a night-shift nurse's
-day closes the next late morning. Idempotent: a run that finds nothing open does (almost) nothing.
+day closes the next late morning. After each apel window closes, today's rows without an apel verdict are
+recomputed once, so a missed apel shows as "tidak" the same morning. Idempotent: a run that finds nothing open
+does (almost) nothing.
 """
 
 from __future__ import annotations
@@ -75,8 +77,50 @@ def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
         n = _compute(day, open_employee_ids(day, missing_only=True))
         if n:
             done[f"{day.isoformat()} (buka)"] = n
+    done.update(refresh_after_apel(now))
     if done:
         log.info("close_days: %s", done)
+    return done
+
+
+def apel_closes(now: dt.datetime) -> dict[dt.date, dt.datetime]:
+    """Per local date of today: the latest apel window close (of any work pattern, in any zone in use) that has
+    passed by `now`."""
+    from hadir.org.models import WorkLocation
+    from hadir.schedules.services import static_schedule
+
+    static = static_schedule()
+    times = {window[1] for info in (*static.patterns.values(), static.default) for hours in info.days.values()
+             for window in (hours.apel_pagi, hours.apel_sore) if window is not None}
+    if not times:
+        return {}
+    zones = set(WorkLocation.objects.order_by().values_list("timezone", flat=True).distinct())
+    latest: dict[dt.date, dt.datetime] = {}
+    for name in zones | {settings.TIME_ZONE}:
+        day = now.astimezone(zone(name)).date()
+        for t in times:
+            instant = dt.datetime.combine(day, t, tzinfo=zone(name))
+            if instant <= now and instant > latest.get(day, dt.datetime.min.replace(tzinfo=dt.UTC)):
+                latest[day] = instant
+    return latest
+
+
+def refresh_after_apel(now: dt.datetime) -> dict[str, int]:
+    """Once an apel window has closed, today's open rows still without an apel verdict are recomputed, so that
+    "tidak" (missed) shows within one run of the job instead of at the day's close. Once per close instant:
+    a cache marker (Redis in production) keeps the next runs from repeating it."""
+    from django.core.cache import cache
+    from django.db.models import Q
+
+    done: dict[str, int] = {}
+    for day, instant in sorted(apel_closes(now).items()):
+        if not cache.add(f"hadir:presence:apel-refresh:{day.isoformat()}:{instant.isoformat()}", 1, 2 * 86400):
+            continue
+        ids = list(DailyStatus.objects.filter(date=day, closed=False, is_working_day=True)
+                   .filter(Q(apel_pagi="") | Q(apel_sore="")).values_list("employee_id", flat=True))
+        n = _compute(day, ids)
+        if n:
+            done[f"{day.isoformat()} (apel)"] = n
     return done
 
 

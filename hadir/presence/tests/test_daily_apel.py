@@ -304,3 +304,32 @@ def test_apel_labels_in_english() -> None:
         assert [str(label) for label in ApelStatus.labels] == ["No assembly", "Attended the assembly",
                                                                 "Missed the assembly"]
     assert str(ApelStatus.TIDAK.label) == "Tidak ikut apel"
+
+
+@pytestmark_db
+def test_the_15_minute_job_shows_a_missed_apel_the_same_morning(org: Org, apel_monday: None, frozen: Any,
+                                                                 write_path: int) -> None:
+    """Without it a missed apel stayed "" on the phone and in the history until the day closed at midnight."""
+    from django.core.cache import cache
+
+    from hadir.presence import tasks
+
+    cache.clear()  # the job's once-per-close markers
+
+    def run(h: int, m: int) -> dict[str, int]:
+        frozen.now = at(h, m)
+        return tasks.close_due_days(frozen.now)
+
+    assert "2026-11-23 (buka)" in run(6, 0)  # the rows are created, nobody has missed anything yet
+    checkin(org.staf, "apel_pagi", at(7, 10))
+    checkin(org.kabid, "apel_pagi", at(7, 40))
+    assert "2026-11-23 (apel)" not in run(7, 30)  # the window is still open
+    done = run(7, 50)
+    assert done["2026-11-23 (apel)"] == Employee.objects.count()
+    assert apel_of(org.staf) == apel_of(org.kabid) == (H, N)
+    assert apel_of(org.guru) == apel_of(org.kadis) == (T, N)
+    assert "2026-11-23 (apel)" not in run(8, 5)  # once per closed window
+    checkin(org.staf, "apel_sore", at(16, 10))
+    assert "2026-11-23 (apel)" in run(16, 35)
+    assert apel_of(org.staf) == (H, H) and apel_of(org.kabid) == (H, T)
+    assert DailyStatus.objects.get(employee=org.guru, date=MON).status == "belum"  # the day itself is still open
