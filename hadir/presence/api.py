@@ -119,6 +119,10 @@ def local_time(value: dt.datetime, tz: str) -> dt.datetime:
     return value.astimezone(zoneinfo.ZoneInfo(tz))
 
 
+CHECKIN_OUT_FIELDS = ("client_uuid", "kind", "verdict", "reason_code", "reason", "occurred_at", "local_date",
+                      "distance_m", "source", "validity", "location__name", "location__timezone")
+
+
 def checkin_out(row: CheckIn) -> dict[str, Any]:
     """One check-in as the phone shows it; times in the work location's zone (WIB/WITA/WIT)."""
     tz = row.location.timezone if row.location_id and row.location else settings.TIME_ZONE
@@ -330,6 +334,10 @@ class TodayOut(Schema):
     locations: list[LocationOut]
 
 
+STATUS_OUT_FIELDS = ("status", "late_minutes", "late_category", "early_minutes", "early_category", "first_in",
+                     "last_out", "apel_pagi", "apel_sore")
+
+
 def _status_out(row: DailyStatus | None, working: bool) -> dict[str, Any]:
     if row is None:
         status = DayStatus.BELUM if working else DayStatus.LIBUR
@@ -346,8 +354,10 @@ def _status_out(row: DailyStatus | None, working: bool) -> dict[str, Any]:
 def today(request: HttpRequest) -> dict[str, Any]:
     emp = current_employee(request)
     workday, locations = pipeline.workday_now(emp, pipeline.server_now())
-    status = DailyStatus.objects.filter(employee=emp, date=workday.date).first()
-    checkins = CheckIn.objects.filter(employee=emp, local_date=workday.date).select_related("location")
+    # only the columns shown (the phone polls this; the ORM's SQL compiler is most of its cost)
+    status = next(iter(DailyStatus.objects.filter(employee=emp, date=workday.date).only(*STATUS_OUT_FIELDS)), None)
+    checkins = (CheckIn.objects.filter(employee=emp, local_date=workday.date).select_related("location")
+                .only(*CHECKIN_OUT_FIELDS))
     return {
         "date": workday.date,
         "tz": workday.tz,
