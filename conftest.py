@@ -37,6 +37,28 @@ def org(db: Any) -> Org:
     return make_org()
 
 
+TEST_REDIS_URL = os.environ.get("HADIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")  # a db number of its own
+
+
+@pytest.fixture
+def redis_db(settings: Any) -> Iterator[str]:
+    """settings.REDIS_URL on a real, emptied Redis database (skipped when none answers); emptied again after."""
+    import redis
+
+    from hadir.db import redis_client
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip("Redis not reachable")
+    settings.REDIS_URL = TEST_REDIS_URL
+    redis_client.cache_clear()
+    redis_client().flushdb()
+    yield TEST_REDIS_URL
+    redis_client().flushdb()
+    redis_client.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -52,9 +52,6 @@ def delay_seconds() -> float:
     return float(getattr(settings, "HADIR_STATUS_REFRESH_DELAY", 1.0))
 
 
-_redis = redis_client  # the shared pool (hadir.db)
-
-
 def status_days(rows: list[CheckIn]) -> dict[dt.date, list[int]]:
     """The employee-days whose status the rows change: date → sorted employee ids."""
     days: dict[dt.date, set[int]] = defaultdict(set)
@@ -125,7 +122,7 @@ def after_commit(row: CheckIn) -> None:
             return
         from hadir.auth import queue_pending_touch
 
-        pipe = _redis().pipeline(transaction=False)  # one round trip: the request's token touch rides along
+        pipe = redis_client().pipeline(transaction=False)  # one round trip: the request's token touch rides along
         queue_pending_touch(pipe)
         pipe.set(FLAG_KEY, 1, nx=True, ex=60)  # expires: a lost task blocks flushes for ≤ 60 s
         if pipe.execute()[-1]:
@@ -137,7 +134,7 @@ def after_commit(row: CheckIn) -> None:
 @shared_task(name="hadir.presence.flush_followups", ignore_result=True)
 def flush() -> int:
     if mode() == "batched":
-        _redis().delete(FLAG_KEY)  # first: a check-in stored from now on queues the next flush itself
+        redis_client().delete(FLAG_KEY)  # first: a check-in stored from now on queues the next flush itself
     from hadir.auth import flush_token_touches
 
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from hadir.org.tasks import flush_token_touches
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/10"  # a db number of its own
 
 
 def get_today(key: str) -> int:
@@ -38,20 +36,8 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
 
 
 @pytest.fixture
-def deferred(settings: Any) -> Iterator[None]:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        pytest.skip("Redis not reachable")
-    settings.REDIS_URL = REDIS_URL
+def deferred(redis_db: str, settings: Any) -> None:
     settings.HADIR_TOKEN_TOUCH = "deferred"
-    redis_client.cache_clear()
-    redis_client().flushdb()
-    yield
-    redis_client().flushdb()
-    redis_client.cache_clear()
 
 
 def test_direct_touch_writes_at_most_every_five_minutes(org: Any, settings: Any, frozen: list[dt.datetime]) -> None:

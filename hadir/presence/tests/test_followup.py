@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,28 +17,16 @@ from .conftest import Clock
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/11"  # a db number of its own
 MONDAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
-def batched(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[float]]:
+def batched(redis_db: str, settings: Any, monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Batched mode against the real Redis; the Celery task is recorded instead of queued."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        pytest.skip("Redis not reachable")
-    settings.REDIS_URL = REDIS_URL
     settings.HADIR_STATUS_REFRESH = "batched"
-    followup._redis.cache_clear()
-    followup._redis().flushdb()
     queued: list[float] = []
     monkeypatch.setattr(followup.flush, "apply_async", lambda countdown: queued.append(countdown))
-    yield queued
-    followup._redis().flushdb()
-    followup._redis.cache_clear()
+    return queued
 
 
 def checkin(emp: Any, **kw: Any) -> CheckIn:
