@@ -110,21 +110,26 @@ def touch_token(token_id: int, now: dt.datetime) -> None:
     ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
 
 
-def queue_pending_touch(pipe: Any) -> None:
-    """Add the current request's deferred touch, if any, to a Redis pipeline the caller is about to execute."""
+def _take_pending_touch() -> tuple[int, str] | None:
     pending = _pending_touch.get()
     if pending is not None:
         _pending_touch.set(None)
+    return pending
+
+
+def queue_pending_touch(pipe: Any) -> None:
+    """Add the current request's deferred touch, if any, to a Redis pipeline the caller is about to execute."""
+    pending = _take_pending_touch()
+    if pending is not None:
         pipe.hset(TOUCH_KEY, str(pending[0]), pending[1])
 
 
 def _send_pending_touch(**kwargs: Any) -> None:
     """request_finished: a touch no Redis call of the request took along goes on its own (or, Redis down, as an
     UPDATE: last_used_at is not worth an error page)."""
-    pending = _pending_touch.get()
+    pending = _take_pending_touch()
     if pending is None:
         return
-    _pending_touch.set(None)
     try:
         redis_client().hset(TOUCH_KEY, str(pending[0]), pending[1])
     except Exception:

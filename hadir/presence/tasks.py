@@ -97,11 +97,11 @@ def apel_closes(now: dt.datetime) -> dict[dt.date, dt.datetime]:
     zones = set(WorkLocation.objects.order_by().values_list("timezone", flat=True).distinct())
     latest: dict[dt.date, dt.datetime] = {}
     for name in zones | {settings.TIME_ZONE}:
-        day = now.astimezone(zone(name)).date()
-        for t in times:
-            instant = dt.datetime.combine(day, t, tzinfo=zone(name))
-            if instant <= now and instant > latest.get(day, dt.datetime.min.replace(tzinfo=dt.UTC)):
-                latest[day] = instant
+        tz = zone(name)
+        day = now.astimezone(tz).date()
+        for instant in (dt.datetime.combine(day, t, tzinfo=tz) for t in times):
+            if instant <= now:
+                latest[day] = max(latest.get(day, instant), instant)
     return latest
 
 
