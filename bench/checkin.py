@@ -320,6 +320,14 @@ def run_clients[T](n: int, total: int, duration: float, prepare: Callable[[int, 
     return Phase(latencies, labels, time.perf_counter() - t_start, time.process_time() - c_start)
 
 
+def exchange(conn: KeepAliveClient, request: bytes) -> tuple[int, bytes] | str:
+    """(status, body), or the outcome label of a connection that failed."""
+    try:
+        return conn.request(request)
+    except (OSError, ValueError, IndexError) as e:
+        return f"connection error ({type(e).__name__}: {e})"
+
+
 _next_employee = iter(range(10**9))  # shared by warm-up and measurement: nobody checks in twice
 
 
@@ -336,10 +344,10 @@ def api_phase(port: int, keys: list[str], conns: list[KeepAliveClient], total: i
         return f"{head}Authorization: Bearer {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
 
     def send(index: int, request: bytes) -> str:
-        try:
-            status, body = conns[index].request(request)
-        except (OSError, ValueError, IndexError) as e:
-            return f"connection error ({type(e).__name__}: {e})"
+        answer = exchange(conns[index], request)
+        if isinstance(answer, str):
+            return answer
+        status, body = answer
         if status in (200, 201):
             return f"{status} {json.loads(body)['verdict']}"
         return f"{status} {body[:80]!r}"
@@ -353,11 +361,8 @@ def floor_phase(port: int, conns: list[KeepAliveClient], total: int, duration: f
     request = f"GET /healthz HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
 
     def send(index: int, data: bytes) -> str:
-        try:
-            status, _body = conns[index].request(data)
-        except (OSError, ValueError, IndexError) as e:
-            return f"connection error ({type(e).__name__}: {e})"
-        return str(status)
+        answer = exchange(conns[index], data)
+        return answer if isinstance(answer, str) else str(answer[0])
 
     return run_clients(len(conns), total, duration, lambda index, rng: request, send)
 
@@ -537,7 +542,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds, per phase (upper bound)")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                         help="server worker processes (default %(default)s: the best of 2, 3, 4 measured on 2 cores)")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="threads per worker: granian blocking threads, gunicorn gthread when > 1")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help="threads per worker: granian blocking threads, gunicorn gthread when > 1")
     parser.add_argument("--backpressure", type=int, default=0,
                         help="granian connections per worker (default: --clients, as every connection is kept alive)")
     parser.add_argument("--port", type=int, default=8765)
