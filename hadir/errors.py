@@ -15,15 +15,60 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 
-class ApiError(Exception):
-    """Raise from a handler or service: answered as `status` with `message` (already translated)."""
+class DomainError(Exception):
+    """A rule of the domain refused the request. Services raise these and know nothing of HTTP; the API
+    layer (`install_handlers`) answers each kind with its `status`, pages show `message`. The message is
+    already translated; `field` names the input it is about, `code` is a stable machine-readable reason."""
 
-    def __init__(self, status: int, message: str, field: str | None = None, code: str = "invalid") -> None:
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None, code: str = "invalid") -> None:
         super().__init__(message)
-        self.status = status
         self.message = message
         self.field = field
         self.code = code
+
+
+class InvalidRequest(DomainError):
+    """The request breaks a rule: a missing reason, dates out of range, a kind the employee may not file."""
+
+    status = 400
+
+
+class NotAuthenticated(DomainError):
+    """Wrong or missing credentials."""
+
+    status = 401
+
+
+class NotAllowed(DomainError):
+    """Signed in, but not allowed to do this to that object (outside one's OPD, not one's own)."""
+
+    status = 403
+
+
+class NotFound(DomainError):
+    """The object does not exist (or is not visible to the caller)."""
+
+    status = 404
+
+
+class Conflict(DomainError):
+    """Clashes with the current state: already decided, overlapping dates, a UUID used by someone else."""
+
+    status = 409
+
+
+class TooLarge(DomainError):
+    """A file or body over its size limit."""
+
+    status = 413
+
+
+class Unprocessable(DomainError):
+    """Well-formed but unusable input: a broken photo, an unknown kind, a malformed month."""
+
+    status = 422
 
 
 # Pydantic error types → Indonesian templates (English keeps pydantic's own message).
@@ -96,8 +141,8 @@ def error_body(message: str, errors: list[dict[str, str]] | None = None) -> dict
 
 
 def install_handlers(api: NinjaAPI) -> None:
-    @api.exception_handler(ApiError)
-    def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    @api.exception_handler(DomainError)
+    def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
         return api.create_response(request, {**error_body(exc.message, errors), "code": exc.code}, status=exc.status)
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from hadir.errors import ApiError
+from hadir.errors import InvalidRequest, NotAllowed, NotFound
 from hadir.org.models import Employee, Position, Unit, UnitKind
 from hadir.org.scoping import can_administer_unit, scope_queryset
 
@@ -193,7 +193,7 @@ def _require_admin(request: HttpRequest) -> None:
     from hadir.org.scoping import admin_paths
 
     if admin_paths(request.user) == []:
-        raise ApiError(403, _("Anda tidak memiliki peran administrasi."), code="forbidden")
+        raise NotAllowed(_("Anda tidak memiliki peran administrasi."), code="forbidden")
 
 
 @router.get("/delegations", response=list[DelegationOut], summary="Plt/Plh dalam cakupan Anda")
@@ -210,10 +210,10 @@ def create_delegation(request: HttpRequest, payload: DelegationIn) -> Status[dic
     _require_admin(request)
     position = Position.objects.select_related("unit").filter(pk=payload.position_id).first()
     if position is None or not can_administer_unit(request.user, position.unit):
-        raise ApiError(404, _("Jabatan tidak ditemukan."), field="position_id", code="not_found")
+        raise NotFound(_("Jabatan tidak ditemukan."), field="position_id", code="not_found")
     delegate = Employee.objects.select_related("unit").filter(pk=payload.delegate_id, is_active=True).first()
     if delegate is None or not can_administer_unit(request.user, delegate.unit):
-        raise ApiError(404, _("Pegawai tidak ditemukan."), field="delegate_id", code="not_found")
+        raise NotFound(_("Pegawai tidak ditemukan."), field="delegate_id", code="not_found")
     d = Delegation(position=position, delegate=delegate, kind=payload.kind, start_date=payload.start_date,
                    end_date=payload.end_date, decree_number=payload.decree_number,
                    created_by=request.user if request.user.is_authenticated else None)
@@ -223,7 +223,7 @@ def create_delegation(request: HttpRequest, payload: DelegationIn) -> Status[dic
         d.full_clean(exclude=["created_by"])
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise ApiError(400, messages[0], field=field, code="invalid") from exc
+        raise InvalidRequest(messages[0], field=field, code="invalid") from exc
     with transaction.atomic():
         d.save()
         record(request.user, "delegation.create", d, {}, snapshot(d))
@@ -237,7 +237,7 @@ def delete_delegation(request: HttpRequest, delegation_id: int) -> Status[None]:
     _require_admin(request)
     d = scope_queryset(request.user, Delegation.objects.all(), "position__unit").filter(pk=delegation_id).first()
     if d is None:
-        raise ApiError(404, _("Plt/Plh tidak ditemukan."), code="not_found")
+        raise NotFound(_("Plt/Plh tidak ditemukan."), code="not_found")
     with transaction.atomic():
         record(request.user, "delegation.delete", d, snapshot(d), {})
         d.delete()
@@ -263,9 +263,9 @@ class PolicyIn(Schema):
 def _policy_unit(request: HttpRequest, unit_id: int) -> Unit:
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None or not can_administer_unit(request.user, unit):
-        raise ApiError(404, _("Unit tidak ditemukan."), field="unit_id", code="not_found")
+        raise NotFound(_("Unit tidak ditemukan."), field="unit_id", code="not_found")
     if unit.kind != UnitKind.PEMDA and not unit.is_opd:
-        raise ApiError(400, _("Kebijakan hanya dapat diatur untuk Pemda atau OPD."), field="unit_id",
+        raise InvalidRequest(_("Kebijakan hanya dapat diatur untuk Pemda atau OPD."), field="unit_id",
                        code="not_opd")
     return unit
 

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hadir.errors import ApiError
+from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound
 from hadir.org.models import Employee, Position, Role, RoleAssignment, Unit, UnitKind, employee_of
 from hadir.org.scoping import is_super_admin, path_q
 from hadir.presence.models import CheckIn, Validity
@@ -378,7 +378,7 @@ def _decide_checkins(items: list[ApprovalItem], user: Any, approve: bool, reason
 def _check_reason(approve: bool, reason: str) -> str:
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise ApiError(400, _("Alasan wajib diisi untuk menolak atau menandai tidak valid."), field="reason",
+        raise InvalidRequest(_("Alasan wajib diisi untuk menolak atau menandai tidak valid."), field="reason",
                        code="reason_required")
     return reason
 
@@ -400,25 +400,25 @@ def decide_many(item_ids: list[int], user: Any, approve: bool, reason: str = "")
     reason = _check_reason(approve, reason)
     ids = list(dict.fromkeys(item_ids))
     if not ids:
-        raise ApiError(400, _("Pilih paling sedikit satu item."), field="ids", code="required")
+        raise InvalidRequest(_("Pilih paling sedikit satu item."), field="ids", code="required")
     now = timezone.now()
     with transaction.atomic():
         items = _locked(ids)
         found = {i.pk for i in items}
         missing = [i for i in ids if i not in found]
         if missing:
-            raise ApiError(404, _("Item tidak ditemukan: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+            raise NotFound(_("Item tidak ditemukan: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
                            field="ids", code="not_found")
         closed = [i.pk for i in items if i.status != ItemStatus.PENDING]
         if closed:
-            raise ApiError(409, _("Item sudah diputuskan: %(ids)s.") % {"ids": ", ".join(map(str, closed))},
+            raise Conflict(_("Item sudah diputuskan: %(ids)s.") % {"ids": ", ".join(map(str, closed))},
                            field="ids", code="already_decided")
         today = timezone.localdate()
         me = employee_of(user)
         positions = actable_position_ids(me, today) if me is not None else set()
         refused = [i.pk for i in items if not can_decide(user, i, today, positions)]
         if refused:
-            raise ApiError(403, _("Anda tidak berhak memutuskan item: %(ids)s.") % {
+            raise NotAllowed(_("Anda tidak berhak memutuskan item: %(ids)s.") % {
                 "ids": ", ".join(map(str, refused))}, field="ids", code="forbidden")
         status = ItemStatus.APPROVED if approve else ItemStatus.REJECTED
         touched = _decide_checkins([i for i in items if i.kind == ItemKind.CHECKIN], user, approve, reason, now)

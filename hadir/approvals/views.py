@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hadir.errors import ApiError
+from hadir.errors import DomainError
 from hadir.presence.fraud import FLAG_LABELS
 
 from .models import ApprovalItem, ItemKind, ItemStatus
@@ -34,7 +34,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 decided = decide_many(ids, request.user, decision == "approve", request.POST.get("reason", ""))
-            except ApiError as exc:
+            except DomainError as exc:
                 messages.error(request, exc.message)
             else:
                 word = _("disetujui/valid") if decision == "approve" else _("ditolak/tidak valid")

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from hadir.errors import ApiError
+from hadir.errors import NotAllowed
 from hadir.org.scoping import is_bkpsdm
 
 from .models import AuditEntry
@@ -23,7 +23,7 @@ router = Router(tags=["audit"])
 
 def _require_bkpsdm(request: HttpRequest) -> None:
     if not is_bkpsdm(request.user):
-        raise ApiError(403, _("Jejak audit hanya untuk BKPSDM dan super-admin."), code="forbidden")
+        raise NotAllowed(_("Jejak audit hanya untuk BKPSDM dan super-admin."), code="forbidden")
 
 
 class EntryOut(Schema):

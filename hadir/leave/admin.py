@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from hadir.errors import ApiError
+from hadir.errors import DomainError
 from hadir.org.admin import ScopedAdmin
 
 from .models import AnnualLeaveOpening, LeaveRequest
@@ -44,7 +44,7 @@ class LeaveRequestAdmin(ScopedAdmin):
             try:
                 cancel_request(req, request.user, "Dibatalkan oleh admin")
                 done += 1
-            except ApiError as exc:
+            except DomainError as exc:
                 failed.append(f"#{req.pk}: {exc.message}")
         if done:
             self.message_user(request, f"{done} pengajuan dibatalkan.", messages.SUCCESS)

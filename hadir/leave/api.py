@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from hadir.errors import ApiError
+from hadir.errors import NotAllowed, NotFound
 from hadir.org.models import Employee, employee_of
 
 from . import rules
@@ -23,7 +23,7 @@ router = Router(tags=["leave"])
 def _me(request: HttpRequest) -> Employee:
     emp = employee_of(request.user)
     if emp is None:
-        raise ApiError(403, _("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
+        raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
     return emp
 
 
@@ -151,7 +151,7 @@ def _visible(request: HttpRequest, request_id: int) -> LeaveRequest:
     req = (LeaveRequest.objects.filter(visible_to(request.user)).select_related("employee__unit")
            .filter(pk=request_id).first())
     if req is None:
-        raise ApiError(404, _("Pengajuan tidak ditemukan."), code="not_found")
+        raise NotFound(_("Pengajuan tidak ditemukan."), code="not_found")
     return req
 
 
@@ -174,7 +174,7 @@ def post_cancel(request: HttpRequest, request_id: int, payload: CancelIn) -> dic
 def get_document(request: HttpRequest, request_id: int) -> FileResponse:
     req = _visible(request, request_id)
     if not req.document:
-        raise ApiError(404, _("Pengajuan ini tidak memiliki dokumen."), code="not_found")
+        raise NotFound(_("Pengajuan ini tidak memiliki dokumen."), code="not_found")
     ext = str(req.document.name).rsplit(".", 1)[-1]
     response = FileResponse(req.document.open("rb"), content_type=req.document_type or "application/octet-stream",
                             as_attachment=False, filename=f"dokumen-{req.pk}.{ext}")

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hadir.errors import ApiError
+from hadir.errors import Conflict, InvalidRequest, NotAllowed, TooLarge
 from hadir.org.identity import IdentityError, parse_nip
 from hadir.org.models import Employee, employee_of
 from hadir.org.scoping import can_administer_unit
@@ -134,8 +134,7 @@ def _check_quota(employee: Employee, per_year: dict[str, int], exclude_request_i
         quota = quota_for(employee, int(year), exclude_request_id=exclude_request_id)
         room = quota.available if count_pending else quota.remaining
         if days > room:
-            raise ApiError(
-                409,
+            raise Conflict(
                 _("Sisa cuti tahunan %(year)s tidak cukup: tersedia %(room)d hari kerja, diminta %(days)d hari kerja.")
                 % {"year": year, "room": room, "days": days},
                 field="end_date", code="quota_exceeded",
@@ -150,7 +149,7 @@ def max_document_bytes() -> int:
 
 
 def check_document(upload: UploadedFile) -> tuple[str, str]:
-    """(content type, extension) judged from the content; ApiError 400/413 when refused."""
+    """(content type, extension) judged from the content; DomainError 400/413 when refused."""
     size = int(upload.size or 0)
     upload.seek(0)
     head = upload.read(16)
@@ -158,8 +157,8 @@ def check_document(upload: UploadedFile) -> tuple[str, str]:
     try:
         content_type, ext = rules.sniff_document(head, size, max_document_bytes())
     except rules.DocumentError as exc:
-        status = 413 if size > max_document_bytes() else 400
-        raise ApiError(status, str(exc), field="document", code="bad_document") from exc
+        error = TooLarge if size > max_document_bytes() else InvalidRequest
+        raise error(str(exc), field="document", code="bad_document") from exc
     if content_type.startswith("image/"):
         from PIL import Image, UnidentifiedImageError
 
@@ -167,7 +166,7 @@ def check_document(upload: UploadedFile) -> tuple[str, str]:
             with Image.open(upload) as image:
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-            raise ApiError(400, _("Gambar rusak atau tidak dapat dibaca."), field="document",
+            raise InvalidRequest(_("Gambar rusak atau tidak dapat dibaca."), field="document",
                            code="bad_document") from exc
         finally:
             upload.seek(0)
@@ -196,23 +195,23 @@ def _validate(employee: Employee, data: LeaveInput, today: dt.date) -> None:
     problems = rules.check_request(data.kind, employee.kind, data.start_date, data.end_date, service_start(employee))
     if problems:
         field, message = problems[0]
-        raise ApiError(400, message, field=field, code="invalid_request")
+        raise InvalidRequest(message, field=field, code="invalid_request")
     if data.start_date < today - dt.timedelta(days=backdate_days()):
-        raise ApiError(400, _("Pengajuan paling lambat %(n)d hari setelah tanggal mulai.") % {"n": backdate_days()},
+        raise InvalidRequest(_("Pengajuan paling lambat %(n)d hari setelah tanggal mulai.") % {"n": backdate_days()},
                        field="start_date", code="too_late")
     if data.start_date > today + dt.timedelta(days=366):
-        raise ApiError(400, _("Pengajuan paling cepat satu tahun sebelumnya."), field="start_date", code="too_early")
+        raise InvalidRequest(_("Pengajuan paling cepat satu tahun sebelumnya."), field="start_date", code="too_early")
     if not data.reason.strip():
-        raise ApiError(400, _("Keperluan/alasan wajib diisi."), field="reason", code="required")
+        raise InvalidRequest(_("Keperluan/alasan wajib diisi."), field="reason", code="required")
     if data.kind in rules.LETTER_REQUIRED:
         if not data.letter_number.strip():
-            raise ApiError(400, _("Nomor surat tugas wajib diisi."), field="letter_number", code="required")
+            raise InvalidRequest(_("Nomor surat tugas wajib diisi."), field="letter_number", code="required")
         if not data.destination.strip():
-            raise ApiError(400, _("Tujuan dinas luar wajib diisi."), field="destination", code="required")
+            raise InvalidRequest(_("Tujuan dinas luar wajib diisi."), field="destination", code="required")
     if data.kind in rules.DOCUMENT_REQUIRED and data.document is None:
         message = (_("Unggah surat tugas (PDF atau foto).") if data.kind == rules.DINAS_LUAR
                    else _("Unggah surat keterangan dokter (PDF atau foto)."))
-        raise ApiError(400, message, field="document", code="required")
+        raise InvalidRequest(message, field="document", code="required")
 
 
 def _overlapping(employee: Employee, start: dt.date, end: dt.date, exclude: int | None = None) -> LeaveRequest | None:
@@ -243,7 +242,7 @@ def request_leave(employee: Employee, by: Any, data: LeaveInput) -> LeaveRequest
     doc_type, doc_ext = check_document(data.document) if data.document is not None else ("", "")
     days = working_dates(employee, data.start_date, data.end_date)
     if not days:
-        raise ApiError(400, _("Tidak ada hari kerja pada rentang tanggal ini."), field="end_date",
+        raise InvalidRequest(_("Tidak ada hari kerja pada rentang tanggal ini."), field="end_date",
                        code="no_working_days")
     per_year = by_year(days)
     with transaction.atomic():
@@ -251,8 +250,7 @@ def request_leave(employee: Employee, by: Any, data: LeaveInput) -> LeaveRequest
         Employee.objects.select_for_update().filter(pk=employee.pk).first()
         clash = _overlapping(employee, data.start_date, data.end_date)
         if clash is not None:
-            raise ApiError(
-                409,
+            raise Conflict(
                 _("Tanggal bertabrakan dengan %(kind)s %(start)s–%(end)s (%(status)s).") % {
                     "kind": clash.get_kind_display(), "start": clash.start_date.strftime("%d/%m/%Y"),
                     "end": clash.end_date.strftime("%d/%m/%Y"), "status": clash.get_status_display().lower(),
@@ -309,7 +307,7 @@ def apply_decision(req: LeaveRequest, by: Any, approved: bool, reason: str = "")
     with transaction.atomic():
         req = LeaveRequest.objects.select_for_update().select_related("employee").get(pk=req.pk)
         if req.status != LeaveStatus.PENDING:
-            raise ApiError(409, _("Pengajuan ini sudah %(status)s.") % {"status": req.get_status_display().lower()},
+            raise Conflict(_("Pengajuan ini sudah %(status)s.") % {"status": req.get_status_display().lower()},
                            code="already_decided")
         before = snapshot(req, ["status", "decided_by", "decided_at", "decision_reason"])
         if approved and req.kind == rules.CUTI_TAHUNAN:
@@ -353,10 +351,10 @@ def cancel_request(req: LeaveRequest, by: Any, reason: str = "") -> LeaveRequest
     with transaction.atomic():
         req = LeaveRequest.objects.select_for_update().select_related("employee__unit").get(pk=req.pk)
         if req.status not in ACTIVE_STATUSES:
-            raise ApiError(409, _("Pengajuan ini sudah %(status)s.") % {"status": req.get_status_display().lower()},
+            raise Conflict(_("Pengajuan ini sudah %(status)s.") % {"status": req.get_status_display().lower()},
                            code="already_closed")
         if not can_cancel(by, req):
-            raise ApiError(403, _("Pengajuan yang sudah disetujui hanya dapat dibatalkan sebelum tanggal mulai."),
+            raise NotAllowed(_("Pengajuan yang sudah disetujui hanya dapat dibatalkan sebelum tanggal mulai."),
                            code="forbidden")
         was_approved = req.status == LeaveStatus.APPROVED
         before = snapshot(req, ["status", "cancelled_by", "cancelled_at", "cancel_reason"])

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hadir.errors import ApiError
+from hadir.errors import DomainError
 from hadir.org.models import employee_of
 
 from . import rules
@@ -33,7 +33,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"], start_date=data["start_date"], end_date=data["end_date"], reason=data["reason"],
                 letter_number=data["letter_number"], destination=data["destination"], document=data["document"],
             ))
-        except ApiError as exc:
+        except DomainError as exc:
             if exc.field and exc.field in form.fields:
                 form.add_error(exc.field, exc.message)
             else:
@@ -60,7 +60,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     try:
         cancel_request(req, request.user, request.POST.get("reason", ""))
-    except ApiError as exc:
+    except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Pengajuan dibatalkan."))

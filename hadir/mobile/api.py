@@ -8,7 +8,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from hadir.errors import ApiError
+from hadir.errors import Conflict, NotAllowed, Unprocessable
 from hadir.org.models import Employee, employee_of
 
 from .services import bind_device, describe_user_agent, is_valid_device_key, notify_refused_device
@@ -36,7 +36,7 @@ class DeviceOut(Schema):
 def _employee(request: HttpRequest) -> Employee:
     emp = employee_of(request.user)
     if emp is None:
-        raise ApiError(403, _("Akun ini tidak terhubung ke data pegawai."), code="no_employee")
+        raise NotAllowed(_("Akun ini tidak terhubung ke data pegawai."), code="no_employee")
     return emp
 
 
@@ -48,13 +48,13 @@ def _employee(request: HttpRequest) -> Employee:
 def register_device(request: HttpRequest, payload: DeviceIn) -> Status:
     emp = _employee(request)
     if not is_valid_device_key(payload.device_key):
-        raise ApiError(422, _("Kunci perangkat tidak valid."), field="device_key", code="invalid")
+        raise Unprocessable(_("Kunci perangkat tidak valid."), field="device_key", code="invalid")
     result = bind_device(
         emp, payload.device_key, user_agent=request.headers.get("User-Agent", ""), label=payload.label
     )
     if result.status == "refused" or result.binding is None:
         notify_refused_device(emp, request.headers.get("User-Agent", ""))
-        raise ApiError(409, result.message, code="device_mismatch")
+        raise Conflict(result.message, code="device_mismatch")
     binding = result.binding
     return Status(201 if result.status == "bound" else 200, {
         "status": result.status,

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from hadir.errors import ApiError
+from hadir.errors import NotFound, Unprocessable
 
 from .models import Notification
 from .services import mark_read, unread_count
@@ -42,9 +42,9 @@ class CountOut(Schema):
 @router.get("", response=InboxOut, summary="Kotak masuk notifikasi")
 def inbox(request: HttpRequest, unread_only: bool = False, limit: int = 50, offset: int = 0) -> dict[str, object]:
     if not 1 <= limit <= 200:
-        raise ApiError(422, _("limit harus antara 1 dan 200."), field="limit")
+        raise Unprocessable(_("limit harus antara 1 dan 200."), field="limit")
     if offset < 0:
-        raise ApiError(422, _("offset tidak boleh negatif."), field="offset")
+        raise Unprocessable(_("offset tidak boleh negatif."), field="offset")
     qs = Notification.objects.filter(user_id=int(request.user.pk or 0))
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
@@ -62,7 +62,7 @@ def read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
         owned = set(Notification.objects.filter(user_id=int(request.user.pk or 0), pk__in=payload.ids).values_list("pk", flat=True))
         missing = sorted(set(payload.ids) - owned)
         if missing:
-            raise ApiError(404, _("Notifikasi %(ids)s tidak ditemukan.") % {"ids": ", ".join(map(str, missing))},
+            raise NotFound(_("Notifikasi %(ids)s tidak ditemukan.") % {"ids": ", ".join(map(str, missing))},
                            field="ids", code="not_found")
     mark_read(request.user, payload.ids)
     return {"unread": unread_count(request.user)}

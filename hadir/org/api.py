@@ -7,7 +7,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from hadir.auth import issue_token
-from hadir.errors import ApiError
+from hadir.errors import NotAllowed, NotAuthenticated, NotFound, TooLarge
 
 from .importing import KINDS, read_upload, run_import, template_workbook
 from .models import Employee, Unit, employee_of
@@ -32,7 +32,7 @@ class TokenOut(Schema):
 def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        raise ApiError(401, _("Nama pengguna atau kata sandi salah."), code="bad_credentials")
+        raise NotAuthenticated(_("Nama pengguna atau kata sandi salah."), code="bad_credentials")
     return 201, {"token": issue_token(user, payload.label)}
 
 
@@ -100,12 +100,12 @@ class EmployeeFilter(Schema):
 @router.get("/employees", response=list[EmployeeOut], summary="Pegawai dalam cakupan Anda")
 def list_employees(request: HttpRequest, filters: Query[EmployeeFilter]) -> list[Employee]:
     if admin_paths(request.user) == []:
-        raise ApiError(403, _("Anda tidak memiliki peran administrasi."), code="forbidden")
+        raise NotAllowed(_("Anda tidak memiliki peran administrasi."), code="forbidden")
     qs = scope_queryset(request.user, Employee.objects.select_related("unit", "position"))
     if filters.unit_id is not None:
         unit = visible_units(request.user).filter(pk=filters.unit_id).first()
         if unit is None:
-            raise ApiError(404, _("Unit tidak ditemukan."), field="unit_id", code="not_found")
+            raise NotFound(_("Unit tidak ditemukan."), field="unit_id", code="not_found")
         qs = qs.filter(unit__in=unit.subtree())
     if filters.q:
         qs = qs.filter(name__icontains=filters.q) | qs.filter(nip__startswith=filters.q)
@@ -117,7 +117,7 @@ def get_employee(request: HttpRequest, employee_id: int) -> Employee:
     emp = scope_queryset(request.user, Employee.objects.select_related("unit", "position")).filter(pk=employee_id)
     found = emp.first()
     if found is None:
-        raise ApiError(404, _("Pegawai tidak ditemukan."), code="not_found")
+        raise NotFound(_("Pegawai tidak ditemukan."), code="not_found")
     return found
 
 
@@ -152,11 +152,11 @@ class ImportFailedOut(ImportOut):
 def import_data(request: HttpRequest, kind: str, file: File[UploadedFile],
                 update: Form[bool] = False) -> tuple[int, dict[str, object]]:
     if kind not in KINDS:
-        raise ApiError(404, _("Jenis impor tidak dikenal: %(kind)s") % {"kind": kind}, field="kind", code="not_found")
+        raise NotFound(_("Jenis impor tidak dikenal: %(kind)s") % {"kind": kind}, field="kind", code="not_found")
     try:
         data = read_upload(file)
     except ValueError as exc:
-        raise ApiError(413, str(exc), field="file", code="too_large") from exc
+        raise TooLarge(str(exc), field="file", code="too_large") from exc
     report = run_import(kind, data, file.name or "berkas", user=request.user, update=update)
     body = report.as_dict()
     if report.ok:
@@ -175,9 +175,9 @@ def import_data(request: HttpRequest, kind: str, file: File[UploadedFile],
             response={200: None})
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in KINDS:
-        raise ApiError(404, _("Jenis impor tidak dikenal: %(kind)s") % {"kind": kind}, field="kind", code="not_found")
+        raise NotFound(_("Jenis impor tidak dikenal: %(kind)s") % {"kind": kind}, field="kind", code="not_found")
     if admin_paths(request.user) == []:
-        raise ApiError(403, _("Anda tidak memiliki peran administrasi."), code="forbidden")
+        raise NotAllowed(_("Anda tidak memiliki peran administrasi."), code="forbidden")
     response = HttpResponse(
         template_workbook(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

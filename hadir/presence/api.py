@@ -30,7 +30,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 from pydantic import field_validator
 
-from hadir.errors import ApiError
+from hadir.errors import InvalidRequest, NotAllowed, TooLarge, Unprocessable
 from hadir.org.models import Employee, employee_of
 
 from . import pipeline
@@ -146,12 +146,12 @@ def current_employee(request: HttpRequest, claimed_id: int | None = None) -> Emp
     """The employee behind the signed-in account; refuses to act for anyone else."""
     emp = employee_of(request.user) if request.user.pk is not None else None  # token auth loaded it already
     if emp is None:
-        raise ApiError(403, _("Akun Anda tidak terhubung dengan data pegawai."), code="no_employee")
+        raise NotAllowed(_("Akun Anda tidak terhubung dengan data pegawai."), code="no_employee")
     if claimed_id is not None and claimed_id != emp.pk:
-        raise ApiError(403, _("Anda hanya dapat melakukan presensi untuk diri sendiri."), field="employee_id",
+        raise NotAllowed(_("Anda hanya dapat melakukan presensi untuk diri sendiri."), field="employee_id",
                        code="not_self")
     if not emp.is_active:
-        raise ApiError(403, _("Data pegawai Anda tidak aktif."), code="employee_inactive")
+        raise NotAllowed(_("Data pegawai Anda tidak aktif."), code="employee_inactive")
     return emp
 
 
@@ -161,18 +161,18 @@ def _parse_body(request: HttpRequest) -> tuple[dict[str, Any], Any]:
         data: dict[str, Any] = {k: v for k, v in request.POST.items() if v != "" or k == "device_id"}
         photos = request.FILES.getlist("photo")
         if len(photos) > 1:
-            raise ApiError(422, _("Kirim paling banyak satu foto."), field="photo", code="photo_count")
+            raise Unprocessable(_("Kirim paling banyak satu foto."), field="photo", code="photo_count")
         return data, (photos[0] if photos else None)
     if request.FILES:
-        raise ApiError(422, _("Foto hanya dapat dikirim dengan multipart/form-data."), field="photo")
+        raise Unprocessable(_("Foto hanya dapat dikirim dengan multipart/form-data."), field="photo")
     try:
         body = json.loads(request.body or b"null")
     except RequestDataTooBig:
-        raise ApiError(413, _("Isi permintaan terlalu besar."), code="too_large") from None
+        raise TooLarge(_("Isi permintaan terlalu besar."), code="too_large") from None
     except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, _("Isi permintaan bukan JSON yang valid."), code="bad_json") from None
+        raise InvalidRequest(_("Isi permintaan bukan JSON yang valid."), code="bad_json") from None
     if not isinstance(body, dict):
-        raise ApiError(422, _("Isi permintaan harus berupa objek JSON."), code="bad_json")
+        raise Unprocessable(_("Isi permintaan harus berupa objek JSON."), code="bad_json")
     return body, None
 
 
@@ -250,17 +250,17 @@ def post_checkin(request: HttpRequest) -> Status[dict[str, Any]]:
 def post_batch(request: HttpRequest) -> dict[str, Any]:
     data, photo = _parse_body(request)
     if photo is not None:
-        raise ApiError(422, _("Batch luring tidak dapat membawa foto."), field="photo", code="photo_in_batch")
+        raise Unprocessable(_("Batch luring tidak dapat membawa foto."), field="photo", code="photo_in_batch")
     payload = _validate(BatchIn, data)
     claimed = {item.employee_id for item in payload.items if item.employee_id is not None}
     emp = current_employee(request, claimed.pop() if len(claimed) == 1 else None)
     if claimed:  # more than one distinct employee_id in one batch
-        raise ApiError(403, _("Anda hanya dapat melakukan presensi untuk diri sendiri."), field="employee_id",
+        raise NotAllowed(_("Anda hanya dapat melakukan presensi untuk diri sendiri."), field="employee_id",
                        code="not_self")
     seen: set[uuid.UUID] = set()
     for index, item in enumerate(payload.items):
         if item.client_uuid in seen:
-            raise ApiError(422, _("client_uuid ganda di dalam batch (item %(n)d).") % {"n": index + 1},
+            raise Unprocessable(_("client_uuid ganda di dalam batch (item %(n)d).") % {"n": index + 1},
                            field=f"items.{index}.client_uuid", code="duplicate_uuid")
         seen.add(item.client_uuid)
     # A device whose clock is off by more than the allowance tells us so via sent_at; shift its capture times.
@@ -427,13 +427,13 @@ class HistoryOut(Schema):
 
 
 def parse_month(value: str | None, today_: dt.date) -> tuple[dt.date, dt.date]:
-    """'YYYY-MM' → (first day, first day of the next month). Raises ApiError(422) for anything else."""
+    """'YYYY-MM' → (first day, first day of the next month). Raises Unprocessable (422) for anything else."""
     if value is None or value == "":
         first = today_.replace(day=1)
     else:
         m = MONTH_RE.match(value)
         if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
-            raise ApiError(422, _("Bulan harus berformat YYYY-MM, mis. 2026-11."), field="month", code="bad_month")
+            raise Unprocessable(_("Bulan harus berformat YYYY-MM, mis. 2026-11."), field="month", code="bad_month")
         first = dt.date(int(m.group(1)), int(m.group(2)), 1)
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return first, following
@@ -445,7 +445,7 @@ def history(request: HttpRequest, filters: Query[HistoryFilter]) -> dict[str, An
     today_ = timezone.localdate(pipeline.server_now())
     first, following = parse_month(filters.month, today_)
     if first > today_:
-        raise ApiError(422, _("Bulan tidak boleh di masa depan."), field="month", code="future_month")
+        raise Unprocessable(_("Bulan tidak boleh di masa depan."), field="month", code="future_month")
     rows = list(DailyStatus.objects.filter(employee=emp, date__gte=first, date__lt=following).order_by("date"))
     days = [
         {"date": r.date, "status": r.status, "status_label": str(r.get_status_display()),

@@ -1,6 +1,6 @@
 """Selfie checks: the real content must be a JPEG, PNG or WebP image of sane size (not the extension).
 
-Raises ApiError before anything is stored: 413 for a file over the byte limit, 422 for anything that
+Raises DomainError before anything is stored: 413 for a file over the byte limit, 422 for anything that
 is not one of the accepted image types or is damaged.
 """
 
@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from hadir.errors import ApiError
+from hadir.errors import DomainError, TooLarge, Unprocessable
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MIN_SIDE_PX = 64
@@ -33,14 +33,13 @@ def validate_photo(photo: UploadedFile) -> str:
     size = photo.size or 0
     limit = max_photo_bytes()
     if size > limit:
-        raise ApiError(
-            413,
+        raise TooLarge(
             _("Ukuran foto %(size)s MB melebihi batas %(limit)s MB.") % {"size": _mb(size), "limit": _mb(limit)},
             field="photo", code="photo_too_large",
         )
     if size == 0:
-        raise ApiError(422, _("File foto kosong."), field="photo", code="photo_empty")
-    not_image = ApiError(422, _("Foto harus berupa gambar JPEG, PNG, atau WebP."), field="photo",
+        raise Unprocessable(_("File foto kosong."), field="photo", code="photo_empty")
+    not_image = Unprocessable(_("Foto harus berupa gambar JPEG, PNG, atau WebP."), field="photo",
                          code="photo_type")
     try:
         photo.seek(0)
@@ -52,19 +51,19 @@ def validate_photo(photo: UploadedFile) -> str:
                 if fmt not in ACCEPTED_FORMATS:
                     raise not_image
                 img.verify()  # walks the data: truncated or corrupted files fail here
-    except ApiError:
+    except DomainError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ApiError(422, _("Resolusi foto terlalu besar."), field="photo", code="photo_too_big") from None
+        raise Unprocessable(_("Resolusi foto terlalu besar."), field="photo", code="photo_too_big") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise not_image from None
     finally:
         photo.seek(0)
     if width * height > MAX_PIXELS:
-        raise ApiError(422, _("Resolusi foto terlalu besar."), field="photo", code="photo_too_big")
+        raise Unprocessable(_("Resolusi foto terlalu besar."), field="photo", code="photo_too_big")
     if min(width, height) < MIN_SIDE_PX:
-        raise ApiError(
-            422, _("Foto terlalu kecil (minimal %(px)d piksel per sisi).") % {"px": MIN_SIDE_PX}, field="photo",
+        raise Unprocessable(
+            _("Foto terlalu kecil (minimal %(px)d piksel per sisi).") % {"px": MIN_SIDE_PX}, field="photo",
             code="photo_too_small",
         )
     return f"selfie.{ACCEPTED_FORMATS[fmt]}"

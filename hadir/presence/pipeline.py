@@ -9,7 +9,7 @@
 
 Every attempt that reaches the pipeline is stored, accepted or rejected: a rejection is evidence
 (who tried, where, when, why refused). Only input that cannot be a check-in at all (a broken photo,
-a UUID that belongs to somebody else) raises ApiError and stores nothing.
+a UUID that belongs to somebody else) raises DomainError and stores nothing.
 
 Policies chosen here (see docs in the module constants):
 - occurred_at, the time that counts, is the server's receipt time for online check-ins and the
@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hadir.db import db_datetime, hot_cursor
-from hadir.errors import ApiError
+from hadir.errors import Conflict, Unprocessable
 from hadir.org.models import Employee, WorkLocation
 
 from . import followup, fraud, geo
@@ -462,7 +462,7 @@ def evaluate(attempt: CheckInAttempt, now: dt.datetime | None = None,
     attempt.context = ctx.values
 
     if attempt.kind not in CheckInKind.values:
-        raise ApiError(422, _("Jenis presensi tidak dikenal: %(kind)s.") % {"kind": attempt.kind}, field="kind",
+        raise Unprocessable(_("Jenis presensi tidak dikenal: %(kind)s.") % {"kind": attempt.kind}, field="kind",
                        code="bad_kind")
     if not emp.is_active:
         decision.reject("employee_inactive", _("Pegawai tidak aktif."))
@@ -493,7 +493,7 @@ def evaluate(attempt: CheckInAttempt, now: dt.datetime | None = None,
 
 def _owned_or_conflict(row: CheckIn, employee: Employee) -> CheckIn:
     if row.employee_id != employee.pk:
-        raise ApiError(409, _("UUID klien ini sudah dipakai untuk presensi lain."), field="client_uuid",
+        raise Conflict(_("UUID klien ini sudah dipakai untuk presensi lain."), field="client_uuid",
                        code="uuid_conflict")
     return row
 
@@ -534,7 +534,7 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
     client_uuid = attempt.client_uuid or uuid.uuid4()
     photo_name = ""
     if attempt.photo is not None:
-        photo_name = validate_photo(attempt.photo)  # raises ApiError(413/422): nothing stored
+        photo_name = validate_photo(attempt.photo)  # raises TooLarge or Unprocessable: nothing stored
 
     decision, at = evaluate(attempt, now, ctx)
     assert decision.local_date is not None
@@ -592,7 +592,7 @@ def record_many(attempts: list[CheckInAttempt]) -> list[tuple[CheckIn, bool]]:
     by_employee = {a.client_uuid: a.employee.pk for a in attempts if a.client_uuid is not None}
     for key, row in existing.items():
         if row.employee_id != by_employee.get(key):
-            raise ApiError(409, _("UUID klien %(uuid)s sudah dipakai untuk presensi lain.") % {"uuid": key},
+            raise Conflict(_("UUID klien %(uuid)s sudah dipakai untuk presensi lain.") % {"uuid": key},
                            field="client_uuid", code="uuid_conflict")
     results: list[tuple[CheckIn, bool]] = []
     for attempt in attempts:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
-from hadir.errors import ApiError
+from hadir.errors import NotFound
 from hadir.org.models import Employee, employee_of
 from hadir.org.scoping import admin_paths, path_q, scope_queryset, subordinates
 
@@ -66,14 +66,14 @@ def _target_employee(request: HttpRequest, employee_id: int | None) -> Employee:
     me = employee_of(request.user)
     if employee_id is None or (me is not None and me.pk == employee_id):
         if me is None:
-            raise ApiError(404, _("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
+            raise NotFound(_("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
         return me
     visible = scope_queryset(request.user, Employee.objects.all())  # operators / BKPSDM: their units
     if me is not None:
         visible = visible | subordinates(me, direct_only=False)
     emp = visible.filter(pk=employee_id).first()
     if emp is None:
-        raise ApiError(404, _("Pegawai tidak ditemukan."), field="employee_id", code="not_found")
+        raise NotFound(_("Pegawai tidak ditemukan."), field="employee_id", code="not_found")
     return emp
 
 
@@ -142,7 +142,7 @@ class RosterDayOut(Schema):
 def roster(request: HttpRequest, q: Query[RosterQuery]) -> list[dict[str, Any]]:
     me = employee_of(request.user)
     if me is None:
-        raise ApiError(404, _("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
+        raise NotFound(_("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
     year, month = (int(x) for x in q.month.split("-"))
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from hadir.errors import ApiError
+from hadir.errors import Conflict, NotAllowed, NotFound, Unprocessable
 from hadir.org.models import Employee, TimeZoneChoice, Unit, WorkLocation
 from hadir.org.scoping import admin_paths, can_administer_unit, is_bkpsdm, is_super_admin, path_q
 
@@ -127,7 +127,7 @@ def _scoped(user: Any) -> QuerySet[Terminal]:
 def _get(request: HttpRequest, terminal_id: int) -> Terminal:
     terminal = _scoped(request.user).filter(pk=terminal_id).first()
     if terminal is None:
-        raise ApiError(404, _("Mesin absensi tidak ditemukan."), code="not_found")
+        raise NotFound(_("Mesin absensi tidak ditemukan."), code="not_found")
     return terminal
 
 
@@ -151,11 +151,11 @@ def _out(terminal: Terminal, now: dt.datetime | None = None) -> dict[str, Any]:
 def _check_target(request: HttpRequest, unit_id: int, location_id: int) -> tuple[Unit, WorkLocation]:
     unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None or not can_administer_unit(request.user, unit):
-        raise ApiError(403, _("Anda tidak berhak menetapkan mesin ke unit ini."), field="unit_id",
+        raise NotAllowed(_("Anda tidak berhak menetapkan mesin ke unit ini."), field="unit_id",
                        code="forbidden")
     location = WorkLocation.objects.select_related("unit").filter(pk=location_id, is_active=True).first()
     if location is None or location.unit.opd_id != unit.opd_id:
-        raise ApiError(422, _("Lokasi kerja harus lokasi aktif milik OPD yang sama dengan unit."),
+        raise Unprocessable(_("Lokasi kerja harus lokasi aktif milik OPD yang sama dengan unit."),
                        field="location_id", code="invalid_location")
     return unit, location
 
@@ -168,7 +168,7 @@ def _assign(request: HttpRequest, terminal: Terminal, payload: AssignIn) -> dict
         try:
             parse_allowlist(payload.ip_allowlist)
         except ValueError:
-            raise ApiError(422, _("Daftar IP tidak valid; contoh: 10.1.2.3, 192.168.1.0/24."),
+            raise Unprocessable(_("Daftar IP tidak valid; contoh: 10.1.2.3, 192.168.1.0/24."),
                            field="ip_allowlist") from None
     released = services.assign_terminal(
         terminal, unit=unit, location=location, name=payload.name,
@@ -198,7 +198,7 @@ def down_days(request: HttpRequest, month: str, unit_id: int | None = None) -> l
     try:
         first = dt.date.fromisoformat(month + "-01")
     except ValueError:
-        raise ApiError(422, _("Format bulan harus YYYY-MM."), field="month") from None
+        raise Unprocessable(_("Format bulan harus YYYY-MM."), field="month") from None
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
     qs = TerminalDownDay.objects.filter(date__gte=first, date__lt=nxt).select_related("terminal", "opd")
     qs = qs.filter(path_q(admin_paths(request.user), "opd__"))
@@ -213,11 +213,11 @@ def down_days(request: HttpRequest, month: str, unit_id: int | None = None) -> l
 def claim(request: HttpRequest, payload: ClaimIn) -> dict[str, Any]:
     terminal = Terminal.objects.filter(serial_number=payload.serial_number.strip()).first()
     if terminal is None:
-        raise ApiError(404, _("Mesin dengan nomor seri ini belum pernah terhubung ke server. Pastikan alamat "
+        raise NotFound(_("Mesin dengan nomor seri ini belum pernah terhubung ke server. Pastikan alamat "
                               "server di mesin sudah benar, lalu coba lagi."), field="serial_number",
                        code="not_found")
     if terminal.status != TerminalStatus.PENDING:
-        raise ApiError(409, _("Mesin ini sudah ditetapkan."), field="serial_number", code="already_assigned")
+        raise Conflict(_("Mesin ini sudah ditetapkan."), field="serial_number", code="already_assigned")
     return _assign(request, terminal, payload)
 
 
@@ -235,7 +235,7 @@ def assign(request: HttpRequest, terminal_id: int, payload: AssignIn) -> dict[st
 def patch_terminal(request: HttpRequest, terminal_id: int, payload: TerminalPatch) -> dict[str, Any]:
     terminal = _get(request, terminal_id)
     if terminal.unit is None or not can_administer_unit(request.user, terminal.unit):
-        raise ApiError(403, _("Tetapkan mesin ke unit terlebih dahulu."), code="forbidden")
+        raise NotAllowed(_("Tetapkan mesin ke unit terlebih dahulu."), code="forbidden")
     before = services.snapshot(terminal)
     if payload.name is not None:
         terminal.name = payload.name
@@ -254,7 +254,7 @@ def patch_terminal(request: HttpRequest, terminal_id: int, payload: TerminalPatc
         terminal.full_clean()
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
-        raise ApiError(422, messages[0], field=field) from None
+        raise Unprocessable(messages[0], field=field) from None
     terminal.save()
     if reactivated:
         services.release_held(terminal)
@@ -267,7 +267,7 @@ def add_command(request: HttpRequest, terminal_id: int, payload: CommandIn) -> S
     terminal = _get(request, terminal_id)
     if payload.command == "sync_users":
         if terminal.unit is None:
-            raise ApiError(422, _("Tetapkan mesin ke unit terlebih dahulu."), code="unassigned")
+            raise Unprocessable(_("Tetapkan mesin ke unit terlebih dahulu."), code="unassigned")
         emps = Employee.objects.filter(is_active=True).filter(path_q(admin_paths(request.user), "unit__"))
         if payload.employee_ids:
             emps = emps.filter(pk__in=payload.employee_ids)
@@ -275,13 +275,13 @@ def add_command(request: HttpRequest, terminal_id: int, payload: CommandIn) -> S
             emps = emps.filter(locations=terminal.location_id)
         cmds = services.queue_user_sync(terminal, emps.distinct(), by=request.user)
         if not cmds:
-            raise ApiError(422, _("Tidak ada pegawai dengan PIN mesin untuk dikirim."), field="employee_ids")
+            raise Unprocessable(_("Tidak ada pegawai dengan PIN mesin untuk dikirim."), field="employee_ids")
         return Status(201, cmds)
     if payload.command == "raw":
         if not is_super_admin(request.user):
-            raise ApiError(403, _("Perintah bebas hanya untuk super-admin."), code="forbidden")
+            raise NotAllowed(_("Perintah bebas hanya untuk super-admin."), code="forbidden")
         if not payload.raw or not payload.raw.strip():
-            raise ApiError(422, _("Perintah wajib diisi."), field="raw")
+            raise Unprocessable(_("Perintah wajib diisi."), field="raw")
         return Status(201, [services.queue_command(terminal, payload.raw, by=request.user)])
     text = {"reboot": "REBOOT", "info": "INFO", "check": "CHECK"}[payload.command]
     return Status(201, [services.queue_command(terminal, text, by=request.user)])

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from hadir.errors import ApiError
+from hadir.errors import NotAllowed, Unprocessable
 from hadir.org.models import EmployeeKind, Unit
 
 from . import absence as absence_rules
@@ -125,21 +125,21 @@ class ReadinessOut(Schema):
 def _scope(request: HttpRequest) -> BoardScope:
     scope = board_scope(request.user)
     if scope is None:
-        raise ApiError(403, _("Dasbor hanya untuk admin BKPSDM, operator OPD dan kepala unit."), code="forbidden")
+        raise NotAllowed(_("Dasbor hanya untuk admin BKPSDM, operator OPD dan kepala unit."), code="forbidden")
     return scope
 
 
 def _filters(scope: BoardScope, q: BoardQuery, search: str = "", status: str = "") -> Filters:
     if q.opd is not None and not scope.opds().filter(pk=q.opd).exists():
-        raise ApiError(403, _("OPD ini di luar cakupan Anda."), field="opd", code="forbidden")
+        raise NotAllowed(_("OPD ini di luar cakupan Anda."), field="opd", code="forbidden")
     if q.unit is not None:
         unit = Unit.objects.filter(pk=q.unit).first()
         if unit is None or not scope.contains(unit):
-            raise ApiError(403, _("Unit ini di luar cakupan Anda."), field="unit", code="forbidden")
+            raise NotAllowed(_("Unit ini di luar cakupan Anda."), field="unit", code="forbidden")
     if q.kind and q.kind not in EmployeeKind.values:
-        raise ApiError(422, _("Jenis pegawai tidak dikenal: %(kind)s.") % {"kind": q.kind}, field="kind")
+        raise Unprocessable(_("Jenis pegawai tidak dikenal: %(kind)s.") % {"kind": q.kind}, field="kind")
     if status and status not in LIST_FILTERS:
-        raise ApiError(422, _("Status tidak dikenal: %(status)s.") % {"status": status}, field="status")
+        raise Unprocessable(_("Status tidak dikenal: %(status)s.") % {"status": status}, field="status")
     return Filters(opd=q.opd, unit=q.unit, kind=q.kind, q=search.strip()[:100], status=status)
 
 
@@ -161,9 +161,9 @@ def today(request: HttpRequest, q: Query[BoardQuery]) -> dict[str, Any]:
 def employees(request: HttpRequest, q: Query[EmployeeQuery]) -> dict[str, Any]:
     scope = _scope(request)
     if not 1 <= q.limit <= 500:
-        raise ApiError(422, _("limit harus antara 1 dan 500."), field="limit")
+        raise Unprocessable(_("limit harus antara 1 dan 500."), field="limit")
     if q.offset < 0:
-        raise ApiError(422, _("offset tidak boleh negatif."), field="offset")
+        raise Unprocessable(_("offset tidak boleh negatif."), field="offset")
     day = q.date or scope_today(scope)
     f = _filters(scope, q, q.q, q.status)
     counts = compute_board(scope, day, f).total
@@ -178,7 +178,7 @@ def absence(request: HttpRequest, year: int | None = None, opd: int | None = Non
     today_ = scope_today(scope)
     year = year or today_.year
     if not 2000 <= year <= today_.year:
-        raise ApiError(422, _("Tahun harus antara 2000 dan %(year)s.") % {"year": today_.year}, field="year")
+        raise Unprocessable(_("Tahun harus antara 2000 dan %(year)s.") % {"year": today_.year}, field="year")
     _filters(scope, BoardQuery(opd=opd))
     items = []
     floor = min(max(1, min_days), absence_rules.DISMISSAL_CONSECUTIVE_DAYS)  # a 10-day streak is ≥ 10 days

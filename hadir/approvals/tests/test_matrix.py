@@ -12,7 +12,7 @@ from django.utils import timezone
 from hadir.approvals.models import ApprovalItem, ApprovalMode, ApprovalPolicy, Delegation, ItemStatus
 from hadir.approvals.services import can_decide, decide, escalate_overdue, inbox
 from hadir.audit.models import AuditEntry
-from hadir.errors import ApiError
+from hadir.errors import DomainError
 from hadir.presence.models import CheckIn, Validity
 from hadir.testing import Org
 
@@ -83,7 +83,7 @@ def test_approval_matrix(org: Org) -> None:
 
 def test_self_decision_refused_even_via_api_service(org: Org) -> None:
     item = ApprovalItem.objects.get(checkin=store_checkin(org.kabid))
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         decide(item.pk, org.kabid.user, True)
     assert exc.value.status == 403
 
@@ -192,7 +192,7 @@ def test_invalid_marks_checkin_and_is_audited(org: Org) -> None:
 
     note = Notification.objects.get(user=org.staf.user)
     assert "tidak valid" in note.subject and "Lokasi palsu terdeteksi" in note.body
-    with pytest.raises(ApiError) as again:
+    with pytest.raises(DomainError) as again:
         decide(item.pk, org.sekretaris.user, True)
     assert again.value.status == 409
 
@@ -200,7 +200,7 @@ def test_invalid_marks_checkin_and_is_audited(org: Org) -> None:
 def test_bulk_is_all_or_nothing(org: Org) -> None:
     mine = [ApprovalItem.objects.get(checkin=store_checkin(org.staf)).pk for _ in range(3)]
     other = ApprovalItem.objects.get(checkin=store_checkin(org.staf_bidang)).pk  # the kabid's
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         from hadir.approvals.services import decide_many
 
         decide_many([*mine, other], org.sekretaris.user, True)

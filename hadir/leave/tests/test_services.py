@@ -12,7 +12,7 @@ from hadir.approvals.models import ApprovalItem, ItemStatus
 from hadir.approvals.services import decide
 from hadir.audit.models import AuditEntry
 from hadir.audit.services import verify_chain
-from hadir.errors import ApiError
+from hadir.errors import DomainError
 from hadir.leave import rules
 from hadir.leave.models import LeaveRequest, LeaveStatus
 from hadir.leave.services import (
@@ -49,7 +49,7 @@ def test_request_approve_flows_into_excuses_and_audit(org: Org) -> None:
     assert item.approver_position_id == org.kabid.position_id  # the atasan langsung of staf bidang
     assert excuses_for([org.staf_bidang.pk], monday) == {}  # pending excuses nothing
 
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(DomainError) as refused:
         decide(item.pk, org.kadis.user, True)  # not the atasan langsung
     assert refused.value.status == 403
     decide(item.pk, org.kabid.user, True, "Silakan")
@@ -68,10 +68,10 @@ def test_request_approve_flows_into_excuses_and_audit(org: Org) -> None:
 def test_dinas_luar_needs_surat_tugas_and_lifts_geofence(org: Org) -> None:
     monday = clear_week()
     base = LeaveInput(rules.DINAS_LUAR, monday, monday + dt.timedelta(days=1), "Rapat koordinasi provinsi")
-    with pytest.raises(ApiError, match="Nomor surat tugas"):
+    with pytest.raises(DomainError, match="Nomor surat tugas"):
         request_leave(org.staf, org.staf.user, base)
     base.letter_number, base.destination = "090/123/DINKES/2026", "Dinkes Provinsi Bengkulu"
-    with pytest.raises(ApiError, match="surat tugas"):
+    with pytest.raises(DomainError, match="surat tugas"):
         request_leave(org.staf, org.staf.user, base)
     base.document = SimpleUploadedFile("st.pdf", PDF, content_type="application/pdf")
     req = request_leave(org.staf, org.staf.user, base)
@@ -95,7 +95,7 @@ def test_document_refused(org: Org, content: bytes, name: str, expected_status: 
     monday = clear_week()
     data = LeaveInput(rules.DINAS_LUAR, monday, monday, "Monev", "090/1/2026", "Kecamatan Selebar",
                       SimpleUploadedFile(name, content))
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         request_leave(org.staf, org.staf.user, data)
     assert exc.value.status == expected_status and exc.value.field == "document"
     assert not LeaveRequest.objects.exists()
@@ -104,7 +104,7 @@ def test_document_refused(org: Org, content: bytes, name: str, expected_status: 
 def test_overlap_is_refused_until_cancelled(org: Org) -> None:
     monday = clear_week()
     first = _cuti(org, monday, monday + dt.timedelta(days=2))
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         _cuti(org, monday + dt.timedelta(days=2), monday + dt.timedelta(days=3), rules.IZIN_PENTING)
     assert exc.value.status == 409 and exc.value.code == "overlap"
     cancel_request(first, org.staf_bidang.user, "Batal berangkat")
@@ -125,7 +125,7 @@ def test_quota_counts_pending_and_refuses_the_excess(org: Org) -> None:
         assert (quota.used, quota.pending) == (5, 5)
         assert quota.available == before.total - 10
         if week3.year == year and before.total == 12:
-            with pytest.raises(ApiError) as exc:
+            with pytest.raises(DomainError) as exc:
                 _cuti(org, week3, week3 + dt.timedelta(days=4))  # 5 > 2 left
             assert exc.value.status == 409 and exc.value.code == "quota_exceeded"
 
@@ -134,14 +134,14 @@ def test_approved_leave_cancel_rules(org: Org) -> None:
     monday = clear_week()
     req = _cuti(org, monday, monday)
     decide(ApprovalItem.objects.get(leave_request=req).pk, org.kabid.user, True)
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         cancel_request(req, org.staf.user, "bukan milik saya")
     assert exc.value.status == 403
     cancel_request(req, org.staf_bidang.user, "Tidak jadi")  # before it starts: allowed
     req.refresh_from_db()
     assert req.status == LeaveStatus.CANCELLED
     assert excuses_for([org.staf_bidang.pk], monday) == {}
-    with pytest.raises(ApiError) as again:
+    with pytest.raises(DomainError) as again:
         cancel_request(req, org.staf_bidang.user, "")
     assert again.value.status == 409
 
@@ -149,7 +149,7 @@ def test_approved_leave_cancel_rules(org: Org) -> None:
 def test_rejection_needs_a_reason(org: Org) -> None:
     req = _cuti(org, clear_week(), clear_week())
     item = ApprovalItem.objects.get(leave_request=req)
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         decide(item.pk, org.kabid.user, False, "  ")
     assert exc.value.status == 400 and exc.value.field == "reason"
     decide(item.pk, org.kabid.user, False, "Sedang ada akreditasi")
@@ -159,10 +159,10 @@ def test_rejection_needs_a_reason(org: Org) -> None:
 
 def test_too_old_and_zero_working_days_refused(org: Org) -> None:
     long_ago = dt.date.today() - dt.timedelta(days=30)
-    with pytest.raises(ApiError, match="paling lambat"):
+    with pytest.raises(DomainError, match="paling lambat"):
         _cuti(org, long_ago, long_ago, rules.IZIN_SAKIT)
     saturday = clear_week() + dt.timedelta(days=5)
-    with pytest.raises(ApiError) as exc:
+    with pytest.raises(DomainError) as exc:
         _cuti(org, saturday, saturday + dt.timedelta(days=1), rules.IZIN_PENTING)
     assert exc.value.code == "no_working_days"
 
