@@ -42,21 +42,32 @@ TEST_REDIS_URL = os.environ.get("HADIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/
 
 @pytest.fixture
 def redis_db(settings: Any) -> Iterator[str]:
-    """settings.REDIS_URL on a real, emptied Redis database (skipped when none answers); emptied again after."""
+    """Django's cache on a real, emptied Redis database (emptied again after), as in production. Without Redis
+    the test fails when HADIR_REQUIRE_REDIS=1 (the test command sets it), and is skipped otherwise."""
     import redis
 
-    from hadir.db import redis_client
-
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1)
     try:
-        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get("HADIR_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis not reachable at {TEST_REDIS_URL}: {exc}")
         pytest.skip("Redis not reachable")
+    client.flushdb()
     settings.REDIS_URL = TEST_REDIS_URL
-    redis_client.cache_clear()
-    redis_client().flushdb()
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": TEST_REDIS_URL}}
     yield TEST_REDIS_URL
-    redis_client().flushdb()
-    redis_client.cache_clear()
+    client.flushdb()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: a board or a flag cached by the previous test must not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -107,11 +107,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
 
-elif DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("DB_PGBOUNCER", False):
-    # Only hadir.db.hot_cursor binds server-side, so only its hand-written hot-path queries are prepared
-    # (after 5 runs on a connection); the ORM's client-side-bound queries never are.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -228,18 +223,13 @@ HADIR_PHOTO_RETENTION_DAYS = int(os.environ.get("HADIR_PHOTO_RETENTION_DAYS", "9
 HADIR_PING_RETENTION_DAYS = int(os.environ.get("HADIR_PING_RETENTION_DAYS", "30"))
 CELERY_BEAT_SCHEDULE["presence-purge-personal-data"] = {"task": "hadir.presence.purge_personal_data",
                                                         "schedule": 86400.0}
-# Check-in pipeline: offline captures older than this are refused. The check-in follow-up (approvals, flags,
-# daily status; hadir/presence/followup.py) runs "inline" after each check-in, or "batched" by a Celery flush
-# a moment later — the default whenever Redis and a task queue are configured (the 07:00 rush).
+# Check-in pipeline: offline captures older than this are refused.
 HADIR_OFFLINE_MAX_AGE_DAYS = int(os.environ.get("HADIR_OFFLINE_MAX_AGE_DAYS", "7"))
-HADIR_STATUS_REFRESH = os.environ.get(
-    "HADIR_STATUS_REFRESH", "batched" if REDIS_URL and not CELERY_TASK_ALWAYS_EAGER else "inline")
+# The outbox of stale daily statuses (hadir/presence/outbox.py): with a task queue a Celery task drains it this
+# many seconds after a change (the morning rush shares a handful of drains); without one, every writer drains it
+# right after its commit. The beat job catches up whatever a lost task left.
 HADIR_STATUS_REFRESH_DELAY = float(os.environ.get("HADIR_STATUS_REFRESH_DELAY", "1"))
-# API tokens' last_used_at: written by the request ("direct"), or kept in Redis and written in bulk a moment later
-# ("deferred": by the follow-up flush and this beat job) — the default with Redis and a task queue.
-HADIR_TOKEN_TOUCH = os.environ.get(
-    "HADIR_TOKEN_TOUCH", "deferred" if REDIS_URL and not CELERY_TASK_ALWAYS_EAGER else "direct")
-CELERY_BEAT_SCHEDULE["org-flush-token-touches"] = {"task": "hadir.org.flush_token_touches", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["presence-drain-outbox"] = {"task": "hadir.presence.drain_outbox", "schedule": 60.0}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -248,8 +238,7 @@ if not DEBUG:
 # pgbouncer in transaction-pooling mode cannot keep the server-side cursors .iterator() uses.
 if env_bool("HADIR_TRUST_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-HADIR_DB_PGBOUNCER = env_bool("DB_PGBOUNCER", False)  # no prepared statements either (hadir/db.py)
-if HADIR_DB_PGBOUNCER:
+if env_bool("DB_PGBOUNCER", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from hadir.org.admin import ScopedAdmin
 from hadir.org.models import Employee, Position
-from hadir.org.scoping import path_q
+from hadir.org.scoping import admin_paths, path_q
 
 from .models import ApprovalItem, ApprovalPolicy, Delegation
 
@@ -32,8 +32,6 @@ class DelegationAdmin(ScopedAdmin):
     exclude = ["created_by"]
 
     def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
-        from hadir.org.scoping import admin_paths
-
         paths = admin_paths(request.user)
         if paths is not None and db_field.remote_field.model in (Position, Employee):
             kwargs["queryset"] = db_field.remote_field.model._default_manager.filter(path_q(paths, "unit__"))

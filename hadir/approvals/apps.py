@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,6 +8,14 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "Persetujuan"
 
     def ready(self) -> None:
-        from . import signals
+        # (imports inside ready(): Django loads models before apps are ready)
+        from hadir.presence.signals import checkins_recorded
 
-        signals.connect()
+        from .services import open_checkin_items
+
+        def _checkins_recorded(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
+            """Every batch of new check-ins gets its approval policy applied (inside the outbox drain's
+            transaction: an error rolls the batch back and it is retried)."""
+            open_checkin_items(checkins)
+
+        checkins_recorded.connect(_checkins_recorded, weak=False, dispatch_uid="approvals.checkins_recorded")

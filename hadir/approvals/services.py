@@ -1,6 +1,7 @@
 """Tiered approval: open items for check-ins and leave requests, find who decides, decide (one or
-in bulk), escalate what waited too long. Every decision is audited (hadir.audit, contract C6) and
-refreshes the daily status (hadir.presence.daily, contract C2)."""
+in bulk), escalate what waited too long. Every decision is audited (hadir.audit) and marks the days it
+changes in the presence outbox, so their daily status is recomputed. A decided leave item is handed to the
+leave workflow (a higher layer) through the `request_decided` signal."""
 
 from __future__ import annotations
 
@@ -15,13 +16,17 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hadir.audit.services import record, record_many, snapshot
 from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound
+from hadir.notify.services import notify
 from hadir.org.models import Employee, Position, Role, RoleAssignment, Unit, UnitKind, employee_of
 from hadir.org.scoping import is_super_admin, path_q
+from hadir.presence import outbox
 from hadir.presence.models import CheckIn, Validity
 
 from . import routing
 from .models import ApprovalItem, ApprovalMode, ApprovalPolicy, Delegation, ItemKind, ItemStatus
+from .signals import request_decided
 
 log = logging.getLogger(__name__)
 
@@ -210,10 +215,6 @@ def inbox(user: Any, on: dt.date | None = None) -> QuerySet[ApprovalItem]:
 
 def _notify_approvers(resolution: routing.Resolution, employee: Employee, subject: str, body: str,
                       url: str = "/persetujuan/") -> None:
-    try:
-        from hadir.notify.services import notify  # contract C7
-    except ImportError:  # pragma: no cover
-        return
     users: list[Any]
     if resolution.position_id is None:
         paths = [p for p in Unit.objects.filter(
@@ -233,10 +234,6 @@ def _notify_approvers(resolution: routing.Resolution, employee: Employee, subjec
 
 
 def _notify_user(user: Any, subject: str, body: str) -> None:
-    try:
-        from hadir.notify.services import notify  # contract C7
-    except ImportError:  # pragma: no cover
-        return
     try:
         notify(user, subject, body, url="/m/", kind="approval")
     except Exception:
@@ -327,30 +324,12 @@ def close_leave_item(req: Any, by: Any) -> None:
 # --- deciding ----------------------------------------------------------------------------------
 
 
-def _recompute_days(pairs: set[tuple[int, dt.date]]) -> None:
-    """Refresh the daily status of the touched employee-days, set-based per date (contract C2)."""
-    try:
-        from hadir.presence.daily import compute_day  # contract C2
-    except ImportError:  # pragma: no cover
-        return
-    by_day: dict[dt.date, list[int]] = {}
-    for employee_id, day in pairs:
-        by_day.setdefault(day, []).append(employee_id)
-    for day, employee_ids in sorted(by_day.items()):
-        try:
-            compute_day(day, employee_ids=sorted(employee_ids))
-        except Exception:  # derived data; the end-of-day pass recomputes it
-            log.exception("recompute failed for %d employees on %s", len(employee_ids), day)
-
-
 _VALIDITY_FIELDS = ["validity", "validated_by", "validated_at", "validity_reason"]
 
 
 def _decide_checkins(items: list[ApprovalItem], user: Any, approve: bool, reason: str,
                      now: dt.datetime) -> set[tuple[int, dt.date]]:
     """Set the validity of the items' check-ins in one statement, one audit entry each (one chain lock)."""
-    from hadir.audit.services import record_many, snapshot
-
     ids = [i.checkin_id for i in items if i.checkin_id is not None]
     checkins = list(CheckIn.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     validity = Validity.VALID if approve else Validity.INVALID
@@ -423,16 +402,12 @@ def decide_many(item_ids: list[int], user: Any, approve: bool, reason: str = "")
         status = ItemStatus.APPROVED if approve else ItemStatus.REJECTED
         touched = _decide_checkins([i for i in items if i.kind == ItemKind.CHECKIN], user, approve, reason, now)
         for item in items:
-            if item.kind == ItemKind.LEAVE:
-                from hadir.leave.services import apply_decision
-
-                assert item.leave_request is not None
-                apply_decision(item.leave_request, user, approve, reason)
+            if item.kind == ItemKind.LEAVE:  # the leave workflow applies it (and may refuse: all or nothing)
+                request_decided.send(sender=ApprovalItem, item=item, by=user, approved=approve, reason=reason)
             item.status, item.decided_by, item.decided_at, item.reason = status, user, now, reason[:300]
         ApprovalItem.objects.filter(pk__in=ids).update(status=status, decided_by=user, decided_at=now,
                                                        reason=reason[:300])
-        if touched:
-            transaction.on_commit(lambda: _recompute_days(touched))
+        outbox.mark_days(touched, "approval")
     by_id = {i.pk: i for i in items}
     return [by_id[i] for i in ids]
 
@@ -444,8 +419,6 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
     """Move items that waited longer than their policy allows one approver up per period; also
     re-route items whose approver position fell vacant. Returns how many items moved. Each new
     approver gets one notification per run, however many items reached them."""
-    from hadir.audit.services import record
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     structure = Structure()

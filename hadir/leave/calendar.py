@@ -1,8 +1,8 @@
 """Which dates of a leave request are working days for that employee.
 
-Uses the employee's own schedule (hadir.schedules: work pattern, roster, regional and national
-holidays) when that app provides `workday_for`; otherwise Monday–Friday minus Indonesia's national
-holidays from the `holidays` package.
+Uses the employee's own schedule (hadir.schedules: work pattern, roster, regional and national holidays);
+requests longer than SCHEDULE_LOOKUP_MAX_DAYS count Monday–Friday minus Indonesia's national holidays from
+the `holidays` package.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from functools import lru_cache
 import holidays
 
 from hadir.org.models import Employee
+from hadir.schedules.services import workday_for
 
 
 def dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:
@@ -33,11 +34,6 @@ def fallback_is_working_day(day: dt.date) -> bool:
 
 
 def _schedule_predicate(employee: Employee) -> Callable[[dt.date], bool]:
-    try:
-        from hadir.schedules.services import workday_for  # contract C1
-    except ImportError:  # pragma: no cover - schedules not installed
-        return fallback_is_working_day
-
     def is_working(day: dt.date) -> bool:
         return bool(workday_for(employee, day).is_working_day)
 

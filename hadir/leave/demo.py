@@ -12,6 +12,8 @@ from django.utils import timezone
 from hadir.approvals.models import ApprovalItem, ItemKind
 from hadir.approvals.services import Structure, resolve_for
 from hadir.org.models import Employee
+from hadir.org.scoping import subordinates
+from hadir.presence import outbox
 
 from . import rules
 from .calendar import by_year, dates, fallback_is_working_day
@@ -42,8 +44,6 @@ def seed(rng: random.Random, today: dt.date) -> list[str]:
                                     user__isnull=False).order_by("pk").first()
     showcase: set[int] = set()
     if kadis is not None:
-        from hadir.org.scoping import subordinates
-
         taken = {e.pk for e in chosen}
         for sub in subordinates(kadis).select_related("unit").order_by("pk")[:2]:
             if sub.pk not in taken:
@@ -94,13 +94,9 @@ def seed(rng: random.Random, today: dt.date) -> list[str]:
         items.append(ApprovalItem(kind=ItemKind.LEAVE, leave_request=req, employee=emp,
                                   approver_position_id=resolution.position_id, created_at=req.requested_at))
     ApprovalItem.objects.bulk_create(items, batch_size=500)
-    try:
-        from hadir.presence.daily import compute_day
-
-        affected = sorted({r.employee_id for r in requests if r.status == LeaveStatus.APPROVED})
-        for offset in range(-3, 1):
-            compute_day(today + dt.timedelta(days=offset), employee_ids=affected)
-    except ImportError:  # pragma: no cover
-        pass
+    affected = sorted({r.employee_id for r in requests if r.status == LeaveStatus.APPROVED})
+    outbox.mark_days([(e, today + dt.timedelta(days=offset)) for e in affected for offset in range(-3, 1)],
+                     "demo_leave")
+    outbox.drain()
     approved = sum(1 for r in requests if r.status == LeaveStatus.APPROVED)
     return [f"{len(requests)} pengajuan izin/cuti/dinas luar ({approved} disetujui, {len(items)} menunggu atasan)."]

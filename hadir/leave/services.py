@@ -1,5 +1,6 @@
-"""Leave and official duty: the facts presence reads (contract C5) and the request lifecycle
-(request → approve/reject by the atasan via hadir.approvals → cancel), each step audited."""
+"""The leave and official-duty request lifecycle: request → approve/reject by the atasan (through hadir.approvals,
+which hands the decision back with its `request_decided` signal) → cancel; each step audited, each decision
+marking the excused days in the presence outbox. What the rest of Hadir reads is in hadir.leave.facts."""
 
 from __future__ import annotations
 
@@ -7,64 +8,31 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
+from hadir.approvals.services import actable_position_ids, close_leave_item, open_leave_item
+from hadir.audit.services import record, snapshot
 from hadir.errors import Conflict, InvalidRequest, NotAllowed, TooLarge
+from hadir.notify.services import notify
 from hadir.org.identity import IdentityError, parse_nip
 from hadir.org.models import Employee, employee_of
-from hadir.org.scoping import can_administer_unit
+from hadir.org.scoping import admin_paths, can_administer_unit, path_q
+from hadir.presence import outbox
 
 from . import rules
 from .calendar import by_year, working_dates
 from .models import ACTIVE_STATUSES, AnnualLeaveOpening, LeaveRequest, LeaveStatus
 
 log = logging.getLogger(__name__)
-
-# Priority when (against the overlap rule, e.g. admin data entry) two approved requests cover a day.
-_STATUS_PRIORITY = {"dl": 0, "sakit": 1, "cuti": 2, "izin": 3}
-_CHUNK = 900
-
-
-# --- contract C5 -------------------------------------------------------------------------------
-
-
-def excuses_for(employee_ids: list[int], day: dt.date) -> dict[int, tuple[str, str]]:
-    """employee_id → (DayStatus value: "cuti" | "izin" | "sakit" | "dl", reference text) for `day`,
-    from APPROVED requests covering that date."""
-    if not employee_ids:
-        return {}
-    base = LeaveRequest.objects.filter(status=LeaveStatus.APPROVED, start_date__lte=day, end_date__gte=day)
-    rows: list[tuple[int, int, str, str]] = []
-    fields = ("employee_id", "pk", "kind", "letter_number")
-    if len(employee_ids) > _CHUNK:
-        # A whole-regency recompute: one query by date (few requests cover any one day), filter in Python.
-        wanted = set(employee_ids)
-        rows = [r for r in base.values_list(*fields) if r[0] in wanted]
-    else:
-        rows = list(base.filter(employee_id__in=employee_ids).values_list(*fields))
-    result: dict[int, tuple[str, str]] = {}
-    for employee_id, pk, kind, letter in sorted(rows, key=lambda r: r[1]):
-        status = rules.DAY_STATUS[kind]
-        ref = LeaveRequest(pk=pk, kind=kind, letter_number=letter).reference
-        current = result.get(employee_id)
-        if current is None or _STATUS_PRIORITY[status] < _STATUS_PRIORITY[current[0]]:
-            result[employee_id] = (status, ref)
-    return result
-
-
-def geofence_lifted(employee_id: int, day: dt.date) -> bool:
-    """True when approved dinas luar / outside meeting / government activity covers that date."""
-    return LeaveRequest.objects.filter(
-        employee_id=employee_id, status=LeaveStatus.APPROVED, kind__in=rules.DUTY_KINDS,
-        start_date__lte=day, end_date__gte=day,
-    ).exists()
-
 
 # --- quota -------------------------------------------------------------------------------------
 
@@ -117,8 +85,6 @@ def history_from_year() -> int:
     configured = getattr(settings, "HADIR_LEAVE_HISTORY_FROM_YEAR", None)
     if configured:
         return int(configured)
-    from django.core.cache import cache
-
     def earliest() -> int:
         first = LeaveRequest.objects.order_by("start_date").values_list("start_date", flat=True).first()
         return first.year if first else timezone.localdate().year
@@ -160,8 +126,6 @@ def check_document(upload: UploadedFile) -> tuple[str, str]:
         error = TooLarge if size > max_document_bytes() else InvalidRequest
         raise error(str(exc), field="document", code="bad_document") from exc
     if content_type.startswith("image/"):
-        from PIL import Image, UnidentifiedImageError
-
         try:
             with Image.open(upload) as image:
                 image.verify()
@@ -226,17 +190,12 @@ def local_today(employee: Employee) -> dt.date:
     location = employee.locations.filter(is_active=True).order_by("pk").first()
     if location is None:
         return timezone.localdate()
-    from zoneinfo import ZoneInfo
-
     return timezone.now().astimezone(ZoneInfo(location.timezone)).date()
 
 
 def request_leave(employee: Employee, by: Any, data: LeaveInput) -> LeaveRequest:
     """File a request for `employee` (normally by the employee). Validates kind, dates, documents,
     overlap and the cuti tahunan quota; opens the approval item for the atasan."""
-    from hadir.approvals.services import open_leave_item
-    from hadir.audit.services import record, snapshot
-
     today = local_today(employee)
     _validate(employee, data, today)
     doc_type, doc_ext = check_document(data.document) if data.document is not None else ("", "")
@@ -274,36 +233,21 @@ def request_leave(employee: Employee, by: Any, data: LeaveInput) -> LeaveRequest
     return req
 
 
-def _recompute(req: LeaveRequest) -> None:
-    """Refresh the daily status of the request's days up to today (future days are computed on the day)."""
-    try:
-        from hadir.presence.daily import recompute_employee_day  # contract C2
-    except ImportError:  # pragma: no cover - presence pipeline not installed yet
-        return
+def _mark_days(req: LeaveRequest, reason: str) -> None:
+    """The request's days up to today have a different status now (later days are computed on their day)."""
     last = min(req.end_date, local_today(req.employee))
-    day = req.start_date
-    while day <= last:
-        try:
-            recompute_employee_day(req.employee_id, day)
-        except Exception:  # the decision stands; the nightly close recomputes again
-            log.exception("recompute failed for employee %s on %s", req.employee_id, day)
-        day += dt.timedelta(days=1)
+    days = [req.start_date + dt.timedelta(days=n) for n in range((last - req.start_date).days + 1)]
+    outbox.mark_days([(req.employee_id, day) for day in days], reason)
 
 
 def _notify(user: Any, subject: str, body: str, url: str = "") -> None:
     if user is None:
-        return
-    try:
-        from hadir.notify.services import notify  # contract C7
-    except ImportError:  # pragma: no cover
         return
     notify(user, subject, body, url=url, kind="approval")
 
 
 def apply_decision(req: LeaveRequest, by: Any, approved: bool, reason: str = "") -> LeaveRequest:
     """Approve or reject a pending request (the approvals app has checked that `by` may)."""
-    from hadir.audit.services import record, snapshot
-
     with transaction.atomic():
         req = LeaveRequest.objects.select_for_update().select_related("employee").get(pk=req.pk)
         if req.status != LeaveStatus.PENDING:
@@ -320,7 +264,7 @@ def apply_decision(req: LeaveRequest, by: Any, approved: bool, reason: str = "")
         after = snapshot(req, ["status", "decided_by", "decided_at", "decision_reason"])
         record(by, "leave.approve" if approved else "leave.reject", req, before, after, reason)
         if approved:
-            transaction.on_commit(lambda: _recompute(req))
+            _mark_days(req, "leave_approved")
         word = _("disetujui") if approved else _("ditolak")
         _notify(req.employee.user, _("%(kind)s Anda %(word)s") % {"kind": req.get_kind_display(), "word": word},
                 _("%(kind)s %(start)s–%(end)s %(word)s.%(reason)s") % {
@@ -345,9 +289,6 @@ def can_cancel(user: Any, req: LeaveRequest, today: dt.date | None = None) -> bo
 
 def cancel_request(req: LeaveRequest, by: Any, reason: str = "") -> LeaveRequest:
     """Withdraw a request: the employee before it starts (pending any time), an administrator any time."""
-    from hadir.approvals.services import close_leave_item
-    from hadir.audit.services import record, snapshot
-
     with transaction.atomic():
         req = LeaveRequest.objects.select_for_update().select_related("employee__unit").get(pk=req.pk)
         if req.status not in ACTIVE_STATUSES:
@@ -367,14 +308,12 @@ def cancel_request(req: LeaveRequest, by: Any, reason: str = "") -> LeaveRequest
                snapshot(req, ["status", "cancelled_by", "cancelled_at", "cancel_reason"]), reason)
         close_leave_item(req, by)
         if was_approved:
-            transaction.on_commit(lambda: _recompute(req))
+            _mark_days(req, "leave_cancelled")
     return req
 
 
 def visible_to(user: Any) -> Q:
     """Requests a user may read: their own, those they decide or decided, and those in their admin scope."""
-    from hadir.org.scoping import admin_paths, path_q
-
     paths = admin_paths(user)
     if paths is None:
         return Q()
@@ -386,9 +325,13 @@ def visible_to(user: Any) -> Q:
         q |= path_q(paths, "employee__unit__")
     q |= Q(decided_by=user)
     if me is not None:
-        from hadir.approvals.services import actable_position_ids
-
         positions = actable_position_ids(me)
         if positions:
             q |= Q(approval_item__approver_position_id__in=positions)
     return q
+
+
+def apply_approval(sender: Any, item: Any, by: Any, approved: bool, reason: str = "", **kwargs: Any) -> None:
+    """Receiver of hadir.approvals' `request_decided`: the atasan decided the request behind `item`."""
+    if item.leave_request is not None:
+        apply_decision(item.leave_request, by, approved, reason)

@@ -10,16 +10,16 @@ class MobileConfig(AppConfig):
     verbose_name = "Aplikasi Presensi"
 
     def ready(self) -> None:
-        from hadir.presence.pipeline import register_validator
-        from hadir.presence.signals import checkins_recorded
+        # (imports inside ready(): Django loads models before apps are ready)
+        from hadir.presence.signals import checkins_recorded, validate_checkin
 
-        from .services import context_columns, device_validator
+        from .services import device_validator, touch_bindings
 
-        register_validator(device_validator, context=context_columns())
-        checkins_recorded.connect(_touch_bindings, dispatch_uid="mobile.touch_bindings")
+        def _validate(sender: Any, attempt: Any, employee: Any, **kwargs: Any) -> tuple[str, str] | None:
+            return device_validator(attempt, employee)
 
+        def _recorded(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
+            touch_bindings(checkins)
 
-def _touch_bindings(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
-    from .services import touch_bindings
-
-    touch_bindings(checkins)
+        validate_checkin.connect(_validate, weak=False, dispatch_uid="mobile.device_validator")
+        checkins_recorded.connect(_recorded, weak=False, dispatch_uid="mobile.touch_bindings")

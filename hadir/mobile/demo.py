@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from hadir.org.models import Employee
+from hadir.org.seed import demo_logins
 
 from .models import DeviceBinding
 from .services import hash_device_key
@@ -26,8 +27,6 @@ USER_AGENTS = [
 
 
 def seed(rng: random.Random, today: dt.date) -> list[str]:
-    from hadir.org.seed import demo_logins
-
     keep_free = {username for _role, username, _pw in demo_logins()}
     free_ids = set(
         get_user_model().objects.filter(username__in=keep_free).values_list("pk", flat=True)

@@ -1,6 +1,6 @@
 """Device binding rules: bind on first login, refuse other devices, flag shared devices.
 
-`device_validator` is registered with the check-in pipeline (contract C3) in MobileConfig.ready().
+`device_validator` answers the check-in pipeline's `validate_checkin` signal (connected in MobileConfig.ready()).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hadir.org.models import Employee
+from hadir.audit.services import record
+from hadir.notify.services import notify
+from hadir.org.models import Employee, Role, RoleAssignment
 
 from .models import DeviceBinding
 
@@ -132,10 +134,6 @@ def notify_refused_device(employee: Employee, user_agent: str) -> bool:
     user = employee.user
     if user is None:
         return False
-    try:
-        from hadir.notify.services import notify
-    except ImportError:  # pragma: no cover
-        return False
     day = timezone.localdate()
     try:
         notify(
@@ -154,13 +152,7 @@ def notify_refused_device(employee: Employee, user_agent: str) -> bool:
 
 
 def notify_shared_device(employee: Employee, binding: DeviceBinding) -> int:
-    """Tell the operators of the employee's OPD that a phone now serves several employees (contract C7)."""
-    try:
-        from hadir.notify.services import notify
-    except ImportError:  # pragma: no cover - the notify app is part of the project
-        return 0
-    from hadir.org.models import Role, RoleAssignment
-
+    """Tell the operators of the employee's OPD that a phone now serves several employees."""
     unit = employee.unit
     ancestor_ids = [int(part) for part in unit.path.split(".") if part] or [unit.pk]
     operators = {
@@ -199,35 +191,38 @@ def reset_binding(binding: DeviceBinding, by: Any, reason: str = "") -> bool:
         binding.revoked_by = by if getattr(by, "is_authenticated", False) else None
         binding.revoke_reason = reason[:300]
         binding.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-        _audit(binding.revoked_by, "mobile.device_reset", binding, before,
+        record(binding.revoked_by, "mobile.device_reset", binding, before,
                {"revoked_at": binding.revoked_at.isoformat()}, reason)
     return True
 
 
-def _audit(actor: Any, action: str, target: DeviceBinding, before: dict[str, Any], after: dict[str, Any],
-           reason: str) -> None:
-    # Contract C6; the audit app lands in parallel, so tolerate its absence.
-    try:
-        from hadir.audit.services import record  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
-    record(actor, action, target, before, after, reason)
-
-
-_UNSET = object()
+def binding_facts(employee_id: int, device_id: str) -> tuple[str | None, bool]:
+    """(key hash of the employee's active binding or None, whether another employee has or had `device_id`
+    bound) — one query."""
+    key_hash = hash_device_key(device_id) if is_valid_device_key(device_id) else ""
+    rows = DeviceBinding.objects.filter(
+        Q(employee_id=employee_id, revoked_at__isnull=True) | Q(key_hash=key_hash)
+    ).order_by("pk").values_list("employee_id", "key_hash", "revoked_at")
+    bound, shared = None, False
+    for owner, row_hash, revoked_at in rows:
+        if owner == employee_id and revoked_at is None and bound is None:
+            bound = row_hash
+        if owner != employee_id and row_hash == key_hash:
+            shared = True
+    return bound, shared
 
 
 def check_device(employee_id: int, device_id: str, source: str = "mobile",
-                 bound_hash: Any = _UNSET) -> tuple[str, str] | None:
+                 bound_hash: str | None = None, *, known: bool = False) -> tuple[str, str] | None:
     """The device rule for one check-in: None to allow, (reason_code, reason) to refuse.
 
     Terminal logs and manual corrections do not come from a phone. An employee who has not bound a
     device yet is allowed (they bind on their first login in the app) unless HADIR_DEVICE_BINDING_REQUIRED.
-    `bound_hash`: the key hash of the employee's active binding (None: none) when the caller read it already.
+    `bound_hash`: the key hash of the employee's active binding when the caller read it already (`known`).
     """
     if source in {"terminal", "manual"}:
         return None
-    if bound_hash is _UNSET:
+    if not known:
         active = DeviceBinding.objects.active().filter(employee_id=employee_id).first()
         bound_hash = active.key_hash if active is not None else None
     if bound_hash is None:
@@ -246,39 +241,18 @@ def check_device(employee_id: int, device_id: str, source: str = "mobile",
     return None
 
 
-_BINDINGS = DeviceBinding._meta.db_table
-
-
-def _device_hash_param(attempt: Any) -> list[str]:
-    device_id = str(getattr(attempt, "device_id", "") or "")
-    return [hash_device_key(device_id) if is_valid_device_key(device_id) else ""]
-
-
-def context_columns() -> list[Any]:
-    """The two facts the validator needs, read inside the pipeline's one context query (no round trip)."""
-    from hadir.presence.pipeline import ContextColumn
-
-    return [
-        ContextColumn("mobile_bound_hash", f"(SELECT key_hash FROM {_BINDINGS} WHERE employee_id = e.id "
-                                           f"AND revoked_at IS NULL ORDER BY id LIMIT 1)"),
-        ContextColumn("mobile_key_shared", f"(SELECT COUNT(*) FROM {_BINDINGS} WHERE key_hash = %s "
-                                           f"AND employee_id <> e.id)", _device_hash_param),
-    ]
-
-
 def device_validator(attempt: Any, employee: Employee) -> tuple[str, str] | None:
-    """Validator for hadir.presence.pipeline.register_validator (contract C3): refuses a phone that is not
-    the bound one, and flags a key that another employee has (or had) bound."""
+    """The device rule for a check-in attempt (the pipeline's `validate_checkin` signal): refuses a phone that is
+    not the bound one, and flags a key that another employee has (or had) bound. One query."""
     source = "terminal" if getattr(attempt, "terminal_sn", "") else str(getattr(attempt, "source", "mobile"))
-    context = getattr(attempt, "context", None) or {}
+    if source in {"terminal", "manual"}:
+        return None
     device_id = str(getattr(attempt, "device_id", "") or "")
-    refused = check_device(employee.pk, device_id, source, context.get("mobile_bound_hash", _UNSET))
-    if refused is None and source not in {"terminal", "manual"} and is_valid_device_key(device_id):
-        shared = context.get("mobile_key_shared")
-        if shared is None:
-            shared = key_is_shared(hash_device_key(device_id), employee.pk)
+    bound, shared = binding_facts(employee.pk, device_id)
+    refused = check_device(employee.pk, device_id, source, bound, known=True)
+    if refused is None and shared and is_valid_device_key(device_id):
         flags = getattr(attempt, "flags", None)
-        if shared and flags is not None and SHARED_DEVICE_FLAG not in flags:
+        if flags is not None and SHARED_DEVICE_FLAG not in flags:
             flags.append(SHARED_DEVICE_FLAG)
     return refused
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from hadir.auth import issue_token
 from hadir.errors import NotAllowed, NotAuthenticated, NotFound, TooLarge
+from hadir.org.tokens import issue_token
 
 from .importing import KINDS, read_upload, run_import, template_workbook
 from .models import Employee, Unit, employee_of

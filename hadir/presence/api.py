@@ -32,10 +32,12 @@ from pydantic import field_validator
 
 from hadir.errors import InvalidRequest, NotAllowed, TooLarge, Unprocessable
 from hadir.org.models import Employee, employee_of
+from hadir.schedules.services import workday_at
 
 from . import pipeline
+from .checks import CheckInAttempt, clock_skew_allowance, tz_label
 from .models import ApelStatus, CheckIn, CheckInSource, DailyStatus, DayStatus
-from .pipeline import CheckInAttempt, clock_skew_allowance, record_checkin, record_many, tz_label
+from .pipeline import record_checkin, record_many
 
 router = Router(tags=["presence"])
 
@@ -385,8 +387,6 @@ def list_checkins(request: HttpRequest, filters: Query[CheckInsFilter]) -> list[
     emp = current_employee(request)
     day = filters.date
     if day is None:
-        from hadir.schedules.services import workday_at
-
         day = workday_at(emp, pipeline.server_now()).date
     rows = CheckIn.objects.filter(employee=emp, local_date=day).select_related("location").order_by("occurred_at")
     return [checkin_out(r) for r in rows[:500]]

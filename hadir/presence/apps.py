@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -6,5 +8,15 @@ class PresenceConfig(AppConfig):
     verbose_name = "Presensi"
 
     def ready(self) -> None:
-        # registers the Celery tasks defined outside tasks.py: the batched status refresh and the retention purge
-        from . import followup, retention  # noqa: F401
+        # (imports inside ready(): Django loads models before apps are ready)
+        from hadir.schedules.signals import schedule_changed
+
+        from . import outbox, retention  # noqa: F401  (their Celery tasks register on import)
+
+        def _schedule_changed(sender: Any, day: Any, employee_ids: list[int] | None = None, **kwargs: Any) -> None:
+            if employee_ids is None:
+                outbox.mark_dates([day], "schedule")
+            else:
+                outbox.mark_days([(i, day) for i in employee_ids], "schedule")
+
+        schedule_changed.connect(_schedule_changed, weak=False, dispatch_uid="presence.schedule_changed")

@@ -1,4 +1,4 @@
-"""Contract C2: the daily status of each employee, derived from check-ins, schedules and leave.
+"""The daily status of each employee, derived from check-ins, schedules and leave.
 
 The rule itself (`derive_status`) is a pure function over plain values; `compute_day` feeds it for a whole
 regency-day in a fixed number of queries (employees, locations, the schedule tables, that day's check-ins,
@@ -13,6 +13,9 @@ date of `workday_at`, so a pulang after a night shift carries the shift's date).
 Apel (morning/afternoon assembly) is recorded beside the status, never in it (`derive_apel`): apel_pagi and
 apel_sore are "hadir" / "tidak" / "" (no such apel that day, excused, or not decided yet) from the same
 kind of check-ins of kind apel_pagi/apel_sore inside the work day's apel window.
+
+Who calls it: the outbox drain (hadir/presence/outbox.py) — the one refresh path — and the demo seed. Callers that
+change an input of a day's status mark it in the outbox instead of calling this directly.
 
 When a day is closed: explicitly (`close=True`, the `hadir close_day` command), or once the employee's
 last check-in window of that day plus HADIR_DAY_CLOSE_GRACE_MINUTES has passed (local midnight for office
@@ -32,6 +35,8 @@ from django.db.models import Max, Min, Q, QuerySet
 from django.db.models.functions import NullIf
 from django.utils import timezone
 
+from hadir.db import chunks, fetch_rows
+from hadir.leave import facts
 from hadir.org.models import Employee
 from hadir.presence.models import ApelStatus, CheckIn, CheckInKind, DailyStatus, DayStatus, Validity, Verdict
 from hadir.schedules.lateness import (
@@ -45,14 +50,12 @@ from hadir.schedules.services import (
     EmployeeRow,
     ScheduleBook,
     WorkDay,
-    chunks,
     employee_rows,
-    fetch_rows,
     lateness_rules_on,
     zone,
 )
 
-server_now: Callable[[], dt.datetime] = timezone.now  # tests freeze this
+server_now: Callable[[], dt.datetime] = timezone.now  # TODO(house): goes when the tests use the one test clock
 
 UPSERT_BATCH = 2000
 STATUS_FIELDS = [
@@ -244,12 +247,6 @@ def _closed_ids(day: dt.date, employee_ids: list[int] | None) -> set[int]:
     return found
 
 
-def _excuses(employee_ids: list[int], day: dt.date) -> dict[int, tuple[str, str]]:
-    from hadir.leave.services import excuses_for
-
-    return excuses_for(employee_ids, day)
-
-
 def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = False,
                now: dt.datetime | None = None, everyone: bool = False) -> list[tuple[int, DayResult]]:
     """Derive (employee_id, DayResult) for the given employees on `day` (`everyone`: rows holds every
@@ -260,7 +257,7 @@ def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = Fals
     any_apel = any(h.apel_pagi or h.apel_sore for p in book.static.patterns.values() for h in p.days.values())
     events = _events(day, None if whole else ids, with_apel=any_apel)
     already_closed = set() if close else _closed_ids(day, None if whole else ids)
-    excuses = _excuses(ids, day)
+    excuses = facts.excuses_for(ids, day)
     rules = lateness_rules_on(day, book.static)
     now = now or server_now()
     closes: dict[int, bool] = {}  # id(WorkDay) → past its close time (WorkDays are shared between employees)

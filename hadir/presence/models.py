@@ -82,9 +82,6 @@ class CheckIn(models.Model):
     )
     validated_at = models.DateTimeField(null=True, blank=True)
     validity_reason = models.CharField("alasan persetujuan", max_length=300, blank=True)
-    # The outbox of hadir.presence.followup: set by the pipeline's INSERT, cleared once approvals, flags and
-    # the daily status have been brought up to date for this row.
-    followup_pending = models.BooleanField("tindak lanjut tertunda", default=False, db_default=False)
 
     class Meta:
         verbose_name = "presensi"
@@ -96,7 +93,6 @@ class CheckIn(models.Model):
             # fraud signals on the hot path: the previous fix of an employee, and who used a device today
             models.Index(fields=["employee", "occurred_at"], name="checkin_emp_time"),
             models.Index(fields=["device_id", "local_date"], name="checkin_device_date"),
-            models.Index(fields=["id"], condition=models.Q(followup_pending=True), name="checkin_followup_pending"),
         ]
 
     def __str__(self) -> str:
@@ -163,3 +159,25 @@ class DailyStatus(models.Model):
     @property
     def is_compliant(self) -> bool:
         return self.status in COMPLIANT_STATUSES and not self.late_minutes and not self.early_minutes
+
+
+class DirtyDay(models.Model):
+    """The outbox of derived data (hadir/presence/outbox.py): one row says "the daily status of this employee
+    (or, without an employee, of everyone) on this date is stale". Whatever changes an input of a day's status
+    writes one in the same transaction as its change; the drain recomputes the statuses set-based, invalidates
+    the board and deletes the rows. A row that names a new check-in also stands for that check-in's own
+    follow-ups (its approval item, its device's last-seen stamp), run by the same drain."""
+
+    employee = models.ForeignKey(Employee, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    close = models.BooleanField(default=False, help_text="close the day for them now (belum → tk)")
+    checkin = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "status harian tertunda"
+        verbose_name_plural = "status harian tertunda"
+
+    def __str__(self) -> str:
+        return f"{self.employee_id or '*'} {self.date} {self.reason}"

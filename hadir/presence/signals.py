@@ -1,12 +1,18 @@
-"""Signals sent by the check-in pipeline.
+"""Signals sent by the presence app (a lower layer wakes the apps above it only through signals).
 
-`checkins_recorded` is sent by the follow-up pass (hadir.presence.followup) for each batch of NEW CheckIn
-rows stored by the pipeline (never for a replayed client UUID), with kwarg `checkins`: the list of rows.
-It runs inside the follow-up's transaction, after the check-ins themselves were committed and
-acknowledged: a receiver that raises makes the batch retry later (so receivers must be idempotent) but
-never loses a check-in. Receivers should work set-based: a batch can hold thousands of rows.
+`validate_checkin` — sent for every check-in attempt, before the geofence, with kwargs `attempt`
+(hadir.presence.checks.CheckInAttempt) and `employee`. A receiver returns None to let the attempt pass, or
+(reason_code, reason) to reject it; it may append fraud flag codes to `attempt.flags`. The first rejection wins.
+Receivers run inside the check-in request: one query at most. (hadir.mobile: device binding.)
+
+`checkins_recorded` — sent by the outbox drain (hadir/presence/outbox.py) for each batch of NEW check-ins, with
+kwarg `checkins` (the CheckIn rows). It runs inside the drain's transaction, after the check-ins themselves were
+committed and acknowledged: a receiver that raises makes the batch retry later (so receivers must be idempotent)
+but never loses a check-in. Receivers must work set-based: a batch can hold thousands of rows. (hadir.approvals:
+approval items; hadir.mobile: the device's last-seen stamp.)
 """
 
 from django.dispatch import Signal
 
+validate_checkin = Signal()
 checkins_recorded = Signal()

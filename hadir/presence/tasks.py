@@ -1,8 +1,8 @@
 """End-of-day job: open each new day and close each finished one, per time zone.
 
 `close_days` runs every 15 minutes (CELERY_BEAT_SCHEDULE["presence-close-days"]). For each recent date it
-recomputes only the employees whose row for that date is missing or still open, and compute_day closes each
-of them once their own zone's local midnight (or their night shift's last window) plus
+marks the employees whose row for that date is missing or still open in the outbox (hadir/presence/outbox.py) and
+drains it; compute_day closes each of them once their own zone's local midnight (or their night shift's last window) plus
 HADIR_DAY_CLOSE_GRACE_MINUTES has passed — so WIT closes two hours before WIB, and a night-shift nurse's
 day closes the next late morning. After each apel window closes, today's rows without an apel verdict are
 recomputed once, so a missed apel shows as "tidak" the same morning. Idempotent: a run that finds nothing open
@@ -16,12 +16,15 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
 
-from hadir.org.models import Employee
-from hadir.presence import daily, followup
-from hadir.presence.models import DailyStatus
-from hadir.schedules.services import zone
+from hadir.org.models import Employee, WorkLocation
+from hadir.schedules.holiday_calendar import ensure_calendar
+from hadir.schedules.services import static_schedule, zone
+
+from . import daily, outbox
+from .models import DailyStatus
 
 log = logging.getLogger(__name__)
 
@@ -37,24 +40,27 @@ def open_employee_ids(day: dt.date, *, missing_only: bool = False) -> list[int]:
     return list(Employee.objects.active_on(day).filter(~Exists(rows)).values_list("id", flat=True))
 
 
-def _compute(day: dt.date, ids: list[int]) -> int:
+def _refresh(day: dt.date, ids: list[int], reason: str) -> int:
+    """Mark the employee-days stale (the whole date when that is everyone) and drain the outbox."""
     if not ids:
         return 0
-    whole = len(ids) >= Employee.objects.active_on(day).count()
-    return daily.compute_day(day, employee_ids=None if whole else ids)
+    if len(ids) >= Employee.objects.active_on(day).count():
+        outbox.mark_dates([day], reason)
+    else:
+        outbox.mark_days([(i, day) for i in ids], reason)
+    outbox.drain()
+    return len(ids)
 
 
 def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
     """One pass of the job (the Celery task and tests call this)."""
     now = now or daily.server_now()
     done: dict[str, int] = {}
-    from hadir.schedules.holiday_calendar import ensure_calendar
-
     this_year = now.astimezone(zone(LATEST_ZONE)).year
     for year in ensure_calendar([this_year, this_year + 1]):
         done[f"libur nasional {year}"] = 1
-    # the safety net of the check-in follow-ups: whatever a lost flush or a Redis restart left behind
-    drained = followup.process_pending()
+    # the safety net of the outbox: whatever a lost drain task or a Redis restart left behind
+    drained = outbox.drain()
     if drained:
         done["tindak lanjut"] = drained
     lookback = int(getattr(settings, "HADIR_CLOSE_LOOKBACK_DAYS", 3))
@@ -69,12 +75,12 @@ def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
             continue  # no zone can close this date yet: recomputing open rows would change nothing
         if not DailyStatus.objects.filter(date=day).exists():
             continue  # never opened (before go-live, or the job was off): don't mark everyone TK after the fact
-        n = _compute(day, open_employee_ids(day))
+        n = _refresh(day, open_employee_ids(day), "day_close")
         if n:
             done[day.isoformat()] = n
     # today (in any zone): create the missing rows so boards show "belum" from the morning on
     for day in sorted({latest_today, earliest_today}):
-        n = _compute(day, open_employee_ids(day, missing_only=True))
+        n = _refresh(day, open_employee_ids(day, missing_only=True), "day_open")
         if n:
             done[f"{day.isoformat()} (buka)"] = n
     done.update(refresh_after_apel(now))
@@ -86,9 +92,6 @@ def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
 def apel_closes(now: dt.datetime) -> dict[dt.date, dt.datetime]:
     """Per local date of today: the latest apel window close (of any work pattern, in any zone in use) that has
     passed by `now`."""
-    from hadir.org.models import WorkLocation
-    from hadir.schedules.services import static_schedule
-
     static = static_schedule()
     times = {window[1] for info in (*static.patterns.values(), static.default) for hours in info.days.values()
              for window in (hours.apel_pagi, hours.apel_sore) if window is not None}
@@ -109,16 +112,13 @@ def refresh_after_apel(now: dt.datetime) -> dict[str, int]:
     """Once an apel window has closed, today's open rows still without an apel verdict are recomputed, so that
     "tidak" (missed) shows within one run of the job instead of at the day's close. Once per close instant:
     a cache marker (Redis in production) keeps the next runs from repeating it."""
-    from django.core.cache import cache
-    from django.db.models import Q
-
     done: dict[str, int] = {}
     for day, instant in sorted(apel_closes(now).items()):
         if not cache.add(f"hadir:presence:apel-refresh:{day.isoformat()}:{instant.isoformat()}", 1, 2 * 86400):
             continue
         ids = list(DailyStatus.objects.filter(date=day, closed=False, is_working_day=True)
                    .filter(Q(apel_pagi="") | Q(apel_sore="")).values_list("employee_id", flat=True))
-        n = _compute(day, ids)
+        n = _refresh(day, ids, "apel_closed")
         if n:
             done[f"{day.isoformat()} (apel)"] = n
     return done
@@ -127,9 +127,3 @@ def refresh_after_apel(now: dt.datetime) -> dict[str, int]:
 @shared_task(name="hadir.presence.close_days")
 def close_days() -> dict[str, int]:
     return close_due_days()
-
-
-@shared_task(name="hadir.presence.compute_day")
-def compute_day_task(day: str, employee_ids: list[int] | None = None, close: bool = False) -> int:
-    """Recompute one date in the background (e.g. after a holiday was added or a roster imported)."""
-    return daily.compute_day(dt.date.fromisoformat(day), employee_ids=employee_ids, close=close)

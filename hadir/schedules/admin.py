@@ -15,6 +15,7 @@ from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hadir.org.admin import ScopedAdmin
@@ -33,16 +34,14 @@ from .models import (
     WorkPatternDay,
 )
 from .roster import RotationError, coverage, parse_rotation, rotation_roster
+from .signals import schedule_changed
 
 
-def _recompute_later(day: dt.date, employee_ids: list[int] | None = None) -> None:
-    """Statuses of a date already under way depend on the edited schedule: recompute them in the background."""
-    from django.utils import timezone
-
+def _schedule_changed(day: dt.date, employee_ids: list[int] | None = None) -> None:
+    """Statuses of a date already under way depend on the edited schedule: tell the apps that derive them."""
     if day <= timezone.localdate() + dt.timedelta(days=1):
-        from hadir.presence.tasks import compute_day_task
-
-        compute_day_task.delay(day.isoformat(), employee_ids)
+        schedule_changed.send(sender=Holiday if employee_ids is None else ShiftAssignment, day=day,
+                              employee_ids=employee_ids)
 
 
 class RegencyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -127,12 +126,12 @@ class HolidayAdmin(RegencyAdmin):
 
     def save_model(self, request: HttpRequest, obj: Holiday, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        _recompute_later(obj.date)
+        _schedule_changed(obj.date)
 
     def delete_model(self, request: HttpRequest, obj: Holiday) -> None:
         day = obj.date
         super().delete_model(request, obj)
-        _recompute_later(day)
+        _schedule_changed(day)
 
 
 @admin.register(Shift)
@@ -188,7 +187,7 @@ class ShiftAssignmentAdmin(ScopedAdmin):
         if not can_administer_unit(request.user, unit):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
-        _recompute_later(obj.date, [obj.employee_id])
+        _schedule_changed(obj.date, [obj.employee_id])
 
 
 # Every roster made from a rotation counts positions from this Monday, so consecutive months (generated
@@ -250,7 +249,7 @@ def _rotation_view(model_admin: ShiftAssignmentAdmin, request: HttpRequest) -> H
                     batch_size=2000, ignore_conflicts=True)
                 after = ShiftAssignment.objects.filter(employee_id__in=staff, date__range=(days[0], days[-1])).count()
             for day in days:
-                _recompute_later(day, staff)
+                _schedule_changed(day, staff)
             model_admin.message_user(request, _(
                 "Jadwal %(month)s untuk %(n)s pegawai %(unit)s: %(rows)s baris baru%(kept)s.") % {
                 "month": form.cleaned_data["month"], "n": len(staff), "unit": unit.name, "rows": after - before,

@@ -1,4 +1,4 @@
-"""Contract C1: the work day of an employee — is it a working day, the scheduled hours, the check-in windows.
+"""The work day of an employee — is it a working day, the scheduled hours, the check-in windows.
 
 All three entry points share one loader (`ScheduleBook`) that reads the small schedule tables once and
 the per-employee rows (unit, first work location, roster line) in a handful of set-based queries, so a
@@ -10,16 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F
 
+from hadir.db import chunks, fetch_rows
 from hadir.org.models import Employee, WorkLocation
 
 from .lateness import DEFAULT as DEFAULT_RULES
@@ -158,23 +157,6 @@ class EmployeeRow:
 @lru_cache(maxsize=65536)
 def unit_ids_from_path(path: str) -> tuple[int, ...]:
     return tuple(int(p) for p in path.split(".") if p)
-
-
-def chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
-
-
-def fetch_rows(qs: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
-    """All rows of a values_list() queryset. On PostgreSQL the compiled SQL goes straight to the cursor
-    (fetchall): for 50,000 rows Django's row-by-row iteration costs about as much as the query itself.
-    Elsewhere (SQLite needs Django's value converters) it is plain list(qs)."""
-    if connection.vendor != "postgresql":
-        return list(qs)
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return list(cur.fetchall())
 
 
 def employee_rows(employee_ids: list[int] | None, day: dt.date) -> dict[int, EmployeeRow]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hadir.org.models import Employee
+from hadir.schedules.services import workday_for
 
 from .conf import default_office_hours, offline_minutes
 from .models import Terminal, TerminalActivity, TerminalDownDay, TerminalStatus
@@ -47,10 +48,6 @@ def _fallback_hours(day: dt.date) -> tuple[dt.time, dt.time] | None:
 
 def office_hours(terminal: Terminal, day: dt.date) -> tuple[dt.time, dt.time] | None:
     """Office hours (local) at the terminal's location on `day`, or None when not a working day."""
-    try:
-        from hadir.schedules.services import workday_for
-    except ImportError:
-        return _fallback_hours(day)
     employees = Employee.objects.active_on(day)
     emp = None
     if terminal.location_id:

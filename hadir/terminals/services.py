@@ -1,9 +1,9 @@
 """Terminal services: ingest of raw logs, conversion to check-ins, assignment, commands.
 
-Conversion goes through the presence pipeline (contract C3: hadir.presence.pipeline.record_many,
-source="terminal", location = the terminal's location). It is imported lazily so the terminal
-endpoint keeps working (and keeps every line) even while the pipeline is absent or failing;
-queued lines are converted on the next run.
+Conversion goes through the presence pipeline (hadir.presence.pipeline.record_many,
+source="terminal", location = the terminal's location) in a task after the push is stored, so the
+terminal endpoint keeps every line even while the conversion fails; queued lines are converted on the
+next run.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from celery import shared_task
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from hadir.audit.services import record
+from hadir.notify.services import notify
 from hadir.org.models import Employee, Role, RoleAssignment, Unit, WorkLocation
+from hadir.presence import pipeline
 
 from . import protocol
 from .conf import noon_split, seen_every_seconds
@@ -171,10 +175,15 @@ def logs_on(terminal: Terminal, day: dt.date) -> int:
     return lines_on(terminal, day).count()
 
 
+@shared_task(name="terminals.convert_attlogs", ignore_result=True)
+def convert_attlogs(terminal_id: int | None = None) -> int:
+    """Queued ATTLOG lines → check-ins through the presence pipeline."""
+    return convert_queued(terminal_id)
+
+
 def schedule_conversion(terminal_id: int) -> None:
     """Start the conversion task after commit. If the broker is unreachable the lines stay queued
     (already stored and acknowledged) and the hourly task converts them."""
-    from .tasks import convert_attlogs
 
     def start() -> None:
         try:
@@ -227,25 +236,11 @@ class PinMap:
         return self.overrides.get((terminal_id, pin)) or self.by_pin.get(pin)
 
 
-def _pipeline() -> Any:
-    try:
-        from hadir.presence import pipeline
-    except ImportError:
-        return None
-    if not hasattr(pipeline, "record_many") or not hasattr(pipeline, "CheckInAttempt"):
-        return None
-    return pipeline
-
-
 def convert_queued(terminal_id: int | None = None, limit: int | None = None) -> int:
     """Convert queued lines of active terminals into check-ins. Returns the number converted.
 
     Breaks and overtime are kept as lines but are not check-ins (state ignored); a PIN that maps
     to no employee is marked unmapped (requeued when a mapping appears)."""
-    pipeline = _pipeline()
-    if pipeline is None:
-        log.warning("hadir.presence.pipeline.record_many belum tersedia; log mesin tetap antre")
-        return 0
     converted = 0
     while limit is None or converted < limit:
         qs = AttLog.objects.filter(state=AttLogState.QUEUED, terminal__status=TerminalStatus.ACTIVE)
@@ -254,11 +249,11 @@ def convert_queued(terminal_id: int | None = None, limit: int | None = None) -> 
         chunk = list(qs.select_related("terminal", "terminal__location").order_by("id")[:CONVERT_CHUNK])
         if not chunk:
             break
-        converted += _convert_chunk(pipeline, chunk)
+        converted += _convert_chunk(chunk)
     return converted
 
 
-def _convert_chunk(pipeline: Any, chunk: list[AttLog]) -> int:
+def _convert_chunk(chunk: list[AttLog]) -> int:
     mapping = PinMap({row.terminal_id for row in chunk}, {row.pin for row in chunk})
     ignored: list[int] = []
     unmapped: list[int] = []
@@ -331,10 +326,6 @@ def requeue_unmapped(terminal_id: int | None = None) -> int:
 
 
 def _audit(actor: Any, action: str, target: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
-    try:
-        from hadir.audit.services import record
-    except ImportError:
-        return
     try:
         record(actor, action, target, before, after)
     except Exception:  # the audit trail must never block operations
@@ -461,10 +452,6 @@ def operators_for(terminal: Terminal) -> list[Any]:
 
 
 def notify_operators(terminal: Terminal, subject: str, body: str, url: str = "", kind: str = "warning") -> int:
-    try:
-        from hadir.notify.services import notify
-    except ImportError:
-        return 0
     sent = 0
     for user in operators_for(terminal):
         try:

@@ -1,4 +1,5 @@
-"""Celery tasks of the terminals app (eager in tests and the SQLite demo)."""
+"""Periodic Celery tasks of the terminals app (eager in tests and the SQLite demo). The conversion task that
+follows each push lives beside the code it runs, in services.py."""
 
 from __future__ import annotations
 
@@ -6,22 +7,14 @@ import datetime as dt
 
 from celery import shared_task
 
-
-@shared_task(name="terminals.convert_attlogs", ignore_result=True)
-def convert_attlogs(terminal_id: int | None = None) -> int:
-    """Queued ATTLOG lines → check-ins through the presence pipeline."""
-    from .services import convert_queued
-
-    return convert_queued(terminal_id)
+from .health import alert_offline, detect_down_days
+from .services import convert_queued, requeue_unmapped
 
 
 @shared_task(name="terminals.hourly", ignore_result=True)
 def hourly() -> dict[str, int]:
     """Record yesterday's terminal-down days (idempotent), requeue lines whose PIN now maps,
     convert what is queued. Scheduled hourly: a day is closed at a different UTC hour per zone."""
-    from .health import detect_down_days
-    from .services import convert_queued, requeue_unmapped
-
     requeued = requeue_unmapped()
     converted = convert_queued()
     down = detect_down_days()
@@ -31,7 +24,5 @@ def hourly() -> dict[str, int]:
 @shared_task(name="terminals.check_offline", ignore_result=True)
 def check_offline(now_iso: str | None = None) -> int:
     """Alert the OPD's operators once when an active terminal goes silent during office hours."""
-    from .health import alert_offline
-
     now = dt.datetime.fromisoformat(now_iso) if now_iso else None
     return len(alert_offline(now))

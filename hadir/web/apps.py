@@ -6,6 +6,4 @@ class WebConfig(AppConfig):
     verbose_name = "Dasbor"
 
     def ready(self) -> None:
-        from . import board
-
-        board.connect_presence_signal()
+        from . import board  # noqa: F401  (connects its receivers on import)

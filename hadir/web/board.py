@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Case, CharField, Count, FilteredRelation, IntegerField, Q, QuerySet, Value, When
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from hadir.org.models import Employee, Unit
-from hadir.presence.models import COMPLIANT_STATUSES, DailyStatus, DayStatus
+from hadir.presence.models import COMPLIANT_STATUSES, DayStatus
+from hadir.presence.outbox import status_generation
 
 from .scope import BoardScope
 
@@ -48,8 +48,9 @@ COMPLIANT_Q = Q(ds__status__in=list(COMPLIANT_STATUSES), ds__late_minutes=0, ds_
 # Extra list filters: "absen" = belum + tk (what the digest lists), "merah" = not compliant.
 LIST_FILTERS: dict[str, Q] = {**CATEGORY_Q, "absen": CATEGORY_Q["belum"] | CATEGORY_Q["tk"], "merah": ~COMPLIANT_Q}
 
-# Bulk recomputations (close_days, approvals) send no signal: they show within this bound, half the
-# board's 60 s refresh. Check-ins, DailyStatus saves and employee edits invalidate at once.
+# Every recomputation of a day's statuses (the presence outbox drain) bumps that day's generation, which is part
+# of every key, and so do employee edits (a global bump): a cached board is never older than the data. The TTL
+# only bounds memory.
 CACHE_SECONDS = 30
 
 
@@ -128,7 +129,8 @@ def filtered_employees(scope: BoardScope, day: dt.date, f: Filters) -> QuerySet[
 
 
 def _generation(day: dt.date) -> int:
-    return int(cache.get(f"board:gen:{day.isoformat()}") or 0)
+    """Bumped by the presence outbox drain whenever it recomputed statuses of `day` (the one refresh path)."""
+    return status_generation(day)
 
 
 def cache_token(day: dt.date) -> str:
@@ -142,13 +144,12 @@ def cache_key(*parts: object) -> str:
     return f"board:v1:{parts[0]}:{hashlib.sha1(raw.encode()).hexdigest()}"
 
 
-def invalidate(day: dt.date | None = None) -> None:
-    """Make cached boards for `day` (or every day: a global bump) stale."""
-    key = f"board:gen:{day.isoformat()}" if day else "board:gen:all"
+def invalidate() -> None:
+    """Make every cached board stale (an employee was edited: names, units, who is active)."""
     try:
-        cache.incr(key)
+        cache.incr("board:gen:all")
     except ValueError:
-        cache.set(key, 1, None)
+        cache.set("board:gen:all", 1, None)
 
 
 def compute_board(scope: BoardScope, day: dt.date, f: Filters, *, use_cache: bool = True) -> Board:
@@ -327,28 +328,6 @@ def _zones_for(employee_ids: list[int]) -> dict[int, str]:
     return out
 
 
-@receiver(post_save, sender=DailyStatus, dispatch_uid="web.board.daily_saved")
-@receiver(post_delete, sender=DailyStatus, dispatch_uid="web.board.daily_deleted")
-def _daily_changed(sender: Any, instance: DailyStatus, **kwargs: Any) -> None:
-    invalidate(instance.date)
-
-
 @receiver(post_save, sender=Employee, dispatch_uid="web.board.employee_saved")
 def _employee_changed(sender: Any, instance: Employee, **kwargs: Any) -> None:
     invalidate()
-
-
-def connect_presence_signal() -> None:
-    """Invalidate on every batch of new check-ins (C3 signal, sent by the follow-up pass)."""
-    from hadir.presence.signals import checkins_recorded
-
-    def _on_checkins(sender: Any, checkins: list[Any] | None = None, **kwargs: Any) -> None:
-        days = {c.local_date for c in checkins or ()}
-        # after the follow-up commits (its daily statuses included), so no reader caches the old board
-        def _invalidate() -> None:
-            for day in days:
-                invalidate(day)
-
-        transaction.on_commit(_invalidate)
-
-    checkins_recorded.connect(_on_checkins, dispatch_uid="web.board.checkins", weak=False)

@@ -262,7 +262,5 @@ def readiness(request: HttpRequest) -> HttpResponse:
     rows = readiness_rows(scope)
     return render(request, "web/readiness.html", {
         **_common(request, scope, "readiness"), "rows": rows, "check_labels": CHECK_LABELS,
-        "has_devices": any(r.bound_devices is not None for r in rows),
-        "has_terminals": any(r.terminals is not None for r in rows),
         "ready_count": sum(1 for r in rows if r.ready),
     })

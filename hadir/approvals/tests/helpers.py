@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hadir.org.models import Employee, EmployeeKind, Eselon, UnitKind
+from hadir.presence import outbox
 from hadir.presence.models import CheckIn
 from hadir.testing import Org, make_employee, make_position, make_unit
 
@@ -55,5 +56,6 @@ def store_checkin(employee: Employee, *, kind: str = "masuk", flags: list[str] |
                 occurred_at=occurred_at or timezone.now(), local_date=day or timezone.localdate(), verdict=verdict,
                 fraud_flags=flags if flags is not None else ["mock_location"], **extra,
             )
+            outbox.mark_checkin(row)
     row.refresh_from_db()
     return row

@@ -1,4 +1,4 @@
-"""End to end with the daily status (contract C2): an invalid check-in counts as absent, approved
+"""End to end with the daily status: an invalid check-in counts as absent, approved
 leave excuses the day, approved dinas luar lifts the geofence — all refreshed by the decision itself."""
 
 from __future__ import annotations
@@ -7,20 +7,20 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import holidays
-import pytest
 from django.test import TestCase
 from django.utils import timezone
 
 from hadir.approvals.models import ApprovalItem
 from hadir.approvals.services import decide
 from hadir.leave import rules
-from hadir.leave.services import LeaveInput, geofence_lifted, request_leave
+from hadir.leave.facts import geofence_lifted
+from hadir.leave.services import LeaveInput, request_leave
+from hadir.presence import daily, pipeline
 from hadir.presence.models import DailyStatus
 from hadir.testing import Org
 
 from .helpers import store_checkin
 
-daily = pytest.importorskip("hadir.presence.daily")
 WIB = ZoneInfo("Asia/Jakarta")
 
 
@@ -69,7 +69,6 @@ def test_approved_leave_excuses_the_day(org: Org) -> None:
 
 
 def test_dinas_luar_lifts_geofence_in_the_pipeline(org: Org) -> None:
-    pipeline = pytest.importorskip("hadir.presence.pipeline")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from hadir.leave.tests.test_services import PDF

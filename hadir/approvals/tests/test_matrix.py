@@ -151,12 +151,12 @@ def test_pipeline_pending_overridden_by_policy_none(org: Org) -> None:
 
 
 def test_handled_once_per_checkin(org: Org) -> None:
-    from hadir.approvals.signals import on_checkins_recorded
+    from hadir.approvals.services import open_checkin_items
 
     row = store_checkin(org.staf)
-    on_checkins_recorded(CheckIn, checkins=[row])  # a second announcement of the same row (a retried batch)
+    open_checkin_items([row])  # a second announcement of the same row (a retried batch)
     fresh = CheckIn.objects.get(pk=row.pk)
-    on_checkins_recorded(CheckIn, checkins=[fresh, fresh])
+    open_checkin_items([fresh, fresh])
     assert ApprovalItem.objects.filter(checkin=row).count() == 1
 
 

@@ -14,12 +14,11 @@ from hadir.audit.models import AuditEntry
 from hadir.audit.services import verify_chain
 from hadir.errors import DomainError
 from hadir.leave import rules
+from hadir.leave.facts import excuses_for, geofence_lifted
 from hadir.leave.models import LeaveRequest, LeaveStatus
 from hadir.leave.services import (
     LeaveInput,
     cancel_request,
-    excuses_for,
-    geofence_lifted,
     quota_for,
     request_leave,
 )

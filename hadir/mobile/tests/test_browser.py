@@ -16,6 +16,7 @@ from PIL import Image
 
 from hadir.mobile.models import DeviceBinding
 from hadir.mobile.services import hash_device_key, reset_binding
+from hadir.presence import pipeline
 from hadir.testing import PASSWORD, Org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -35,7 +36,6 @@ def app_settings(settings: Any) -> Any:
 
 @pytest.fixture
 def frozen_server(monkeypatch: Any) -> dt.datetime:
-    pipeline = pytest.importorskip("hadir.presence.pipeline")
     monkeypatch.setattr(pipeline, "server_now", lambda: FROZEN_NOW)
     return FROZEN_NOW
 

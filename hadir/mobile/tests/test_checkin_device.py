@@ -1,4 +1,4 @@
-"""The device rule inside the real check-in pipeline (validator registered in MobileConfig.ready)."""
+"""The device rule inside the real check-in pipeline (its `validate_checkin` receiver, connected in MobileConfig.ready)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from hadir.auth import issue_token
-from hadir.mobile.services import bind_device, device_validator
+from hadir.mobile.services import bind_device
+from hadir.org.tokens import issue_token
+from hadir.presence import pipeline
+from hadir.presence.checks import CheckInAttempt
+from hadir.presence.signals import validate_checkin
 from hadir.testing import Org
-
-pipeline = pytest.importorskip("hadir.presence.pipeline")
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 NEAR_DINKES = (-3.7956312, 102.2592718)
@@ -38,7 +39,7 @@ def item(device_id: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_validator_is_registered() -> None:
-    assert device_validator in pipeline._validators
+    assert validate_checkin.has_listeners(CheckInAttempt)
 
 
 @pytest.mark.parametrize(

@@ -191,10 +191,15 @@ def test_shared_device_is_flagged_by_the_validator(org: Org) -> None:
     assert shared.flags == ["clock_skew", "shared_device"]
     own = attempt(KEY_C)
     assert device_validator(own, org.guru) is None and own.flags == ["clock_skew"]
-    # the same answer from the pipeline's context columns, without a query of the validator's own
-    from_context = types.SimpleNamespace(device_id=KEY_A, source="mobile", terminal_sn="", flags=[],
-                                         context={"mobile_bound_hash": hash_device_key(KEY_A), "mobile_key_shared": 1})
-    assert device_validator(from_context, org.staf) is None and from_context.flags == ["shared_device"]
+
+
+def test_validator_costs_one_query(org: Org, django_assert_num_queries: Any) -> None:
+    bind_device(org.staf, KEY_A)
+    bind_device(org.kabid, KEY_A)
+    shared = types.SimpleNamespace(device_id=KEY_A, source="mobile", terminal_sn="", flags=[])
+    with django_assert_num_queries(1):
+        assert device_validator(shared, org.staf) is None
+    assert shared.flags == ["shared_device"]
 
 
 # ---------- API ----------

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from hadir.auth import issue_token
 from hadir.org.models import Employee
+from hadir.org.tokens import issue_token
 from hadir.testing import PASSWORD, Org
 
 HEADER = "Nama,NIP,NIK,Jenis Pegawai,Kode Unit\n"

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from hadir.auth import issue_token
 from hadir.org.models import Employee, Position, Role, WorkLocation
 from hadir.org.scoping import can_administer_unit, is_bkpsdm, scope_queryset, subordinates, visible_units
+from hadir.org.tokens import issue_token
 from hadir.testing import PASSWORD, Org, make_admin
 
 

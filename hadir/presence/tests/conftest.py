@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from hadir.auth import issue_token
+from hadir.org.tokens import issue_token
 from hadir.presence import pipeline
 
 WIB = dt.timezone(dt.timedelta(hours=7))

@@ -200,7 +200,7 @@ def test_holiday_weekend_and_excuses(org: Org, frozen: Any, monkeypatch: pytest.
     compute_day(dt.date(2026, 11, 29), close=True)  # Sunday
     assert set(DailyStatus.objects.filter(date=dt.date(2026, 11, 29)).values_list("status", flat=True)) == {"libur"}
 
-    import hadir.leave.services as leave
+    import hadir.leave.facts as leave
 
     monkeypatch.setattr(leave, "excuses_for", lambda ids, day: {org.guru.pk: ("sakit", "IZIN-9")} if org.guru.pk
                         in ids else {})

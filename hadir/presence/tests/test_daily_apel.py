@@ -125,7 +125,7 @@ pytestmark_db = pytest.mark.django_db
 @pytestmark_db
 def test_compute_day_apel_over_the_day(org: Org, apel_monday: None, frozen: Any, write_path: int,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import hadir.leave.services as leave
+    import hadir.leave.facts as leave
 
     monkeypatch.setattr(leave, "excuses_for", lambda ids, day: {org.sekretaris.pk: ("dl", "ST-7")}
                         if org.sekretaris.pk in ids else {})

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from hadir.presence import pipeline
-from hadir.presence.models import CheckIn, DailyStatus
+from hadir.presence import outbox, pipeline
+from hadir.presence.models import CheckIn, DailyStatus, DirtyDay
 from hadir.presence.pipeline import CheckInAttempt, record_checkin, record_many
 
 from .conftest import WIB, Clock, image_bytes
@@ -77,11 +77,11 @@ def test_a_failing_status_refresh_never_loses_the_check_in(org: Any, clock: Cloc
     monkeypatch.setattr("hadir.presence.daily.compute_day", broken)
     with django_capture_on_commit_callbacks(execute=True):
         row, created = record_checkin(attempt(org.staf))
-    assert created and CheckIn.objects.get(pk=row.pk).followup_pending  # kept for the next follow-up pass
+    assert created and DirtyDay.objects.filter(checkin=row).exists()  # kept for the next drain
 
 
 def test_geofence_lifted_by_official_duty(org: Any, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hadir.leave.services.geofence_lifted", lambda emp_id, day: emp_id == org.staf.pk)
+    monkeypatch.setattr("hadir.leave.facts.geofence_lifted", lambda emp_id, day: emp_id == org.staf.pk)
     row, _ = record_checkin(attempt(org.staf, latitude=-3.8637, longitude=102.3390))  # at the airport
     assert (row.verdict, row.reason_code) == ("accepted", "geofence_lifted")
     assert row.distance_m is not None and row.distance_m > 10_000
@@ -126,10 +126,10 @@ def test_a_failed_insert_leaves_no_orphan_selfie(org: Any, clock: Clock, setting
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from django.db import OperationalError
 
-    def broken(row: CheckIn) -> None:
+    def broken(row: CheckIn) -> None:  # the connection drops between the row's INSERT and its outbox row's
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(pipeline, "_insert", broken)
+    monkeypatch.setattr(outbox, "mark_checkin", broken)
     photo = SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")
     with pytest.raises(OperationalError):
         record_checkin(attempt(org.staf, photo=photo))
@@ -157,11 +157,9 @@ def test_a_failing_follow_up_keeps_the_committed_check_in_and_selfie(clock: Cloc
     assert created
     row = CheckIn.objects.get(client_uuid=key)
     assert row.photo and (settings.MEDIA_ROOT / row.photo.name).exists()
-    # the follow-up rolled back as a whole: still pending (no status yet), so the next pass retries it
-    assert row.followup_pending and not DailyStatus.objects.exists()
-    from hadir.presence.followup import process_pending
-
-    assert process_pending() == 1
+    # the follow-up rolled back as a whole: still in the outbox (no status yet), so the next drain retries it
+    assert DirtyDay.objects.filter(checkin=row).exists() and not DailyStatus.objects.exists()
+    assert outbox.drain() == 1
     assert DailyStatus.objects.get(employee=org.staf).status == "hadir"
     again, created = record_checkin(attempt(org.staf, client_uuid=key))
     assert again.pk == row.pk and not created

@@ -58,13 +58,8 @@ class FakePipeline:
 @pytest.fixture
 def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> FakePipeline:
     fake = FakePipeline()
-    monkeypatch.setattr("hadir.terminals.services._pipeline", lambda: fake)
+    monkeypatch.setattr("hadir.terminals.services.pipeline", fake)
     return fake
-
-
-@pytest.fixture
-def no_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hadir.terminals.services._pipeline", lambda: None)
 
 
 @pytest.fixture

@@ -252,16 +252,8 @@ def test_operlog_is_stored_without_biometric_templates(active_terminal: Terminal
     assert active_terminal.operlog_stamp == "321"
 
 
-def test_lines_queue_while_pipeline_is_absent(active_terminal: Terminal, no_pipeline: Any,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    term = sim(active_terminal.serial_number)
-    assert term.push_attlog([attlog_line("1001", _at(7, 0))]).body == "OK: 1"
-    assert AttLog.objects.get().state == AttLogState.QUEUED
-
-
 def test_real_pipeline_makes_terminal_checkins(active_terminal: Terminal) -> None:
-    """End to end through hadir.presence.pipeline (contract C3) when it is installed."""
-    pytest.importorskip("hadir.presence.pipeline")
+    """End to end through hadir.presence.pipeline."""
     term = sim(active_terminal.serial_number)
     now = dt.datetime.now(WIB).replace(microsecond=0, tzinfo=None) - dt.timedelta(minutes=5)
     lines = [attlog_line("1001", now, 0), attlog_line("1002", now, 1)]

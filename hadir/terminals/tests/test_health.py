@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from hadir.org.models import UnitKind
 from hadir.terminals import health, services
 from hadir.terminals.models import Terminal, TerminalActivity, TerminalDownDay, TerminalStatus
-from hadir.testing import Org
+from hadir.testing import Org, make_unit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("hadir.terminals.tests.urls")]
 
@@ -32,9 +33,7 @@ def notes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
     def fake_notify(user: Any, subject: str, body: str, url: str = "", kind: str = "info") -> None:
         sent.append((user.username, subject, url))
 
-    import hadir.notify.services as notify_services
-
-    monkeypatch.setattr(notify_services, "notify", fake_notify, raising=False)
+    monkeypatch.setattr(services, "notify", fake_notify)
     return sent
 
 
@@ -74,11 +73,12 @@ def test_non_working_days_are_never_down_days(terminal: Terminal) -> None:
     [(MONDAY, (dt.time(7, 30), dt.time(16))), (SUNDAY, None), (CHRISTMAS, None),
      (dt.date(2026, 8, 17), None), (dt.date(2026, 8, 18), (dt.time(7, 30), dt.time(16)))],
 )
-def test_office_hours_without_the_schedules_app(terminal: Terminal, monkeypatch: pytest.MonkeyPatch,
-                                               day: dt.date, hours: Any) -> None:
-    import sys
-
-    monkeypatch.setitem(sys.modules, "hadir.schedules.services", None)  # import now fails
+def test_office_hours_where_nobody_is_assigned_yet(org: Org, day: dt.date, hours: Any) -> None:
+    """A terminal in a unit without staff yet: the regency's default office hours, Monday–Friday without the
+    national holidays."""
+    empty = make_unit("UPT Baru", UnitKind.UPT, org.dinkes, code="UPT-BARU")
+    terminal = Terminal.objects.create(serial_number="SN-UPT", name="Lobi UPT", unit=empty,
+                                       status=TerminalStatus.ACTIVE)
     assert health.office_hours(terminal, day) == hours
 
 
@@ -137,7 +137,6 @@ def test_opd_page_lists_terminals_for_its_operator_only(org: Org, terminal: Term
 
 def test_real_inbox_notification(org: Org, terminal: Terminal) -> None:
     """Through hadir.notify.services.notify (contract C7) when it is installed."""
-    pytest.importorskip("hadir.notify.services")
     from hadir.notify.models import Notification
 
     health.detect_down_days(day=MONDAY, now=at(MONDAY + dt.timedelta(days=1), 1))
