@@ -28,9 +28,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from hadir.org.models import Employee, Unit
+from hadir.org.scoping import BoardScope
 from hadir.presence.models import COMPLIANT_STATUSES, DailyStatus, DayStatus
-
-from .scope import BoardScope
+from hadir.presence.signals import checkins_recorded
 
 PRESENT = [DayStatus.HADIR, DayStatus.PSW]
 EXCUSED = [DayStatus.IZIN, DayStatus.SAKIT, DayStatus.CUTI, DayStatus.DINAS_LUAR]
@@ -339,9 +339,7 @@ def _employee_changed(sender: Any, instance: Employee, **kwargs: Any) -> None:
 
 
 def connect_presence_signal() -> None:
-    """Invalidate on every batch of new check-ins (C3 signal, sent by the follow-up pass)."""
-    from hadir.presence.signals import checkins_recorded
-
+    """Invalidate on every batch of new check-ins (presence's checkins_recorded, sent by the follow-up pass)."""
     def _on_checkins(sender: Any, checkins: list[Any] | None = None, **kwargs: Any) -> None:
         days = {c.local_date for c in checkins or ()}
         # after the follow-up commits (its daily statuses included), so no reader caches the old board

@@ -2,8 +2,7 @@
 
 Checks: work locations set (and every employee assigned to one), heads assigned (every head
 position filled by an active employee), share of employees with a bound mobile device, and
-terminals online. The mobile and terminals apps are optional: their checks are shown only when
-their models exist.
+terminals online (checked only for an OPD that has terminals).
 """
 
 from __future__ import annotations
@@ -11,32 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
 
+from hadir.mobile.models import DeviceBinding
 from hadir.org.models import Employee, Position, WorkLocation
-
-from .scope import BoardScope
+from hadir.org.scoping import BoardScope
+from hadir.terminals.models import Terminal
 
 DEVICE_SHARE_TARGET = 80.0  # % of employees with a bound device before go-live
-
-
-def _device_binding_model() -> Any:
-    try:
-        from hadir.mobile.models import DeviceBinding
-    except ImportError:
-        return None
-    return DeviceBinding
-
-
-def _terminal_model() -> Any:
-    try:
-        from hadir.terminals.models import Terminal
-    except ImportError:
-        return None
-    return Terminal
 
 
 @dataclass
@@ -49,8 +32,8 @@ class OpdReadiness:
     head_positions: int = 0
     vacant_heads: list[str] = field(default_factory=list)
     opd_head_filled: bool = False
-    bound_devices: int | None = None  # None: the mobile app is not installed
-    terminals: int | None = None  # None: the terminals app is not installed
+    bound_devices: int | None = None  # None until readiness() counts them
+    terminals: int | None = None  # None until readiness() counts them
     terminals_online: int | None = None
 
     @property
@@ -115,21 +98,18 @@ def readiness(scope: BoardScope, now: dt.datetime | None = None) -> list[OpdRead
             row.opd_head_filled = True
         if not filled:
             row.vacant_heads.append(pos.name)
-    binding = _device_binding_model()
-    if binding is not None:
-        for row in rows.values():
-            row.bound_devices = 0
-        for r in binding.objects.filter(revoked_at__isnull=True, employee__in=emps).values(
-            "employee__unit__opd_id"
-        ).annotate(n=Count("employee", distinct=True)):
-            rows[r["employee__unit__opd_id"]].bound_devices = r["n"]
-    terminal = _terminal_model()
-    if terminal is not None:
-        for row in rows.values():
-            row.terminals, row.terminals_online = 0, 0
-        for t in terminal.objects.filter(unit__opd_id__in=ids, status="active").select_related("unit"):
-            row = rows[t.unit.opd_id]
-            row.terminals = (row.terminals or 0) + 1
-            if t.is_online(now):
-                row.terminals_online = (row.terminals_online or 0) + 1
+    for row in rows.values():
+        row.bound_devices = 0
+        row.terminals, row.terminals_online = 0, 0
+    for bound in DeviceBinding.objects.filter(revoked_at__isnull=True, employee__in=emps).values(
+        "employee__unit__opd_id"
+    ).annotate(n=Count("employee", distinct=True)):
+        rows[bound["employee__unit__opd_id"] or 0].bound_devices = bound["n"]
+    for t in Terminal.objects.filter(unit__opd_id__in=ids, status="active").select_related("unit"):
+        if t.unit is None or t.unit.opd_id is None:  # excluded by the filter; narrows the type
+            continue
+        row = rows[t.unit.opd_id]
+        row.terminals = (row.terminals or 0) + 1
+        if t.is_online(now):
+            row.terminals_online = (row.terminals_online or 0) + 1
     return sorted(rows.values(), key=lambda r: (r.ready, r.score, r.name))
