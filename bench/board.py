@@ -164,7 +164,8 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from hadir.org.models import Employee, Unit
-    from hadir.web.scope import board_scope, scope_today
+    from hadir.org.scoping import board_scope
+    from hadir.web.scope import scope_today
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]

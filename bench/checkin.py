@@ -86,8 +86,8 @@ def seed(n_employees: int) -> list[str]:
 
     from django.contrib.auth import get_user_model
 
-    from hadir.auth import hash_token
     from hadir.org.models import ApiToken, Employee, EmployeeKind, Unit, UnitKind, WorkLocation
+    from hadir.org.tokens import hash_token
     from hadir.schedules.models import PatternAssignment, WorkPattern, WorkPatternDay
 
     User = get_user_model()
@@ -549,14 +549,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--in-process", type=int, default=100,
                         help="also time this many check-ins in-process (wall and CPU per request); 0 to skip")
-    parser.add_argument("--status-refresh", choices=["inline", "batched"], default="inline",
-                        help="HADIR_STATUS_REFRESH for the server; batched uses Redis (REDIS_URL, default db 12) "
-                        "and starts a Celery worker")
+    parser.add_argument("--status-refresh", choices=["inline", "batched"], default="batched",
+                        help="batched (production): Redis (REDIS_URL, default db 12) as cache and broker and a Celery "
+                        "worker drains the outbox; inline: no task queue, every request drains after its commit")
     args = parser.parse_args()
     backpressure = args.backpressure or args.clients
 
     url = os.environ["DATABASE_URL"]
-    os.environ["HADIR_STATUS_REFRESH"] = args.status_refresh
     if args.status_refresh == "batched":
         os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
     else:
@@ -567,8 +566,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from hadir.auth import hash_token
     from hadir.org.models import ApiToken, Employee, WorkLocation
+    from hadir.org.tokens import hash_token
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -613,7 +612,7 @@ def main() -> None:
     print_cpu(cpu0, cpu1, api.elapsed, len(api.latencies))
     api_p99 = pct(api.latencies, .99)
     print(f"         daily statuses up to date {drained:.1f} s after the last request "
-          f"(HADIR_STATUS_REFRESH={args.status_refresh})")
+          f"({args.status_refresh} outbox drain)")
 
     raw = raw_phase(url, args.clients, max(args.requests, 20_000), args.duration, employee_ids, location_id)
     raw_rate = report("raw", raw)

@@ -13,6 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "hadir.terminals",
     "hadir.approvals",
     "hadir.leave",
+    "hadir.discipline",
     "hadir.audit",
     "hadir.notify",
     "hadir.web",
@@ -159,10 +161,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL o
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
-# notify: daily digest of absent staff to OPD heads and operators, 03:30 UTC = 10:30 WIB (after apel/jam masuk).
-CELERY_BEAT_SCHEDULE["notify-daily-digest"] = {
-    "task": "hadir.notify.tasks.send_daily_digest",
-    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(
+# discipline: daily absence digest to OPD heads and operators (delivered by notify), 03:30 UTC = 10:30 WIB
+# (after apel/jam masuk).
+CELERY_BEAT_SCHEDULE["discipline-daily-digest"] = {
+    "task": "hadir.discipline.send_daily_digest",
+    "schedule": crontab(
         hour=int(os.environ.get("HADIR_DIGEST_HOUR_UTC", "3")), minute=30, day_of_week="mon-sat"
     ),
 }

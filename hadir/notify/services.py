@@ -1,22 +1,19 @@
-"""notify(): the one way other apps tell a user something (contract C7).
+"""notify(): the one way other apps tell a user something.
 
 The notification is stored in the user's in-app inbox at once (inside the caller's transaction);
-pushing it through the enabled channels (e-mail, …) happens after commit on the task queue, so a
-slow mail server never holds a request or a rolled-back change never sends mail.
+pushing it through the enabled channels (e-mail, …) happens after commit on the task queue (hadir.notify.delivery),
+so a slow mail server never holds a request or a rolled-back change never sends mail.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .channels import enabled_channels
-from .models import Delivery, DeliveryStatus, Notification
-
-log = logging.getLogger(__name__)
+from .models import Notification
+from .tasks import deliver_notification
 
 
 def notify(user: Any, subject: str, body: str, url: str = "", kind: str = "info", *, key: str = "") -> Notification:
@@ -44,39 +41,7 @@ def notify(user: Any, subject: str, body: str, url: str = "", kind: str = "info"
 
 
 def _queue_delivery(notification_id: int) -> None:
-    from .tasks import deliver_notification
-
     deliver_notification.delay(notification_id)
-
-
-def deliver(notification: Notification) -> list[Delivery]:
-    """Push one notification through every enabled channel not already done; record each outcome."""
-    done = set(
-        notification.deliveries.filter(status__in=[DeliveryStatus.SENT, DeliveryStatus.SKIPPED]).values_list(
-            "channel", flat=True
-        )
-    )
-    results: list[Delivery] = []
-    for channel in enabled_channels():
-        if channel.name in done:
-            continue
-        address = channel.address_for(notification.user)
-        if not address:
-            status, detail = DeliveryStatus.SKIPPED, "Penerima tidak memiliki alamat untuk kanal ini."
-        else:
-            try:
-                channel.send(notification, address)
-            except Exception as exc:  # any channel failure is recorded, never lost silently
-                log.warning("notify: %s delivery of %s failed: %s", channel.name, notification.pk, exc)
-                status, detail = DeliveryStatus.FAILED, str(exc)[:300]
-            else:
-                status, detail = DeliveryStatus.SENT, address[:300]
-        row, _ = Delivery.objects.update_or_create(
-            notification=notification, channel=channel.name,
-            defaults={"status": status, "detail": detail, "at": timezone.now()},
-        )
-        results.append(row)
-    return results
 
 
 def unread_count(user: Any) -> int:

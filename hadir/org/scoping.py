@@ -3,15 +3,22 @@
 Administrative scope comes from RoleAssignment (operator OPD → their OPD subtree, admin BKPSDM →
 the subtree they are assigned, normally the whole regency). An atasan's scope over staff comes
 from the position tree (see `subordinates`). Users with neither see nothing.
+
+The board scope (`BoardScope`, `board_scope`) is the part of the organisation a user may watch on
+the dashboard, in reports and in allowance recaps: their admin subtrees plus, for a head
+(Position.is_head), the unit they lead with everything below it (the head of an OPD sees the whole
+OPD, a kepala bidang their bidang).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 
-from .models import Employee, Position, Role, RoleAssignment, Unit
+from .models import Employee, Position, Role, RoleAssignment, Unit, WorkLocation, employee_of
 
 
 def is_super_admin(user: Any) -> bool:
@@ -93,3 +100,60 @@ def subordinates(employee: Employee, *, direct_only: bool = True) -> QuerySet[Em
         level = list(Position.objects.filter(parent_id__in=level).values_list("pk", flat=True))
         below.extend(level)
     return Employee.objects.filter(position_id__in=below).exclude(pk=employee.pk)
+
+
+@dataclass(frozen=True)
+class BoardScope:
+    """The units a user may watch: materialised paths of subtrees, or None for the whole deployment."""
+
+    paths: tuple[str, ...] | None  # None: the whole deployment
+
+    @property
+    def is_all(self) -> bool:
+        return self.paths is None
+
+    @property
+    def key(self) -> str:
+        return "all" if self.paths is None else ",".join(sorted(self.paths))
+
+    def q(self, prefix: str = "unit__") -> Q:
+        return path_q(None if self.paths is None else list(self.paths), prefix)
+
+    def employees(self, day: dt.date) -> QuerySet[Employee]:
+        return Employee.objects.active_on(day).filter(self.q("unit__"))
+
+    def units(self) -> QuerySet[Unit]:
+        return Unit.objects.filter(self.q(""), is_active=True)
+
+    def opds(self) -> QuerySet[Unit]:
+        """OPDs with any part in scope (an OPD head's or kabid's own OPD)."""
+        if self.paths is None:
+            return Unit.objects.filter(is_active=True, opd_id=F("pk")).order_by("name")
+        opd_ids = Unit.objects.filter(self.q("")).values("opd_id")
+        return Unit.objects.filter(pk__in=opd_ids, is_active=True).order_by("name")
+
+    def contains(self, unit: Unit) -> bool:
+        if self.paths is None:
+            return True
+        return any(unit.path == p or unit.path.startswith(p + ".") for p in self.paths)
+
+    def locations(self) -> QuerySet[WorkLocation]:
+        return WorkLocation.objects.filter(self.q("unit__"), is_active=True)
+
+
+def board_scope(user: Any) -> BoardScope | None:
+    """The user's board scope, or None when they may not watch any part of the organisation."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    paths = admin_paths(user)
+    if paths is None:
+        return BoardScope(None)
+    combined = set(paths)
+    emp = employee_of(user)
+    if emp is not None and emp.is_active and emp.position_id and emp.position and emp.position.is_head:
+        combined.add(emp.position.unit.path)
+    if not combined:
+        return None
+    # Drop paths already covered by a broader one.
+    kept = tuple(sorted(p for p in combined if not any(p != o and p.startswith(o + ".") for o in combined)))
+    return BoardScope(kept)

@@ -9,13 +9,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from hadir.discipline.absences import absence_report
+from hadir.discipline.rules import DISMISSAL_CONSECUTIVE_DAYS
 from hadir.errors import NotAllowed, Unprocessable
 from hadir.org.models import EmployeeKind, Unit
+from hadir.org.scoping import BoardScope, board_scope
 
-from . import absence as absence_rules
 from .board import LIST_FILTERS, Counts, Filters, compute_board, employee_rows
 from .readiness import readiness as readiness_rows
-from .scope import BoardScope, board_scope, scope_today
+from .scope import scope_today
 
 router = Router(tags=["web"])
 
@@ -181,8 +183,8 @@ def absence(request: HttpRequest, year: int | None = None, opd: int | None = Non
         raise Unprocessable(_("Tahun harus antara 2000 dan %(year)s.") % {"year": today_.year}, field="year")
     _filters(scope, BoardQuery(opd=opd))
     items = []
-    floor = min(max(1, min_days), absence_rules.DISMISSAL_CONSECUTIVE_DAYS)  # a 10-day streak is ≥ 10 days
-    for r in absence_rules.absence_report(scope, year, today_, opd=opd, min_total=floor):
+    floor = min(max(1, min_days), DISMISSAL_CONSECUTIVE_DAYS)  # a 10-day streak is ≥ 10 days
+    for r in absence_report(scope, year, today_, opd=opd, min_total=floor):
         s = r.summary
         if s.total_tk < min_days and not s.dismissal_risk:
             continue

@@ -27,10 +27,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from hadir.org.models import Employee, Unit
+from hadir.org.scoping import BoardScope
 from hadir.presence.models import COMPLIANT_STATUSES, DayStatus
 from hadir.presence.outbox import status_generation
-
-from .scope import BoardScope
 
 PRESENT = [DayStatus.HADIR, DayStatus.PSW]
 EXCUSED = [DayStatus.IZIN, DayStatus.SAKIT, DayStatus.CUTI, DayStatus.DINAS_LUAR]

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
 
+from hadir.org.scoping import BoardScope
 from hadir.presence.models import DailyStatus, DayStatus
-
-from .scope import BoardScope
 
 ATTENDED = [DayStatus.HADIR, DayStatus.TERLAMBAT, DayStatus.PSW, DayStatus.IZIN, DayStatus.SAKIT, DayStatus.CUTI,
             DayStatus.DINAS_LUAR]

@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from hadir.mobile.models import DeviceBinding
 from hadir.org.models import Employee, Position, WorkLocation
+from hadir.org.scoping import BoardScope
 from hadir.terminals.models import Terminal
-
-from .scope import BoardScope
 
 DEVICE_SHARE_TARGET = 80.0  # % of employees with a bound device before go-live
 

@@ -1,4 +1,4 @@
-"""Dashboard pages. Thin: parse the request, check scope, call board/absence/charts/readiness, render."""
+"""Dashboard pages. Thin: parse the request, check scope, call board/discipline/charts/readiness, render."""
 
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from hadir.discipline.absences import absence_report, employees_with_tk
+from hadir.discipline.rules import DISMISSAL_CONSECUTIVE_DAYS, SANCTIONS, bracket_counts, sanction_for_days, summarize
 from hadir.org.models import Employee, EmployeeKind, Unit
+from hadir.org.scoping import BoardScope, board_scope
 from hadir.presence.models import CheckIn, CheckInKind, DailyStatus, Verdict
 
-from . import absence as absence_rules
 from . import charts as chart_data
 from .board import (
     CACHE_SECONDS,
@@ -34,7 +36,7 @@ from .board import (
 )
 from .labels import CATEGORY_LABELS, CHECK_LABELS, KIND_LABELS, LEVEL_LABELS, LIST_FILTER_LABELS, STATUS_LABELS
 from .readiness import readiness as readiness_rows
-from .scope import BoardScope, board_scope, scope_today, scope_zone
+from .scope import scope_today, scope_zone
 
 PAGE_SIZE = 50
 MAP_LIMIT = 3000
@@ -183,26 +185,25 @@ def absence(request: HttpRequest) -> HttpResponse:
     f = _filters(request, scope)
     # Below 3 TK days nobody reaches a threshold (and the 10-day streak implies 10 days): only those
     # employees' days are read; the rest are only counted.
-    rows = absence_rules.absence_report(scope, year, today, opd=f.opd,
-                                        min_total=absence_rules.SANCTIONS[0].min_days)
-    all_count = absence_rules.employees_with_tk(scope, year, today, opd=f.opd)
-    brackets = absence_rules.bracket_counts(rows)
+    rows = absence_report(scope, year, today, opd=f.opd, min_total=SANCTIONS[0].min_days)
+    all_count = employees_with_tk(scope, year, today, opd=f.opd)
+    brackets = bracket_counts(r.summary for r in rows)
     risk = [r for r in rows if r.summary.dismissal_risk]
     selected = request.GET.get("ambang", "")
     shown = rows
     if selected == "risiko":
         shown = risk
     elif selected:
-        sanction = next((s for s in absence_rules.SANCTIONS if s.code == selected), None)
-        shown = [r for r in rows if sanction and absence_rules.sanction_for_days(r.summary.total_tk) == sanction]
+        sanction = next((s for s in SANCTIONS if s.code == selected), None)
+        shown = [r for r in rows if sanction and sanction_for_days(r.summary.total_tk) == sanction]
     else:
         shown = [r for r in rows if r.summary.sanction is not None]
     return render(request, "web/absence.html", {
         **_common(request, scope, "absence"), "year": year, "years": range(today.year, today.year - 4, -1),
         "rows": shown, "brackets": brackets, "risk": risk, "selected": selected, "f": f, "all_count": all_count,
         "opds": list(scope.opds().values_list("pk", "name")), "level_labels": LEVEL_LABELS,
-        "kind_labels": KIND_LABELS, "dismissal_days": absence_rules.DISMISSAL_CONSECUTIVE_DAYS,
-        "sanctions": absence_rules.SANCTIONS,
+        "kind_labels": KIND_LABELS, "dismissal_days": DISMISSAL_CONSECUTIVE_DAYS,
+        "sanctions": SANCTIONS,
     })
 
 
@@ -217,7 +218,7 @@ def absence_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
     start, end = dt.date(year, 1, 1), min(today, dt.date(year, 12, 31))
     facts = list(DailyStatus.objects.filter(employee=emp, date__gte=start, date__lte=end).values_list(
         "date", "status", "is_working_day", "excuse_ref"))
-    summary = absence_rules.summarize((d, s, w) for d, s, w, _r in facts)
+    summary = summarize((d, s, w) for d, s, w, _r in facts)
     by_day = {d: (s, w, r) for d, s, w, r in facts}
     months = []
     for m in range(1, (end.month if year == end.year else 12) + 1):
@@ -233,7 +234,7 @@ def absence_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
     return render(request, "web/absence_detail.html", {
         **_common(request, scope, "absence"), "emp": emp, "year": year, "summary": summary,
         "months": months, "kind_labels": KIND_LABELS, "level_labels": LEVEL_LABELS,
-        "dismissal_days": absence_rules.DISMISSAL_CONSECUTIVE_DAYS,
+        "dismissal_days": DISMISSAL_CONSECUTIVE_DAYS,
         "streak_days": set(summary.tk_days),
     })
 

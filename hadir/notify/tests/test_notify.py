@@ -1,4 +1,4 @@
-"""notify() (contract C7), channels and the inbox API."""
+"""notify(), delivery through the channels, and the inbox API."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from hadir.notify import channels
 from hadir.notify.channels import Channel, ChannelNotConfigured, enabled_channels, register_channel
+from hadir.notify.delivery import deliver
 from hadir.notify.models import Delivery, Notification
-from hadir.notify.services import deliver, mark_read, notify, unread_count
+from hadir.notify.services import mark_read, notify, unread_count
 from hadir.testing import PASSWORD, Org
 
 
@@ -66,8 +68,6 @@ def test_keyed_notify_is_idempotent_and_delivery_not_repeated(org: Org, settings
 def test_failed_channel_is_recorded_and_others_still_sent(org: Org, settings: Any,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    from hadir.notify import channels
-
     monkeypatch.setattr(channels, "_REGISTRY", dict(channels._REGISTRY))  # the test channel does not outlive it
 
     @register_channel

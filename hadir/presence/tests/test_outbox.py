@@ -86,9 +86,9 @@ def test_drain_invalidates_the_board_of_the_days_it_recomputed(org: Any, clock: 
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as in production: each writer's drain runs after commit
 def test_cached_board_shows_the_new_figures_at_once(clock: Clock) -> None:
+    from hadir.org.scoping import BoardScope
     from hadir.testing import make_org
     from hadir.web.board import Filters, compute_board
-    from hadir.web.scope import BoardScope
 
     org = make_org()
     before = compute_board(BoardScope(None), MONDAY, Filters())  # cached now

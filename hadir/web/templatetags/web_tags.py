@@ -1,8 +1,10 @@
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import get_language
 
-from hadir.web.scope import BoardScope, board_scope
+from hadir.org.scoping import BoardScope, board_scope
 
 register = template.Library()
 
@@ -26,8 +28,6 @@ def pct(value: float | None) -> str:
     """72.5 → "72,5%" (Indonesian decimal comma); None → "—"."""
     if value is None:
         return "—"
-    from django.utils.formats import number_format
-
     return f"{number_format(value, 1)}%"
 
 
@@ -52,7 +52,5 @@ def num(value: int | None) -> str:
     """Grouped integer, cheaply: 12345 → "12.345" (Indonesian) or "12,345" (English)."""
     if value is None or value == "":
         return "—"
-    from django.utils.translation import get_language
-
     text = f"{int(value):,}"
     return text if (get_language() or "id").startswith("en") else text.replace(",", ".")

@@ -10,11 +10,13 @@ from django.core.cache import cache
 from django.test import Client, TestCase
 from django.utils import timezone
 
+from hadir.org.scoping import board_scope
 from hadir.presence import outbox
 from hadir.presence.models import CheckIn, DailyStatus, DayStatus
 from hadir.testing import PASSWORD, Org, make_employee
 from hadir.web.board import Filters, compute_board, employee_rows
-from hadir.web.scope import board_scope
+from hadir.web.charts import daily_rates, weekly_rates
+from hadir.web.readiness import readiness
 
 pytestmark = pytest.mark.django_db
 
@@ -216,8 +218,6 @@ def test_charts_rates(org: Org) -> None:
         status(org.staf, DayStatus.TK if i < 2 else DayStatus.CUTI, d)
         status(org.guru, DayStatus.HADIR, d)
     c = login("bkpsdm")
-    from hadir.web.charts import daily_rates, weekly_rates
-
     scope = board_scope(org.admin_bkpsdm)
     assert scope is not None
     periods, series = daily_rates(scope, dt.date(2026, 11, 20), 5)
@@ -239,8 +239,6 @@ def test_readiness(org: Org) -> None:
     make_employee(org.disdik, "Tanpa Lokasi")
     html = login("bkpsdm").get("/dasbor/kesiapan/").content.decode()
     assert "Dinas Kesehatan" in html and "1 pegawai tanpa lokasi" in html
-    from hadir.web.readiness import readiness
-
     scope = board_scope(org.admin_bkpsdm)
     assert scope is not None
     rows = {r.name: r for r in readiness(scope)}

@@ -1,8 +1,10 @@
-"""The daily digest: each OPD head and operator learns which of their staff are absent today.
+"""The daily absence digest: each OPD head and operator learns which of their staff are absent today.
 
 "Absent" = on a working day, no valid check-in and no excuse: DailyStatus "belum" or "tk", or no
 DailyStatus row at all on a weekday that is not a national holiday (the daily computation may not
 have reached everyone yet). Libur, cuti, izin, sakit and dinas luar are not listed.
+
+This module computes the digest; hadir.notify.services.notify delivers it (inbox, e-mail).
 """
 
 from __future__ import annotations
@@ -17,14 +19,19 @@ from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, translation
 
+from hadir.notify.models import Notification, NotificationKind
+from hadir.notify.services import notify
 from hadir.org.models import Employee, Role, RoleAssignment, Unit
+from hadir.presence import outbox
 from hadir.presence.models import DailyStatus, DayStatus
+
+from .absences import year_summaries
 
 ABSENT_STATUSES = {DayStatus.BELUM, DayStatus.TK}
 
 
 @dataclass
-class AbsentEmployee:
+class AbsentToday:
     id: int
     name: str
     nip: str
@@ -38,8 +45,13 @@ class AbsentEmployee:
 class OpdDigest:
     opd: Unit
     day: dt.date
-    absent: list[AbsentEmployee] = field(default_factory=list)
+    absent: list[AbsentToday] = field(default_factory=list)
     recipients: list[Any] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The notification key that makes the digest idempotent per (user, OPD, day)."""
+        return f"digest:{self.opd.pk}:{self.day.isoformat()}"
 
     @property
     def subject(self) -> str:
@@ -75,6 +87,7 @@ class OpdDigest:
         return "\n".join(lines)
 
     def url(self) -> str:
+        """The dashboard's list of the OPD's absentees that day (by URL name: discipline does not import web)."""
         try:
             return reverse("web:board") + f"?opd={self.opd.pk}&status=absen&tanggal={self.day.isoformat()}"
         except NoReverseMatch:
@@ -84,15 +97,6 @@ class OpdDigest:
 def is_probable_working_day(day: dt.date) -> bool:
     """Weekday and not a national holiday: used only for employees without a computed status row."""
     return day.weekday() < 5 and day not in holidays.country_holidays("ID", years=day.year)
-
-
-def _refresh_statuses(day: dt.date) -> None:
-    """Bring DailyStatus up to date for `day` when the presence app provides the computation (C2)."""
-    try:
-        from hadir.presence.daily import compute_day
-    except ImportError:
-        return
-    compute_day(day)
 
 
 def recipients_by_opd(opd_ids: list[int]) -> dict[int, list[Any]]:
@@ -146,7 +150,7 @@ def build_digests(day: dt.date, opd_ids: list[int] | None = None) -> list[OpdDig
             status = DayStatus.BELUM
         if status in ABSENT_STATUSES:
             digests[r["unit__opd_id"] or 0].absent.append(
-                AbsentEmployee(r["id"], r["name"], r["nip"] or "", r["unit__name"], status)
+                AbsentToday(r["id"], r["name"], r["nip"] or "", r["unit__name"], status)
             )
     _add_streaks([a for d in digests.values() for a in d.absent], day)
     who = recipients_by_opd(list(digests))
@@ -155,41 +159,28 @@ def build_digests(day: dt.date, opd_ids: list[int] | None = None) -> list[OpdDig
     return [d for d in digests.values() if d.absent]
 
 
-def _add_streaks(absent: list[AbsentEmployee], day: dt.date) -> None:
+def _add_streaks(absent: list[AbsentToday], day: dt.date) -> None:
     """Fill each absent employee's TK streak and year count from the closed days before `day`."""
-    from hadir.web.absence import summarize
-
-    if not absent:
-        return
-    facts: dict[int, list[tuple[dt.date, str, bool]]] = defaultdict(list)
-    rows = DailyStatus.objects.filter(
-        employee_id__in=[a.id for a in absent], date__gte=dt.date(day.year, 1, 1), date__lt=day
-    ).values_list("employee_id", "date", "status", "is_working_day")
-    for emp_id, date, status, working in rows:
-        facts[emp_id].append((date, status, working))
+    summaries = year_summaries([a.id for a in absent], day)
     for a in absent:
-        summary = summarize(facts.get(a.id, []))
+        summary = summaries[a.id]
         a.streak, a.year_tk = summary.current_streak, summary.total_tk
 
 
 def send_daily_digest(day: dt.date, *, refresh: bool = True) -> int:
     """Send each OPD's digest to its head(s) and operators; returns how many notifications were new.
 
-    Idempotent per (user, OPD, day): running it twice sends nothing twice.
+    `refresh` first brings `day`'s daily statuses up to date. Idempotent per (user, OPD, day): running
+    it twice sends nothing twice.
     """
-    from .models import Notification
-    from .services import notify
-
-    if refresh:
-        _refresh_statuses(day)
+    if refresh:  # through the one refresh path: the day marked stale for everyone, then drained
+        outbox.mark_dates([day], "digest")
+        outbox.drain()
     sent = 0
     for d in build_digests(day):
         for user in d.recipients:
-            key = f"digest:{d.opd.pk}:{day.isoformat()}"
-            if Notification.objects.filter(user=user, key=key).exists():
+            if Notification.objects.filter(user=user, key=d.key).exists():
                 continue
-            notify(user, d.subject, d.body(), d.url(), kind="digest", key=key)
+            notify(user, d.subject, d.body(), d.url(), kind=NotificationKind.DIGEST, key=d.key)
             sent += 1
     return sent
-
-

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from hadir.web.absence import DISMISSAL, sanction_for, sanction_for_days, summarize
+from hadir.discipline.rules import DISMISSAL, sanction_for, sanction_for_days, summarize
 
 # (cumulative TK working days in a year, expected sanction name or None, level)
 THRESHOLDS = [

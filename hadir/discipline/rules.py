@@ -1,6 +1,4 @@
-"""Absence streaks and PP 94/2021 thresholds.
-
-Pure rules first (no ORM), then the queries that feed them.
+"""PP 94/2021 absence thresholds and streaks: pure rules over plain values (no database, no request).
 
 PP 94/2021 Pasal 11 ayat (2): a PNS who is absent from work without a valid reason (tanpa
 keterangan) for a number of WORKING days, counted cumulatively within one year, receives:
@@ -20,16 +18,10 @@ and 10 consecutive working days without a valid reason ⇒ pemberhentian as well
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-
-from hadir.org.models import Employee
-from hadir.presence.models import DailyStatus, DayStatus
-
-from .scope import BoardScope
+from hadir.presence.models import DayStatus
 
 DISMISSAL_CONSECUTIVE_DAYS = 10
 
@@ -135,72 +127,17 @@ def summarize(days: Iterable[tuple[dt.date, str, bool]]) -> AbsenceSummary:
     return out
 
 
-# ---- queries -----------------------------------------------------------------------------------
-
-
-@dataclass
-class AbsentEmployee:
-    id: int
-    name: str
-    nip: str
-    kind: str
-    unit: str
-    opd: str
-    summary: AbsenceSummary
-
-
-def absence_report(scope: BoardScope, year: int, until: dt.date, *, opd: int | None = None,
-                   min_total: int = 1) -> list[AbsentEmployee]:
-    """Employees in scope with at least `min_total` TK days in `year` up to `until`, heaviest first."""
-    start = dt.date(year, 1, 1)
-    end = min(until, dt.date(year, 12, 31))
-    base = DailyStatus.objects.filter(date__gte=start, date__lte=end).filter(scope.q("employee__unit__"))
-    if opd:
-        base = base.filter(employee__unit__opd_id=opd)
-    ids = [
-        r["employee_id"]
-        for r in base.filter(status=DayStatus.TK).values("employee_id").annotate(n=Count("id")).filter(
-            n__gte=max(1, min_total)
-        )
-    ]
-    if not ids:
-        return []
-    facts: dict[int, list[tuple[dt.date, str, bool]]] = defaultdict(list)
-    for emp_id, day, status, working in base.filter(employee_id__in=ids).values_list(
-        "employee_id", "date", "status", "is_working_day"
-    ):
-        facts[emp_id].append((day, status, working))
-    people = Employee.objects.filter(pk__in=ids).values(
-        "id", "name", "nip", "kind", "unit__name", "unit__opd__name"
-    )
-    out = [
-        AbsentEmployee(p["id"], p["name"], p["nip"] or "", p["kind"], p["unit__name"], p["unit__opd__name"] or "",
-                       summarize(facts[p["id"]]))
-        for p in people
-    ]
-    out.sort(key=lambda a: (-severity(a.summary), -a.summary.total_tk, -a.summary.current_streak, a.name))
-    return out
-
-
-def employees_with_tk(scope: BoardScope, year: int, until: dt.date, *, opd: int | None = None) -> int:
-    """How many employees in scope have at least one TK day in `year` up to `until`."""
-    qs = DailyStatus.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=min(until, dt.date(year, 12, 31)),
-                                    status=DayStatus.TK).filter(scope.q("employee__unit__"))
-    if opd:
-        qs = qs.filter(employee__unit__opd_id=opd)
-    return qs.values("employee_id").distinct().count()
-
-
 def severity(summary: AbsenceSummary) -> int:
     """0 below the first threshold, then 1..9 along SANCTIONS (dismissal risk ranks highest)."""
     s = summary.sanction
     return 0 if s is None else SANCTIONS.index(s) + 1
 
 
-def bracket_counts(rows: Sequence[AbsentEmployee]) -> list[tuple[Sanction, int]]:
+def bracket_counts(summaries: Iterable[AbsenceSummary]) -> list[tuple[Sanction, int]]:
+    """How many of the summaries fall in each cumulative bracket (the consecutive rule aside), in SANCTIONS order."""
     counts = {s: 0 for s in SANCTIONS}
-    for r in rows:
-        s = sanction_for_days(r.summary.total_tk)
+    for summary in summaries:
+        s = sanction_for_days(summary.total_tk)
         if s is not None:
             counts[s] += 1
     return list(counts.items())

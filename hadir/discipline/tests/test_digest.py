@@ -1,16 +1,20 @@
-"""The daily digest of absent staff to OPD heads and operators."""
+"""The daily absence digest to OPD heads and operators."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 import pytest
 from django.core import mail
 
-from hadir.notify.digest import build_digests, is_probable_working_day, send_daily_digest
+from hadir.discipline import tasks
+from hadir.discipline.demo import seed
+from hadir.discipline.digest import build_digests, is_probable_working_day, send_daily_digest
 from hadir.notify.models import Notification
-from hadir.presence.models import DailyStatus, DayStatus
+from hadir.presence import outbox
+from hadir.presence.models import DailyStatus, DayStatus, DirtyDay
 from hadir.testing import Org
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +93,24 @@ def test_send_daily_digest_is_idempotent_and_mails(org: Org, settings: Any,
 
 
 def test_beat_schedule_has_the_digest(settings: Any) -> None:
-    entry = settings.CELERY_BEAT_SCHEDULE["notify-daily-digest"]
-    assert entry["task"] == "hadir.notify.tasks.send_daily_digest"
+    entry = settings.CELERY_BEAT_SCHEDULE["discipline-daily-digest"]
+    assert entry["task"] == "hadir.discipline.send_daily_digest"
+    assert entry["task"] == tasks.send_daily_digest.name
+
+
+def test_digest_task_sends_for_the_given_day(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+    refreshed: list[dt.date] = []
+
+    def drain() -> int:  # (the real one would recompute the statuses this test sets by hand)
+        refreshed.extend(DirtyDay.objects.filter(employee=None).values_list("date", flat=True))
+        return 0
+
+    monkeypatch.setattr(outbox, "drain", drain)
+    _status(org.guru, DayStatus.TK)
+    for emp in (org.kadis, org.sekretaris, org.kabid, org.staf, org.staf_bidang, org.kadisdik):
+        _status(emp, DayStatus.HADIR)
+    assert tasks.send_daily_digest.delay("2026-11-23").get() == 2  # kadisdik + op_disdik
+    assert refreshed == [MONDAY]
 
 
 def test_digest_warns_about_streaks(org: Org) -> None:
@@ -106,10 +126,6 @@ def test_digest_warns_about_streaks(org: Org) -> None:
 
 
 def test_demo_hook_fills_inboxes_once(org: Org) -> None:
-    import random
-
-    from hadir.notify.demo import seed
-
     _status(org.staf, DayStatus.TK)
     lines = seed(random.Random(1), MONDAY)
     assert "ringkasan" in lines[0]
