@@ -8,7 +8,8 @@ then, in the same run:
   1. baseline: the same rows inserted straight with psycopg (COPY, one per batch, and executemany),
   2. the endpoint: POST /iclock/cdata?table=ATTLOG in batches of --batch lines,
      - mode "client": Django's test client in this process (view + ORM + database, no network),
-     - mode "http": a real gunicorn server and --terminals simulated terminals pushing concurrently,
+     - mode "http": a real gunicorn server and --terminals simulated terminals pushing concurrently
+       (gunicorn is in the bench extra: .venv/bin/pip install -e '.[bench]'),
   3. a re-push of everything (all duplicates: stored once, answered "OK: n").
 Conversion to check-ins runs in the Celery worker, not during ingest: the broker is in-memory here.
 Baseline and endpoint alternate for --rounds rounds (the machine may be shared); prints each round and
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import os
 import socket
 import statistics
@@ -60,6 +62,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=4, help="gunicorn workers in http mode")
     ap.add_argument("--rounds", type=int, default=3, help="baseline and endpoint alternate; medians printed")
     args = ap.parse_args()
+    if args.mode == "http" and importlib.util.find_spec("gunicorn") is None:
+        sys.exit("--mode http: gunicorn is not installed (not a runtime dependency); "
+                 "install the bench extra with .venv/bin/pip install -e '.[bench]'")
 
     import django
 

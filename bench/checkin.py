@@ -6,13 +6,16 @@ same database through the same thread harness.
                                       [--employees 4000] [--clients 16] [--requests 3000] [--duration 30]
                                       [--port 8765] [--in-process 100] [--status-refresh inline|batched]
 
+`--server gunicorn` needs `.venv/bin/pip install -e '.[bench]'`: granian is Hadir's app server (a runtime dependency),
+gunicorn is only the comparison here and lives in the `bench` extra.
+
 DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/hadir_bench) names a scratch database: it is
 dropped and re-created (the name must contain "bench"), migrated and seeded with one OPD, one work
 location, N employees with users and bearer tokens, and an all-day 7-day work pattern so that every
 check-in takes the full accepted path (geofence, window, fraud signals, INSERT, daily status refresh).
 
-Servers: granian (`--interface wsgi`, one blocking thread per worker, backpressure ≥ the keep-alive connections a
-worker may hold) or gunicorn (sync; gthread with --threads > 1). Started in their own process group, ready when
+Servers: granian (`--interface wsgi`, --threads blocking threads per worker, backpressure ≥ the keep-alive connections
+a worker may hold) or gunicorn (sync; gthread with --threads > 1). Started in their own process group, ready when
 /api/openapi.json answers 200, stopped by signalling the whole group.
 
 Phases (all loopback, bounded by --requests and --duration):
@@ -535,7 +538,8 @@ def report(name: str, phase: Phase) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian",
+                        help="gunicorn needs the bench extra: .venv/bin/pip install -e '.[bench]'")
     parser.add_argument("--employees", type=int, default=4000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=3000)
@@ -553,6 +557,9 @@ def main() -> None:
                         help="batched (production): Redis (REDIS_URL, default db 12) as cache and broker and a Celery "
                         "worker drains the outbox; inline: no task queue, every request drains after its commit")
     args = parser.parse_args()
+    if args.server == "gunicorn" and not (ROOT / ".venv/bin/gunicorn").exists():
+        sys.exit("--server gunicorn: gunicorn is not installed (not a runtime dependency); "
+                 "install the bench extra with .venv/bin/pip install -e '.[bench]'")
     backpressure = args.backpressure or args.clients
 
     url = os.environ["DATABASE_URL"]

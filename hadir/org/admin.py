@@ -14,7 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from .importing import KINDS, ImportReport, read_upload, run_import, template_workbook
+from .importing.columns import KINDS
+from .importing.reading import read_upload
+from .importing.report import ImportReport
+from .importing.run import run_import
+from .importing.template import template_workbook
 from .models import ApiToken, Employee, Position, Role, RoleAssignment, Unit, WorkLocation
 from .scoping import admin_paths, can_administer_unit, is_super_admin, path_q, scope_queryset, visible_units
 

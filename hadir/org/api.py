@@ -9,7 +9,10 @@ from ninja.files import UploadedFile
 from hadir.errors import NotAllowed, NotAuthenticated, NotFound, TooLarge
 from hadir.org.tokens import issue_token
 
-from .importing import KINDS, read_upload, run_import, template_workbook
+from .importing.columns import KINDS
+from .importing.reading import read_upload
+from .importing.run import run_import
+from .importing.template import template_workbook
 from .models import Employee, Unit, employee_of
 from .scoping import admin_paths, is_super_admin, scope_queryset, visible_units
 

@@ -12,17 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
-from hadir.org.importing import (
-    CellError,
-    ImportReport,
-    import_file,
-    normalise_header,
-    parse_bool,
-    parse_date,
-    parse_eselon,
-    parse_rupiah,
-    run_import,
-)
+from hadir.org.importing.cells import CellError, parse_bool, parse_date, parse_eselon, parse_rupiah
+from hadir.org.importing.columns import normalise_header
+from hadir.org.importing.report import ImportReport
+from hadir.org.importing.run import import_file, run_import
 from hadir.org.models import Employee, EmployeeKind, Eselon, Position, Unit, UnitKind, WorkLocation
 from hadir.testing import Org
 

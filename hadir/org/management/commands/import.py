@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from hadir.org.importing import KIND_ALIASES, import_file
+from hadir.org.importing.columns import KIND_ALIASES
+from hadir.org.importing.run import import_file
 
 
 def tqdm_progress(items: Iterable[Any], desc: str, total: int) -> Iterable[Any]:
