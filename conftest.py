@@ -1,7 +1,25 @@
-"""Shared pytest fixtures. Builders live in hadir/testing.py so the demo can reuse them."""
+"""Shared pytest fixtures. Builders live in hadir/testing.py so the demo can reuse them.
+
+The test clock — the one way a test sets the time:
+
+    def test_late(clock: Clock) -> None:            # from hadir.testing import Clock
+        ...                                          # it is Monday 23 Nov 2026, 07:15 WIB (MONDAY_0715)
+        clock.set(dt.datetime(2026, 11, 23, 8, 1, tzinfo=WIB))   # jump (forward or back)
+        clock.shift(dt.timedelta(minutes=5))                      # move on
+        assert row.occurred_at == clock.now
+
+`clock` freezes the whole process with time-machine for the test: timezone.now(), timezone.localdate(),
+time.time(), date.today() read the frozen instant everywhere, also in a live server's thread, so Playwright
+tests get the same server time as the test itself (the browser keeps its own clock). It stands still unless
+asked: `@pytest.mark.clock(start, tick=True)`. The marker (on a test, a class or a module's pytestmark; the
+closest wins) chooses the start instead of MONDAY_0715; it does not freeze anything by itself — only tests
+that take `clock` run on it. Instants must be aware; production code calls django.utils.timezone directly.
+
+The demo regency: `demo_regency` seeds it once per test module (see its docstring)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -10,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from hadir.testing import Org, make_org
+from hadir.testing import MONDAY_0715, Clock, Org, make_org
 
 TEST_OUTPUT = Path(os.environ.get("HADIR_TEST_OUTPUT", Path(__file__).parent / "test-output"))
 
@@ -20,6 +38,7 @@ def pytest_configure(config: Any) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    config.addinivalue_line("markers", "clock(start, tick=False): where the `clock` fixture starts (aware datetime)")
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +54,19 @@ def _indonesian_by_default() -> Iterator[None]:
 @pytest.fixture
 def org(db: Any) -> Org:
     return make_org()
+
+
+@pytest.fixture
+def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
+    """The frozen test clock (module docstring); starts at MONDAY_0715 or at the `clock` marker's instant."""
+    marker = request.node.get_closest_marker("clock")
+    start: dt.datetime = MONDAY_0715
+    tick = False
+    if marker is not None:
+        start = marker.kwargs.get("start", marker.args[0] if marker.args else MONDAY_0715)
+        tick = bool(marker.kwargs.get("tick", False))
+    with Clock(start, tick=tick) as c:
+        yield c
 
 
 TEST_REDIS_URL = os.environ.get("HADIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")  # a db number of its own

@@ -12,7 +12,7 @@ from django.test import Client
 
 from hadir.auth import issue_token
 from hadir.mobile.services import bind_device, device_validator
-from hadir.testing import Org
+from hadir.testing import Clock, Org
 
 pipeline = pytest.importorskip("hadir.presence.pipeline")
 
@@ -23,8 +23,8 @@ KEY_B = "B" * 43
 
 
 @pytest.fixture(autouse=True)
-def _monday_morning(monkeypatch: Any) -> None:
-    monkeypatch.setattr(pipeline, "server_now", lambda: dt.datetime(2026, 11, 23, 7, 15, tzinfo=WIB))
+def _monday_morning(clock: Clock) -> None:
+    clock.set(dt.datetime(2026, 11, 23, 7, 15, tzinfo=WIB))
 
 
 def post(user: Any, path: str, data: dict[str, Any]) -> Any:

@@ -13,8 +13,9 @@ from hadir.presence.models import CheckIn, Validity
 from hadir.presence.pipeline import register_validator, unregister_validator
 from hadir.presence.signals import checkins_recorded
 from hadir.schedules.models import Holiday
+from hadir.testing import Clock
 
-from .conftest import WIB, Clock, image_bytes
+from .conftest import WIB, image_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from hadir.presence import followup, tasks
 from hadir.presence.models import CheckIn, DailyStatus
 from hadir.presence.pipeline import CheckInAttempt, record_checkin
 from hadir.presence.signals import checkins_recorded
-
-from .conftest import Clock
+from hadir.testing import Clock
 
 pytestmark = pytest.mark.django_db
 
