@@ -15,20 +15,23 @@ asked: `@pytest.mark.clock(start, tick=True)`. The marker (on a test, a class or
 closest wins) chooses the start instead of MONDAY_0715; it does not freeze anything by itself — only tests
 that take `clock` run on it. Instants must be aware; production code calls django.utils.timezone directly.
 
-The demo regency: `demo_regency` seeds it once per test module (see its docstring)."""
+The demo regency (`hadir demo`, 200 employees) is slow to seed: a module whose tests need it takes the
+module-scoped `demo_regency` — seeded once inside a transaction that is rolled back after the module, each
+test in a savepoint of its own (pytest-django's `db`) on top of it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hadir.testing import MONDAY_0715, Clock, Org, make_org
+from hadir.testing import MONDAY_0715, Clock, Org, make_org, run_demo
 
 TEST_OUTPUT = Path(os.environ.get("HADIR_TEST_OUTPUT", Path(__file__).parent / "test-output"))
 
@@ -67,6 +70,48 @@ def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
         tick = bool(marker.kwargs.get("tick", False))
     with Clock(start, tick=tick) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def demo_regency(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Kabupaten Contoh as `hadir demo --employees 200 --no-serve --no-hooks` seeds it, once for the test module;
+    returns what the command printed.
+
+    The seed is written inside an atomic block opened here and rolled back after the module's last test, on
+    SQLite and PostgreSQL alike. Each test still takes `db`: pytest-django's TestCase atomic becomes a savepoint
+    inside this block, so a test's own writes are undone before the next one. Give it to every test of the
+    module (`pytestmark = pytest.mark.usefixtures("demo_regency")`) so no test sees the seed only because it
+    happens to run after one that asked for it; transactional tests (transactional_db, live_server) flush the
+    database and cannot share it — they are refused."""
+    from django.db import transaction
+
+    mixed = [item.name for item in request.session.items
+             if getattr(item, "module", None) is request.module and _transactional(item)]
+    if mixed:
+        raise pytest.UsageError(f"demo_regency is shared by a module's tests in one transaction; {mixed} "
+                                "need transactional_db: give them a module of their own")
+    block = transaction.atomic()
+    with django_db_blocker.unblock():
+        block.__enter__()
+        try:
+            output = run_demo("--no-hooks")
+        except BaseException:
+            block.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield output
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+                               or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(set(getattr(item, "fixturenames", ())) & {"transactional_db", "live_server"})
 
 
 TEST_REDIS_URL = os.environ.get("HADIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")  # a db number of its own

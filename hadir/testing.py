@@ -153,6 +153,17 @@ def make_org() -> Org:
     )
 
 
+def run_demo(*args: str) -> str:
+    """`hadir demo --employees 200 --no-serve <args>` as the tests run it; returns what it printed."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo", "--employees", "200", "--no-serve", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
 # Monday 23 November 2026, 07:15 WIB: a working day, inside the masuk window, before 07:30.
 MONDAY_0715 = dt.datetime(2026, 11, 23, 7, 15, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
