@@ -1,16 +1,37 @@
-"""Shared pytest fixtures. Builders live in hadir/testing.py so the demo can reuse them."""
+"""Shared pytest fixtures. Builders live in hadir/testing.py so the demo can reuse them.
+
+The test clock — the one way a test sets the time:
+
+    def test_late(clock: Clock) -> None:            # from hadir.testing import Clock
+        ...                                          # it is Monday 23 Nov 2026, 07:15 WIB (MONDAY_0715)
+        clock.set(dt.datetime(2026, 11, 23, 8, 1, tzinfo=WIB))   # jump (forward or back)
+        clock.shift(dt.timedelta(minutes=5))                      # move on
+        assert row.occurred_at == clock.now
+
+`clock` freezes the whole process with time-machine for the test: timezone.now(), timezone.localdate(),
+time.time(), date.today() read the frozen instant everywhere, also in a live server's thread, so Playwright
+tests get the same server time as the test itself (the browser keeps its own clock). It stands still unless
+asked: `@pytest.mark.clock(start, tick=True)`. The marker (on a test, a class or a module's pytestmark; the
+closest wins) chooses the start instead of MONDAY_0715; it does not freeze anything by itself — only tests
+that take `clock` run on it. Instants must be aware; production code calls django.utils.timezone directly.
+
+The demo regency (`hadir demo`, 200 employees) is slow to seed: a module whose tests need it takes the
+module-scoped `demo_regency` — seeded once inside a transaction that is rolled back after the module, each
+test in a savepoint of its own (pytest-django's `db`) on top of it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hadir.testing import Org, make_org
+from hadir.testing import MONDAY_0715, Clock, Org, make_org, run_demo
 
 TEST_OUTPUT = Path(os.environ.get("HADIR_TEST_OUTPUT", Path(__file__).parent / "test-output"))
 
@@ -20,6 +41,7 @@ def pytest_configure(config: Any) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    config.addinivalue_line("markers", "clock(start, tick=False): where the `clock` fixture starts (aware datetime)")
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +57,61 @@ def _indonesian_by_default() -> Iterator[None]:
 @pytest.fixture
 def org(db: Any) -> Org:
     return make_org()
+
+
+@pytest.fixture
+def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
+    """The frozen test clock (module docstring); starts at MONDAY_0715 or at the `clock` marker's instant."""
+    marker = request.node.get_closest_marker("clock")
+    start: dt.datetime = MONDAY_0715
+    tick = False
+    if marker is not None:
+        start = marker.kwargs.get("start", marker.args[0] if marker.args else MONDAY_0715)
+        tick = bool(marker.kwargs.get("tick", False))
+    with Clock(start, tick=tick) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def demo_regency(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Kabupaten Contoh as `hadir demo --employees 200 --no-serve --no-hooks` seeds it, once for the test module;
+    returns what the command printed.
+
+    The seed is written inside an atomic block opened here and rolled back after the module's last test, on
+    SQLite and PostgreSQL alike. Each test still takes `db`: pytest-django's TestCase atomic becomes a savepoint
+    inside this block, so a test's own writes are undone before the next one. Give it to every test of the
+    module (`pytestmark = pytest.mark.usefixtures("demo_regency")`) so no test sees the seed only because it
+    happens to run after one that asked for it; transactional tests (transactional_db, live_server) flush the
+    database and cannot share it — they are refused."""
+    from django.db import transaction
+
+    mixed = [item.name for item in request.session.items
+             if getattr(item, "module", None) is request.module and _transactional(item)]
+    if mixed:
+        raise pytest.UsageError(f"demo_regency is shared by a module's tests in one transaction; {mixed} "
+                                "need transactional_db: give them a module of their own")
+    block = transaction.atomic()
+    with django_db_blocker.unblock():
+        block.__enter__()
+        try:
+            output = run_demo("--no-hooks")
+        except BaseException:
+            block.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield output
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+                               or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(set(getattr(item, "fixturenames", ())) & {"transactional_db", "live_server"})
 
 
 TEST_REDIS_URL = os.environ.get("HADIR_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")  # a db number of its own

@@ -1,13 +1,16 @@
-"""Builders for tests and the demo: a small, valid organisation made in code (no fixtures files)."""
+"""Builders for tests and the demo: a small, valid organisation made in code (no fixtures files);
+and the tests' one clock (Clock, behind the `clock` fixture of the root conftest.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from hadir.org.models import (
     Employee,
@@ -20,6 +23,9 @@ from hadir.org.models import (
     UnitKind,
     WorkLocation,
 )
+
+if TYPE_CHECKING:
+    import time_machine
 
 _seq = itertools.count(1)
 
@@ -145,3 +151,67 @@ def make_org() -> Org:
         operator_disdik=make_admin("op_disdik", Role.OPERATOR_OPD, disdik),
         admin_bkpsdm=make_admin("bkpsdm", Role.ADMIN_BKPSDM, pemda),
     )
+
+
+def run_demo(*args: str) -> str:
+    """`hadir demo --employees 200 --no-serve <args>` as the tests run it; returns what it printed."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo", "--employees", "200", "--no-serve", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+# Monday 23 November 2026, 07:15 WIB: a working day, inside the masuk window, before 07:30.
+MONDAY_0715 = dt.datetime(2026, 11, 23, 7, 15, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+class Clock:
+    """The whole process's clock, moved by time-machine: timezone.now(), time.time(), date.today(), … read it in
+    every thread (a live server's too), so production code needs no `now` hook of its own. It stands still
+    unless started with tick=True; tests move it with set() and shift(). Use it through the `clock` fixture.
+
+    Instants are aware datetimes. time-machine is handed them in UTC, so travelling never changes the
+    process's TZ (which stays settings.TIME_ZONE); `now` reads in the zone of the last instant set."""
+
+    def __init__(self, start: dt.datetime, *, tick: bool = False) -> None:
+        import time_machine  # a test dependency (pyproject's test extra), unlike the rest of this module
+
+        self._zone = _zone_of(start)
+        self._travel = time_machine.travel(start.astimezone(dt.UTC), tick=tick)
+        self._traveller: time_machine.Traveller | None = None
+
+    def __enter__(self) -> Clock:
+        self._traveller = self._travel.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._travel.stop()
+        self._traveller = None
+
+    @property
+    def now(self) -> dt.datetime:
+        return timezone.now().astimezone(self._zone)
+
+    def set(self, when: dt.datetime, *, tick: bool | None = None) -> None:
+        """Jump to `when` (forward or back); tick=True/False also starts/stops the clock running."""
+        zone = _zone_of(when)
+        self._running().move_to(when.astimezone(dt.UTC), tick=tick)
+        self._zone = zone
+
+    def shift(self, delta: dt.timedelta) -> None:
+        """Move the clock by `delta` (negative: back)."""
+        self._running().shift(delta)
+
+    def _running(self) -> time_machine.Traveller:
+        if self._traveller is None:
+            raise RuntimeError("Clock used outside its `with` block (use the clock fixture)")
+        return self._traveller
+
+
+def _zone_of(when: dt.datetime) -> dt.tzinfo:
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError(f"the test clock takes aware datetimes, not {when!r}")
+    return when.tzinfo

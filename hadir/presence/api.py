@@ -268,7 +268,7 @@ def post_batch(request: HttpRequest) -> dict[str, Any]:
     # A device whose clock is off by more than the allowance tells us so via sent_at; shift its capture times.
     offset = dt.timedelta(0)
     if payload.sent_at is not None:
-        measured = payload.sent_at - pipeline.server_now()
+        measured = payload.sent_at - timezone.now()
         if abs(measured) > clock_skew_allowance():
             offset = measured
     attempts = [
@@ -355,7 +355,7 @@ def _status_out(row: DailyStatus | None, working: bool) -> dict[str, Any]:
 @router.get("/today", response=TodayOut, summary="Presensi saya hari ini")
 def today(request: HttpRequest) -> dict[str, Any]:
     emp = current_employee(request)
-    workday, locations = pipeline.workday_now(emp, pipeline.server_now())
+    workday, locations = pipeline.workday_now(emp, timezone.now())
     # only the columns shown (the phone polls this; the ORM's SQL compiler is most of its cost)
     status = next(iter(DailyStatus.objects.filter(employee=emp, date=workday.date).only(*STATUS_OUT_FIELDS)), None)
     checkins = (CheckIn.objects.filter(employee=emp, local_date=workday.date).select_related("location")
@@ -387,7 +387,7 @@ def list_checkins(request: HttpRequest, filters: Query[CheckInsFilter]) -> list[
     emp = current_employee(request)
     day = filters.date
     if day is None:
-        day = workday_at(emp, pipeline.server_now()).date
+        day = workday_at(emp, timezone.now()).date
     rows = CheckIn.objects.filter(employee=emp, local_date=day).select_related("location").order_by("occurred_at")
     return [checkin_out(r) for r in rows[:500]]
 
@@ -442,7 +442,7 @@ def parse_month(value: str | None, today_: dt.date) -> tuple[dt.date, dt.date]:
 @router.get("/history", response=HistoryOut, summary="Riwayat status harian saya per bulan")
 def history(request: HttpRequest, filters: Query[HistoryFilter]) -> dict[str, Any]:
     emp = current_employee(request)
-    today_ = timezone.localdate(pipeline.server_now())
+    today_ = timezone.localdate(timezone.now())
     first, following = parse_month(filters.month, today_)
     if first > today_:
         raise Unprocessable(_("Bulan tidak boleh di masa depan."), field="month", code="future_month")

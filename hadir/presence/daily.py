@@ -26,7 +26,7 @@ it is "belum". A closed row stays closed when recomputed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -54,8 +54,6 @@ from hadir.schedules.services import (
     lateness_rules_on,
     zone,
 )
-
-server_now: Callable[[], dt.datetime] = timezone.now  # TODO(house): goes when the tests use the one test clock
 
 UPSERT_BATCH = 2000
 STATUS_FIELDS = [
@@ -259,7 +257,7 @@ def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = Fals
     already_closed = set() if close else _closed_ids(day, None if whole else ids)
     excuses = facts.excuses_for(ids, day)
     rules = lateness_rules_on(day, book.static)
-    now = now or server_now()
+    now = now or timezone.now()
     closes: dict[int, bool] = {}  # id(WorkDay) → past its close time (WorkDays are shared between employees)
     has_apel: dict[int, bool] = {}  # id(WorkDay) → it has an apel window
     shared: dict[tuple[int, bool], DayResult] = {}  # results without events (libur, belum, tk) are shared too

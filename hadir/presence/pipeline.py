@@ -30,8 +30,6 @@ from .context import load_context
 from .models import CheckIn, CheckInSource, Validity, Verdict
 from .photos import validate_photo
 
-server_now = timezone.now  # TODO(house): goes when the tests use the one test clock
-
 
 def workday_now(employee: Employee, at: dt.datetime) -> tuple[WorkDay, list[WorkLocation]]:
     """The employee's work day at instant `at` (at their first active work location) and their active work
@@ -51,7 +49,7 @@ def _owned_or_conflict(row: CheckIn, employee: Employee) -> CheckIn:
 
 def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
     """Validate and store one attempt. Returns (row, created); a known client_uuid returns the original row."""
-    now = server_now()
+    now = timezone.now()
     at = attempt.occurred_at or now
     ctx = load_context(attempt.employee.pk, at, client_uuid=attempt.client_uuid, device_id=attempt.device_id,
                        has_position=attempt.has_position)

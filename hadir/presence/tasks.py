@@ -18,12 +18,13 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from hadir.org.models import Employee, WorkLocation
 from hadir.schedules.holiday_calendar import ensure_calendar
 from hadir.schedules.services import static_schedule, zone
 
-from . import daily, outbox
+from . import outbox
 from .models import DailyStatus
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _refresh(day: dt.date, ids: list[int], reason: str) -> int:
 
 def close_due_days(now: dt.datetime | None = None) -> dict[str, int]:
     """One pass of the job (the Celery task and tests call this)."""
-    now = now or daily.server_now()
+    now = now or timezone.now()
     done: dict[str, int] = {}
     this_year = now.astimezone(zone(LATEST_ZONE)).year
     for year in ensure_calendar([this_year, this_year + 1]):

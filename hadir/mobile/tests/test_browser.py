@@ -16,13 +16,14 @@ from PIL import Image
 
 from hadir.mobile.models import DeviceBinding
 from hadir.mobile.services import hash_device_key, reset_binding
-from hadir.presence import pipeline
-from hadir.testing import PASSWORD, Org
+from hadir.testing import PASSWORD, Clock, Org
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-# A Monday at 07:10 WIB: a working day, inside the masuk window of the default 5-day pattern.
+# A Monday at 07:10 WIB: a working day, inside the masuk window of the default 5-day pattern. The tests taking
+# `clock` run the server (live_server's thread included) at that instant; the browser keeps its own clock.
 FROZEN_NOW = dt.datetime(2026, 11, 16, 0, 10, tzinfo=dt.UTC)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
+              pytest.mark.clock(FROZEN_NOW)]
 TIMEOUT = 15_000
 
 
@@ -32,12 +33,6 @@ def app_settings(settings: Any) -> Any:
     # Nothing listens there: the map must cope with tiles that never load (no signal, no CDN).
     settings.HADIR_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
     return settings
-
-
-@pytest.fixture
-def frozen_server(monkeypatch: Any) -> dt.datetime:
-    monkeypatch.setattr(pipeline, "server_now", lambda: FROZEN_NOW)
-    return FROZEN_NOW
 
 
 @pytest.fixture
@@ -105,7 +100,7 @@ def shot(page: Any, screenshot_dir: Path, name: str) -> None:
 
 
 def test_checkin_inside_radius_is_accepted_with_selfie(
-    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, clock: Clock,
     screenshot_dir: Path,
 ) -> None:
     from hadir.presence.models import CheckIn
@@ -137,7 +132,7 @@ def test_checkin_inside_radius_is_accepted_with_selfie(
 
 
 def test_checkin_outside_radius_is_rejected_with_its_reason(
-    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, clock: Clock,
     screenshot_dir: Path,
 ) -> None:
     from hadir.presence.models import CheckIn
@@ -157,7 +152,7 @@ def test_checkin_outside_radius_is_rejected_with_its_reason(
 
 
 def test_offline_checkin_is_queued_then_synced_exactly_once(
-    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, clock: Clock,
     screenshot_dir: Path,
 ) -> None:
     from hadir.presence.models import CheckIn
@@ -253,7 +248,7 @@ def test_second_device_is_refused_until_an_admin_resets(
 
 @pytest.mark.parametrize(("tz", "shift_h"), [("Asia/Jakarta", 0), ("Asia/Makassar", 1)])
 def test_history_of_the_month(
-    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, clock: Clock,
     screenshot_dir: Path, tz: str, shift_h: int,
 ) -> None:
     """Times are shown in the workplace's zone: the same instants read an hour later in WITA."""
@@ -345,7 +340,7 @@ def test_installable_and_english(
 
 
 def test_service_worker_sends_the_queue_itself(
-    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, clock: Clock,
 ) -> None:
     """Background Sync path: the worker (not the page) reads IndexedDB and posts the batch."""
     from hadir.presence.models import CheckIn
@@ -370,7 +365,7 @@ def test_service_worker_sends_the_queue_itself(
 
 
 def test_answer_lost_after_the_server_stored_it_is_not_stored_twice(
-    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, frozen_server: Any,
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, app_settings: Any, clock: Clock,
     screenshot_dir: Path,
 ) -> None:
     """The online POST reaches the server, but the answer never reaches the phone (signal dropped):

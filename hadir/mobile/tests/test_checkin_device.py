@@ -12,10 +12,9 @@ from django.test import Client
 
 from hadir.mobile.services import bind_device
 from hadir.org.tokens import issue_token
-from hadir.presence import pipeline
 from hadir.presence.checks import CheckInAttempt
 from hadir.presence.signals import validate_checkin
-from hadir.testing import Org
+from hadir.testing import Clock, Org
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 NEAR_DINKES = (-3.7956312, 102.2592718)
@@ -24,8 +23,8 @@ KEY_B = "B" * 43
 
 
 @pytest.fixture(autouse=True)
-def _monday_morning(monkeypatch: Any) -> None:
-    monkeypatch.setattr(pipeline, "server_now", lambda: dt.datetime(2026, 11, 23, 7, 15, tzinfo=WIB))
+def _monday_morning(clock: Clock) -> None:
+    clock.set(dt.datetime(2026, 11, 23, 7, 15, tzinfo=WIB))
 
 
 def post(user: Any, path: str, data: dict[str, Any]) -> Any:

@@ -1,32 +1,26 @@
-"""`hadir demo`: seeds a valid regency once, its logins work, other apps' hooks run, `/` answers."""
+"""`hadir demo`: seeds a valid regency once, its logins work, `/` answers.
+
+All tests here run on one demo regency seeded for the module (the root conftest's demo_regency), each rolled
+back to it; test_demo_fresh.py has the tests that need an empty database (app hooks, a deterministic seed)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import random
-from typing import Any
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 from hadir.org.identity import parse_nik, parse_nip
-from hadir.org.management.commands import demo as demo_command
 from hadir.org.models import Employee, EmployeeKind, Position, Role, RoleAssignment, Unit, UnitKind, WorkLocation
 from hadir.org.seed import DEMO_PASSWORD, demo_logins
+from hadir.testing import run_demo
 
-
-def run_demo(*args: str) -> str:
-    out = io.StringIO()
-    call_command("demo", "--employees", "200", "--no-serve", *args, stdout=out, stderr=out)
-    return out.getvalue()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_regency")]
 
 
 @pytest.fixture
-def seeded(db: Any) -> str:
-    return run_demo("--no-hooks")
+def seeded(demo_regency: str) -> str:
+    """What `hadir demo --no-hooks` printed when it seeded the module's regency."""
+    return demo_regency
 
 
 def test_demo_seeds_a_regency_of_the_requested_size(seeded: str) -> None:
@@ -101,50 +95,3 @@ def test_demo_runs_once(seeded: str) -> None:
     again = run_demo("--no-hooks")
     assert "dilewati" in again
     assert Employee.objects.count() == 200
-
-
-def test_demo_calls_app_hooks(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[tuple[int, dt.date]] = []
-
-    def fake_seed(rng: random.Random, today: dt.date) -> list[str]:
-        seen.append((Employee.objects.count(), today))
-        return ["12 jadwal kerja dibuat"]
-
-    def broken_seed(rng: random.Random, today: dt.date) -> list[str]:
-        raise RuntimeError("rusak")
-
-    monkeypatch.setattr(demo_command, "demo_hooks", lambda: [("hadir.fake", fake_seed), ("hadir.broken", broken_seed)])
-    out = run_demo()
-    assert seen and seen[0][0] == 200  # hooks run after the organisation exists
-    assert "12 jadwal kerja dibuat" in out
-    assert "hadir.broken gagal" in out and "RuntimeError" in out
-
-
-def test_hook_discovery_skips_org_and_apps_without_demo() -> None:
-    names = [name for name, _fn in demo_command.demo_hooks()]
-    assert "hadir.org" not in names
-    assert all(name.startswith("hadir.") for name in names)
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _seed_fingerprint(seed: int) -> list[tuple[Any, ...]]:
-    from django.db import transaction
-
-    from hadir.org.seed import seed_regency
-
-    rows: list[tuple[Any, ...]] = []
-    try:
-        with transaction.atomic():
-            seed_regency(random.Random(seed), dt.date(2026, 11, 23), employees=60)
-            rows = list(Employee.objects.order_by("device_pin").values_list("nip", "nik", "name", "unit__code"))
-            raise _Rollback
-    except _Rollback:
-        return rows
-
-
-def test_seed_is_deterministic(db: Any) -> None:
-    first, again, other = _seed_fingerprint(7), _seed_fingerprint(7), _seed_fingerprint(8)
-    assert len(first) == 60 and first == again and first != other

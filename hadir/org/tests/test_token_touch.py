@@ -12,7 +12,7 @@ from django.test import Client
 from hadir.org.models import ApiToken
 from hadir.org.tokens import TOKEN_TOUCH_SECONDS, hash_token, issue_token
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock(dt.datetime(2026, 11, 23, 0, 10, tzinfo=dt.UTC))]
 
 
 def get_today(key: str) -> int:

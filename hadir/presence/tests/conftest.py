@@ -1,4 +1,4 @@
-"""Fixtures for the check-in tests: a frozen server clock and API clients with bearer tokens."""
+"""Fixtures for the check-in tests: API clients with bearer tokens (the clock is the root conftest's `clock`)."""
 
 from __future__ import annotations
 
@@ -13,32 +13,8 @@ from django.test import Client
 from PIL import Image
 
 from hadir.org.tokens import issue_token
-from hadir.presence import pipeline
 
 WIB = dt.timezone(dt.timedelta(hours=7))
-# Monday 23 November 2026, 07:15 WIB: a working day, inside the masuk window, before 07:30.
-MONDAY_0715 = dt.datetime(2026, 11, 23, 7, 15, tzinfo=WIB)
-
-
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def set(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    c = Clock(MONDAY_0715)
-    monkeypatch.setattr(pipeline, "server_now", c)
-    from hadir.presence import daily  # the daily status decides "day over?" by its own clock
-
-    monkeypatch.setattr(daily, "server_now", c)
-    return c
 
 
 @dataclass

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from hadir.presence.models import CheckIn, DailyStatus
 from hadir.presence.pipeline import CheckInAttempt, record_checkin
-from hadir.testing import PASSWORD
+from hadir.testing import PASSWORD, Clock
 
-from .conftest import Clock, image_bytes
+from .conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hadir.presence.models import CheckIn, DirtyDay, Validity
 from hadir.presence.signals import checkins_recorded, validate_checkin
 from hadir.schedules.models import Holiday
+from hadir.testing import Clock
 
-from .conftest import WIB, Clock, image_bytes
+from .conftest import WIB, image_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from hadir.presence.models import DailyStatus
+from hadir.testing import Clock
 
-from .conftest import WIB, Clock
+from .conftest import WIB
 
 pytestmark = pytest.mark.django_db
 

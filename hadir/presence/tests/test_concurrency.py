@@ -12,9 +12,7 @@ from django.db import connection, connections
 
 from hadir.presence.models import CheckIn
 from hadir.presence.pipeline import CheckInAttempt, record_checkin, record_many
-from hadir.testing import make_org
-
-from .conftest import Clock
+from hadir.testing import Clock, make_org
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

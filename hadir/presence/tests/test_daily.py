@@ -15,7 +15,7 @@ from hadir.presence.models import CheckIn, DailyStatus, Validity
 from hadir.schedules.lateness import DEFAULT, LatenessRules
 from hadir.schedules.models import Holiday, HolidayKind, PatternAssignment, Shift, ShiftAssignment, WorkPattern
 from hadir.schedules.services import WorkDay
-from hadir.testing import Org, make_employee, make_location, make_unit
+from hadir.testing import Clock, Org, make_employee, make_location, make_unit
 
 WIB = ZoneInfo("Asia/Jakarta")
 MON = dt.date(2026, 11, 23)
@@ -106,16 +106,7 @@ def test_close_time_office_and_night_shift(settings: Any) -> None:
 # -- the engine against the database ------------------------------------------------------------------------------
 
 pytestmark_db = pytest.mark.django_db
-
-
-@pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> Any:
-    class Clock:
-        now = at(MON, 12, 0)
-
-    clock = Clock()
-    monkeypatch.setattr(daily, "server_now", lambda: clock.now)
-    return clock
+pytestmark = pytest.mark.clock(at(MON, 12, 0))  # where the tests taking `clock` start
 
 
 def checkin(emp: Employee, kind: str, when: dt.datetime, day: dt.date | None = None, **extra: Any) -> CheckIn:
@@ -129,7 +120,7 @@ def status_of(emp: Employee, day: dt.date = MON) -> DailyStatus:
 
 @pytestmark_db
 @pytest.mark.parametrize("copy_threshold", [100_000, 0], ids=["orm-upsert", "copy-upsert-on-postgresql"])
-def test_compute_day_whole_regency(org: Org, frozen: Any, monkeypatch: pytest.MonkeyPatch,
+def test_compute_day_whole_regency(org: Org, clock: Clock, monkeypatch: pytest.MonkeyPatch,
                                    copy_threshold: int) -> None:
     monkeypatch.setattr(daily, "COPY_THRESHOLD", copy_threshold)
     checkin(org.staf, "masuk", at(MON, 7, 20))
@@ -170,29 +161,29 @@ def test_compute_day_whole_regency(org: Org, frozen: Any, monkeypatch: pytest.Mo
 
 
 @pytestmark_db
-def test_day_closes_by_itself_after_local_midnight_plus_grace(org: Org, frozen: Any, settings: Any) -> None:
+def test_day_closes_by_itself_after_local_midnight_plus_grace(org: Org, clock: Clock, settings: Any) -> None:
     settings.HADIR_DAY_CLOSE_GRACE_MINUTES = 60
-    frozen.now = at(TUE, 0, 59)
+    clock.set(at(TUE, 0, 59))
     compute_day(MON)
     assert status_of(org.staf).status == "belum"
-    frozen.now = at(TUE, 1, 0)
+    clock.set(at(TUE, 1, 0))
     compute_day(MON)
     assert status_of(org.staf).status == "tk" and status_of(org.staf).closed
 
 
 @pytestmark_db
-def test_time_zones_close_separately(org: Org, frozen: Any, settings: Any) -> None:
+def test_time_zones_close_separately(org: Org, clock: Clock, settings: Any) -> None:
     settings.HADIR_DAY_CLOSE_GRACE_MINUTES = 0
     jayapura = make_location(org.disdik, -2.53, 140.71, tz="Asia/Jayapura", name="Kantor WIT")
     papua = make_employee(org.disdik, "Pegawai WIT", locations=[jayapura])
-    frozen.now = dt.datetime(2026, 11, 23, 16, 30, tzinfo=dt.UTC)  # 23:30 WIB, 01:30 WIT next day
+    clock.set(dt.datetime(2026, 11, 23, 16, 30, tzinfo=dt.UTC))  # 23:30 WIB, 01:30 WIT next day
     compute_day(MON)
     assert status_of(papua).status == "tk"
     assert status_of(org.staf).status == "belum"
 
 
 @pytestmark_db
-def test_holiday_weekend_and_excuses(org: Org, frozen: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_holiday_weekend_and_excuses(org: Org, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
     Holiday.objects.create(date=TUE, name="Libur Daerah Uji", kind=HolidayKind.LOCAL, unit=org.dinkes)
     compute_day(TUE, close=True)
     assert status_of(org.staf, TUE).status == "libur" and not status_of(org.staf, TUE).is_working_day
@@ -210,7 +201,7 @@ def test_holiday_weekend_and_excuses(org: Org, frozen: Any, monkeypatch: pytest.
 
 
 @pytestmark_db
-def test_compute_day_query_count_does_not_grow_with_employees(org: Org, frozen: Any,
+def test_compute_day_query_count_does_not_grow_with_employees(org: Org, clock: Clock,
                                                               django_assert_max_num_queries: Any) -> None:
     for i in range(40):
         e = make_employee(org.dinkes_bidang, locations=[org.loc_dinkes])
@@ -223,7 +214,7 @@ def test_compute_day_query_count_does_not_grow_with_employees(org: Org, frozen: 
 
 
 @pytestmark_db
-def test_recompute_employee_day_and_invalidation(org: Org, frozen: Any) -> None:
+def test_recompute_employee_day_and_invalidation(org: Org, clock: Clock) -> None:
     row = recompute_employee_day(org.staf.pk, MON)
     assert row.status == "belum"
     c = checkin(org.staf, "masuk", at(MON, 7, 45))
@@ -238,19 +229,19 @@ def test_recompute_employee_day_and_invalidation(org: Org, frozen: Any) -> None:
 
 
 @pytestmark_db
-def test_night_shift_status(org: Org, frozen: Any) -> None:
+def test_night_shift_status(org: Org, clock: Clock) -> None:
     rsud = make_unit("RSUD Contoh", UnitKind.RSUD, org.pemda)
     PatternAssignment.objects.create(pattern=WorkPattern.objects.get(code="shift-24-jam"), unit=rsud)
     nurse = make_employee(rsud, "Perawat", locations=[make_location(rsud, -3.79, 102.26, name="RSUD")])
     ShiftAssignment.objects.create(employee=nurse, date=MON, shift=Shift.objects.get(code="malam", unit=None))
     checkin(nurse, "masuk", at(MON, 21, 10))
     checkin(nurse, "pulang", at(TUE, 6, 40), day=MON)  # the pipeline dates it with the shift's date
-    frozen.now = at(TUE, 8)
+    clock.set(at(TUE, 8))
     row = recompute_employee_day(nurse.pk, MON)
     assert (row.status, row.late_minutes, row.late_category) == ("terlambat", 10, "TL1")
     assert (row.early_minutes, row.early_category, row.status) == (20, "PSW1", "terlambat")
     assert not row.closed  # the night shift's pulang window is still open at 08:00
-    frozen.now = at(TUE, 12, 30)
+    clock.set(at(TUE, 12, 30))
     assert recompute_employee_day(nurse.pk, MON).closed
     # the day after, no roster line → libur
     assert recompute_employee_day(nurse.pk, TUE).status == "libur"

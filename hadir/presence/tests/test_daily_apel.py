@@ -17,7 +17,7 @@ from hadir.presence.daily import compute_day, derive_apel, recompute_employee_da
 from hadir.presence.models import ApelStatus, CheckIn, DailyStatus, Validity
 from hadir.schedules.models import Holiday, HolidayKind, WorkPattern, WorkPatternDay
 from hadir.schedules.services import WorkDay
-from hadir.testing import Org, make_employee
+from hadir.testing import MONDAY_0715, Clock, Org, make_employee
 
 WIB = ZoneInfo("Asia/Jakarta")
 MON = dt.date(2026, 11, 23)
@@ -77,16 +77,6 @@ def test_derive_apel_table(label: str, wd: WorkDay, kind: str, instants: list[dt
 
 
 @pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> Any:
-    class Clock:
-        now = at(12)
-
-    clock = Clock()
-    monkeypatch.setattr(daily, "server_now", lambda: clock.now)
-    return clock
-
-
-@pytest.fixture
 def apel_monday(db: Any) -> None:
     """The default 5-day pattern gets apel pagi 07:00–07:45 and apel sore 16:00–16:30 on Mondays."""
     monday = WorkPatternDay.objects.get(pattern=WorkPattern.objects.get(code="perpres-5-hari"), weekday=0,
@@ -120,10 +110,11 @@ def statuses(day: dt.date = MON) -> list[tuple[Any, ...]]:
 
 
 pytestmark_db = pytest.mark.django_db
+pytestmark = pytest.mark.clock(at(12))  # where the tests taking `clock` start, unless marked otherwise
 
 
 @pytestmark_db
-def test_compute_day_apel_over_the_day(org: Org, apel_monday: None, frozen: Any, write_path: int,
+def test_compute_day_apel_over_the_day(org: Org, apel_monday: None, clock: Clock, write_path: int,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import hadir.leave.facts as leave
 
@@ -137,13 +128,13 @@ def test_compute_day_apel_over_the_day(org: Org, apel_monday: None, frozen: Any,
     checkin(org.kadis, "apel_pagi", at(7, 20), verdict="rejected", reason_code="outside_geofence")
     checkin(org.sekretaris, "apel_pagi", at(7, 20))  # on dinas luar: apel does not apply
 
-    frozen.now = at(7, 30)  # apel pagi still open: nobody has missed it yet
+    clock.set(at(7, 30))  # apel pagi still open: nobody has missed it yet
     compute_day(MON)
     assert apel_of(org.staf) == (H, N) and apel_of(org.kadisdik) == (H, N)
     assert apel_of(org.kabid) == apel_of(org.guru) == apel_of(org.kadis) == apel_of(org.staf_bidang) == (N, N)
     assert apel_of(org.sekretaris) == (N, N)
 
-    frozen.now = at(12)  # apel pagi over, apel sore not begun; rows already exist (the update path)
+    clock.set(at(12))  # apel pagi over, apel sore not begun; rows already exist (the update path)
     compute_day(MON)
     assert apel_of(org.staf) == (H, N) and apel_of(org.kadisdik) == (H, N)
     assert apel_of(org.kabid) == apel_of(org.guru) == apel_of(org.kadis) == apel_of(org.staf_bidang) == (T, N)
@@ -154,7 +145,7 @@ def test_compute_day_apel_over_the_day(org: Org, apel_monday: None, frozen: Any,
     assert DailyStatus.objects.get(employee=org.sekretaris, date=MON).status == "dl"
 
     checkin(org.staf, "apel_sore", at(16, 10))
-    frozen.now = at(16, 40)
+    clock.set(at(16, 40))
     compute_day(MON)
     assert apel_of(org.staf) == (H, H)
     assert apel_of(org.kadisdik) == (H, T) and apel_of(org.staf_bidang) == (T, T)
@@ -172,11 +163,11 @@ def test_compute_day_apel_over_the_day(org: Org, apel_monday: None, frozen: Any,
 
 
 @pytestmark_db
-def test_apel_does_not_change_the_daily_status(org: Org, apel_monday: None, frozen: Any, write_path: int) -> None:
+def test_apel_does_not_change_the_daily_status(org: Org, apel_monday: None, clock: Clock, write_path: int) -> None:
     checkin(org.staf, "masuk", at(7, 45))
     checkin(org.kabid, "masuk", at(7, 10))
     checkin(org.kabid, "pulang", at(15, 30))
-    frozen.now = at(23)
+    clock.set(at(23))
     compute_day(MON)
     without_apel = statuses()
     for emp in (org.staf, org.kabid, org.guru):
@@ -189,8 +180,8 @@ def test_apel_does_not_change_the_daily_status(org: Org, apel_monday: None, froz
 
 
 @pytestmark_db
-def test_close_day_decides_an_open_apel(org: Org, apel_monday: None, frozen: Any, write_path: int) -> None:
-    frozen.now = at(7, 10)  # an operator closes the day early (hadir close_day)
+def test_close_day_decides_an_open_apel(org: Org, apel_monday: None, clock: Clock, write_path: int) -> None:
+    clock.set(at(7, 10))  # an operator closes the day early (hadir close_day)
     checkin(org.staf, "apel_pagi", at(7, 5))
     compute_day(MON, close=True)
     assert apel_of(org.staf) == (H, T) and apel_of(org.kabid) == (T, T)
@@ -198,17 +189,17 @@ def test_close_day_decides_an_open_apel(org: Org, apel_monday: None, frozen: Any
 
 
 @pytestmark_db
-def test_no_apel_windows_means_empty_apel(org: Org, frozen: Any, write_path: int) -> None:
+def test_no_apel_windows_means_empty_apel(org: Org, clock: Clock, write_path: int) -> None:
     checkin(org.staf, "apel_pagi", at(7, 5))  # the default pattern has no apel: nothing to attend
     compute_day(MON, close=True)
     assert set(DailyStatus.objects.filter(date=MON).values_list("apel_pagi", "apel_sore")) == {(N, N)}
 
 
 @pytestmark_db
-def test_holiday_and_weekend_have_no_apel(org: Org, apel_monday: None, frozen: Any, write_path: int) -> None:
+def test_holiday_and_weekend_have_no_apel(org: Org, apel_monday: None, clock: Clock, write_path: int) -> None:
     Holiday.objects.create(date=MON, name="Libur Daerah Uji", kind=HolidayKind.LOCAL, unit=org.dinkes)
     checkin(org.staf, "apel_pagi", at(7, 5))
-    frozen.now = at(23)
+    clock.set(at(23))
     compute_day(MON, close=True)
     assert apel_of(org.staf) == (N, N) and DailyStatus.objects.get(employee=org.staf, date=MON).status == "libur"
     assert apel_of(org.guru) == (T, T)  # Dinas Pendidikan works that day
@@ -218,7 +209,7 @@ def test_holiday_and_weekend_have_no_apel(org: Org, apel_monday: None, frozen: A
 
 
 @pytestmark_db
-def test_check_ins_straddling_the_window(org: Org, apel_monday: None, frozen: Any, write_path: int) -> None:
+def test_check_ins_straddling_the_window(org: Org, apel_monday: None, clock: Clock, write_path: int) -> None:
     """First and last apel check-ins on both sides of the window: the one between them decides."""
     for when in (at(6, 50), at(7, 20), at(8, 30)):
         checkin(org.staf, "apel_pagi", when)
@@ -234,7 +225,7 @@ def test_check_ins_straddling_the_window(org: Org, apel_monday: None, frozen: An
 
 
 @pytestmark_db
-def test_recompute_employee_day_and_invalidation(org: Org, apel_monday: None, frozen: Any) -> None:
+def test_recompute_employee_day_and_invalidation(org: Org, apel_monday: None, clock: Clock) -> None:
     assert recompute_employee_day(org.staf.pk, MON).apel_pagi == T  # 12:00: the window closed at 07:45
     c = checkin(org.staf, "apel_pagi", at(7, 5), validity=Validity.PENDING)
     row = recompute_employee_day(org.staf.pk, MON)
@@ -247,7 +238,7 @@ def test_recompute_employee_day_and_invalidation(org: Org, apel_monday: None, fr
 
 
 @pytestmark_db
-def test_apel_costs_no_extra_query(org: Org, apel_monday: None, frozen: Any) -> None:
+def test_apel_costs_no_extra_query(org: Org, apel_monday: None, clock: Clock) -> None:
     people = [make_employee(org.dinkes_bidang, locations=[org.loc_dinkes]) for _ in range(30)]
     for i, e in enumerate(people):
         checkin(e, "masuk", at(7, i))
@@ -268,7 +259,7 @@ def test_apel_costs_no_extra_query(org: Org, apel_monday: None, frozen: Any) -> 
 
 
 @pytestmark_db
-def test_today_shows_the_apel(api_for: Any, org: Org, apel_monday: None, clock: Any) -> None:
+def test_today_shows_the_apel(api_for: Any, org: Org, apel_monday: None, clock: Clock) -> None:
     clock.set(at(7, 15))
     api = api_for(org.staf.user)
     out = api.get("/today").json()
@@ -282,7 +273,8 @@ def test_today_shows_the_apel(api_for: Any, org: Org, apel_monday: None, clock: 
 
 
 @pytestmark_db
-def test_history_counts_missed_apel(api_for: Any, org: Org, clock: Any) -> None:
+@pytest.mark.clock(MONDAY_0715)
+def test_history_counts_missed_apel(api_for: Any, org: Org, clock: Clock) -> None:
     DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 2), status="hadir", apel_pagi="hadir",
                                apel_sore="tidak")
     DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 3), status="tk", apel_pagi="tidak",
@@ -307,7 +299,7 @@ def test_apel_labels_in_english() -> None:
 
 
 @pytestmark_db
-def test_the_15_minute_job_shows_a_missed_apel_the_same_morning(org: Org, apel_monday: None, frozen: Any,
+def test_the_15_minute_job_shows_a_missed_apel_the_same_morning(org: Org, apel_monday: None, clock: Clock,
                                                                  write_path: int) -> None:
     """Without it a missed apel stayed "" on the phone and in the history until the day closed at midnight."""
     from django.core.cache import cache
@@ -317,8 +309,8 @@ def test_the_15_minute_job_shows_a_missed_apel_the_same_morning(org: Org, apel_m
     cache.clear()  # the job's once-per-close markers
 
     def run(h: int, m: int) -> dict[str, int]:
-        frozen.now = at(h, m)
-        return tasks.close_due_days(frozen.now)
+        clock.set(at(h, m))
+        return tasks.close_due_days(clock.now)
 
     assert "2026-11-23 (buka)" in run(6, 0)  # the rows are created, nobody has missed anything yet
     checkin(org.staf, "apel_pagi", at(7, 10))

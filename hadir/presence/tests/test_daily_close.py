@@ -11,9 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from hadir.org.models import Employee
-from hadir.presence import daily, tasks
+from hadir.presence import tasks
 from hadir.presence.models import CheckIn, DailyStatus
-from hadir.testing import Org, make_employee, make_location
+from hadir.testing import Clock, Org, make_employee, make_location
 
 WIB = ZoneInfo("Asia/Jakarta")
 MON = dt.date(2026, 11, 23)
@@ -37,15 +37,14 @@ def statuses(day: dt.date) -> dict[int, tuple[str, bool]]:
                                                                                        "closed")}
 
 
-def test_job_opens_the_day_then_closes_each_zone_after_its_midnight(org: Org, monkeypatch: pytest.MonkeyPatch
-                                                                    ) -> None:
+def test_job_opens_the_day_then_closes_each_zone_after_its_midnight(org: Org, clock: Clock) -> None:
     jayapura = make_location(org.disdik, -2.53, 140.71, tz="Asia/Jayapura", name="Kantor WIT")
     papua = make_employee(org.disdik, "Pegawai WIT", locations=[jayapura])
     CheckIn.objects.create(employee=org.staf, kind="masuk", occurred_at=dt.datetime(2026, 11, 23, 7, 10, tzinfo=WIB),
                            local_date=MON, verdict="accepted")
 
     def run(now: dt.datetime) -> dict[str, int]:
-        monkeypatch.setattr(daily, "server_now", lambda: now)
+        clock.set(now)
         return tasks.close_due_days(now)
 
     # Monday 06:00 WIB: rows for everyone, all "belum"
@@ -100,22 +99,22 @@ def test_close_day_command(org: Org) -> None:
         call_command("close_day", "--date", "2026-11-23", "--unit", "TIDAK-ADA")
 
 
-def test_job_does_not_close_days_that_were_never_opened(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_job_does_not_close_days_that_were_never_opened(org: Org, clock: Clock) -> None:
     now = utc(2026, 11, 25, 3)  # Wednesday 10:00 WIB, first run after go-live
-    monkeypatch.setattr(daily, "server_now", lambda: now)
+    clock.set(now)
     done = tasks.close_due_days(now)
     assert [k for k in done if not k.startswith("libur nasional")] == ["2026-11-25 (buka)"]
     assert not DailyStatus.objects.filter(date__lt=dt.date(2026, 11, 25)).exists()
 
 
-def test_job_brings_the_national_calendar_on_a_fresh_install(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_job_brings_the_national_calendar_on_a_fresh_install(org: Org, clock: Clock) -> None:
     """Without `hadir import_holidays`, Christmas and Idul Fitri must still be days off."""
     from hadir.schedules.models import Holiday
     from hadir.schedules.services import workdays_for
 
     Holiday.objects.all().delete()
     now = utc(2026, 12, 1, 23)
-    monkeypatch.setattr(daily, "server_now", lambda: now)
+    clock.set(now)
     done = tasks.close_due_days(now)
     assert done["libur nasional 2026"] == 1 and done["libur nasional 2027"] == 1
     christmas = workdays_for([org.staf.pk], dt.date(2026, 12, 25))[org.staf.pk]

@@ -16,8 +16,7 @@ from hadir.presence.pipeline import CheckInAttempt, record_checkin
 from hadir.presence.signals import checkins_recorded
 from hadir.schedules.models import Holiday
 from hadir.schedules.signals import schedule_changed
-
-from .conftest import Clock
+from hadir.testing import Clock
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hadir.presence import outbox, pipeline
 from hadir.presence.models import CheckIn, DailyStatus, DirtyDay
 from hadir.presence.pipeline import CheckInAttempt, record_checkin, record_many
+from hadir.testing import Clock
 
-from .conftest import WIB, Clock, image_bytes
+from .conftest import WIB, image_bytes
 
 pytestmark = pytest.mark.django_db
 
