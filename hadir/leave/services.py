@@ -1,4 +1,4 @@
-"""Leave and official duty: the facts presence reads (contract C5) and the request lifecycle
+"""Leave and official duty: the facts presence reads (which days a request excuses) and the request lifecycle
 (request → approve/reject by the atasan via hadir.approvals → cancel), each step audited."""
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hadir.errors import Conflict, InvalidRequest, NotAllowed, TooLarge
+from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound, TooLarge
 from hadir.org.identity import IdentityError, parse_nip
 from hadir.org.models import Employee, employee_of
 from hadir.org.scoping import can_administer_unit
 
 from . import rules
 from .calendar import by_year, working_dates
-from .models import ACTIVE_STATUSES, AnnualLeaveOpening, LeaveRequest, LeaveStatus
+from .models import ACTIVE_STATUSES, AnnualLeaveOpening, LeaveKind, LeaveRequest, LeaveStatus
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ _STATUS_PRIORITY = {"dl": 0, "sakit": 1, "cuti": 2, "izin": 3}
 _CHUNK = 900
 
 
-# --- contract C5 -------------------------------------------------------------------------------
+# --- the facts presence reads ------------------------------------------------------------------
 
 
 def excuses_for(employee_ids: list[int], day: dt.date) -> dict[int, tuple[str, str]]:
@@ -277,7 +277,7 @@ def request_leave(employee: Employee, by: Any, data: LeaveInput) -> LeaveRequest
 def _recompute(req: LeaveRequest) -> None:
     """Refresh the daily status of the request's days up to today (future days are computed on the day)."""
     try:
-        from hadir.presence.daily import recompute_employee_day  # contract C2
+        from hadir.presence.daily import recompute_employee_day
     except ImportError:  # pragma: no cover - presence pipeline not installed yet
         return
     last = min(req.end_date, local_today(req.employee))
@@ -294,7 +294,7 @@ def _notify(user: Any, subject: str, body: str, url: str = "") -> None:
     if user is None:
         return
     try:
-        from hadir.notify.services import notify  # contract C7
+        from hadir.notify.services import notify
     except ImportError:  # pragma: no cover
         return
     notify(user, subject, body, url=url, kind="approval")
@@ -392,3 +392,40 @@ def visible_to(user: Any) -> Q:
         if positions:
             q |= Q(approval_item__approver_position_id__in=positions)
     return q
+
+
+# --- what the employee's API reads -------------------------------------------------------------
+
+
+def own_employee(user: Any) -> Employee:
+    """The employee behind the signed-in account (leave is filed by employees only)."""
+    emp = employee_of(user)
+    if emp is None:
+        raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
+    return emp
+
+
+def filable_kinds(employee: Employee) -> list[LeaveKind]:
+    """The kinds this employee may file (a PPPK or honorer has no cuti besar, for instance)."""
+    allowed = rules.ALLOWED_KINDS.get(employee.kind, frozenset())
+    return [k for k in LeaveKind if k.value in allowed]
+
+
+def own_requests(user: Any) -> QuerySet[LeaveRequest]:
+    return LeaveRequest.objects.filter(employee=own_employee(user)).select_related("employee__unit")
+
+
+def visible_request(user: Any, request_id: int) -> LeaveRequest:
+    """One request the user may read (see visible_to); 404 for any other."""
+    req = (LeaveRequest.objects.filter(visible_to(user)).select_related("employee__unit")
+           .filter(pk=request_id).first())
+    if req is None:
+        raise NotFound(_("Pengajuan tidak ditemukan."), code="not_found")
+    return req
+
+
+def request_with_document(user: Any, request_id: int) -> LeaveRequest:
+    req = visible_request(user, request_id)
+    if not req.document:
+        raise NotFound(_("Pengajuan ini tidak memiliki dokumen."), code="not_found")
+    return req
