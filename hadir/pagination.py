@@ -22,7 +22,8 @@ Filters are `FilterSchema`s; a text filter typed `OptionalText` treats an empty 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Annotated, Any, Protocol
 
 from django.http import HttpRequest
@@ -50,7 +51,7 @@ class Page(Schema):
 
 
 class Sliceable[T](Protocol):
-    def __getitem__(self, window: slice, /) -> Any: ...
+    def __getitem__(self, window: slice, /) -> Iterable[T]: ...
 
 
 class Rendered[T, R]:
@@ -65,6 +66,17 @@ class Rendered[T, R]:
         return [self.render(row) for row in self.rows[window]]
 
 
+@cache
+def _input_model(default_limit: int, max_limit: int) -> type[Page]:
+    """The parameters with one endpoint's bounds; one model (and OpenAPI schema name) per pair of bounds."""
+    return create_model(
+        f"PageDefault{default_limit}Max{max_limit}",
+        __base__=Page,
+        limit=(int, Field(default_limit, ge=1, le=max_limit, description=f"Jumlah baris (1–{max_limit})")),
+        offset=(int, Field(0, ge=0, le=MAX_OFFSET, description="Lewati sekian baris pertama")),
+    )
+
+
 class LimitOffset(PaginationBase):
     """`?limit=&offset=`, bounded per endpoint; the endpoint's own response schema stays (no `Paged…` wrapper)."""
 
@@ -73,13 +85,7 @@ class LimitOffset(PaginationBase):
     def __init__(self, *, default_limit: int = 100, max_limit: int = 500, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.max_limit = max_limit
-        bounded: type[Page] = create_model(  # the bounds differ per endpoint
-            "LimitOffsetInput",
-            __base__=Page,
-            limit=(int, Field(default_limit, ge=1, le=max_limit, description=f"Jumlah baris (1–{max_limit})")),
-            offset=(int, Field(0, ge=0, le=MAX_OFFSET, description="Lewati sekian baris pertama")),
-        )
-        self.Input = bounded  # type: ignore[assignment]
+        self.Input = _input_model(default_limit, max_limit)  # type: ignore[assignment]
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
         if self.pass_parameter:

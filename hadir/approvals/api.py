@@ -105,13 +105,13 @@ def item_out(item: ApprovalItem) -> dict[str, Any]:
     }
 
 
-class InboxFilter(FilterSchema):
+class ApprovalInboxFilter(FilterSchema):
     kind: Literal["checkin", "leave"] | None = None
 
 
 @router.get("/inbox", response=ApprovalInboxOut, summary="Item yang menunggu keputusan saya")
 @paginate(LimitOffset, default_limit=100, max_limit=500)
-def get_inbox(request: HttpRequest, filters: Query[InboxFilter]) -> dict[str, Any]:
+def get_inbox(request: HttpRequest, filters: Query[ApprovalInboxFilter]) -> dict[str, Any]:
     items = filters.filter(services.inbox(request.user))
     return {"count": items.count(), "items": Rendered(items, item_out)}
 

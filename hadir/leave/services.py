@@ -7,18 +7,25 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
+from hadir.approvals.services import actable_position_ids, close_leave_item, open_leave_item
+from hadir.audit.services import record, snapshot
 from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound, TooLarge
+from hadir.notify.services import notify
 from hadir.org.identity import IdentityError, parse_nip
 from hadir.org.models import Employee, employee_of
-from hadir.org.scoping import can_administer_unit
+from hadir.org.scoping import admin_paths, can_administer_unit, path_q
+from hadir.presence.daily import recompute_employee_day
 
 from . import rules
 from .calendar import by_year, working_dates
@@ -117,8 +124,6 @@ def history_from_year() -> int:
     configured = getattr(settings, "HADIR_LEAVE_HISTORY_FROM_YEAR", None)
     if configured:
         return int(configured)
-    from django.core.cache import cache
-
     def earliest() -> int:
         first = LeaveRequest.objects.order_by("start_date").values_list("start_date", flat=True).first()
         return first.year if first else timezone.localdate().year
@@ -160,8 +165,6 @@ def check_document(upload: UploadedFile) -> tuple[str, str]:
         error = TooLarge if size > max_document_bytes() else InvalidRequest
         raise error(str(exc), field="document", code="bad_document") from exc
     if content_type.startswith("image/"):
-        from PIL import Image, UnidentifiedImageError
-
         try:
             with Image.open(upload) as image:
                 image.verify()
@@ -226,17 +229,12 @@ def local_today(employee: Employee) -> dt.date:
     location = employee.locations.filter(is_active=True).order_by("pk").first()
     if location is None:
         return timezone.localdate()
-    from zoneinfo import ZoneInfo
-
     return timezone.now().astimezone(ZoneInfo(location.timezone)).date()
 
 
 def request_leave(employee: Employee, by: Any, data: LeaveInput) -> LeaveRequest:
     """File a request for `employee` (normally by the employee). Validates kind, dates, documents,
     overlap and the cuti tahunan quota; opens the approval item for the atasan."""
-    from hadir.approvals.services import open_leave_item
-    from hadir.audit.services import record, snapshot
-
     today = local_today(employee)
     _validate(employee, data, today)
     doc_type, doc_ext = check_document(data.document) if data.document is not None else ("", "")
@@ -276,10 +274,6 @@ def request_leave(employee: Employee, by: Any, data: LeaveInput) -> LeaveRequest
 
 def _recompute(req: LeaveRequest) -> None:
     """Refresh the daily status of the request's days up to today (future days are computed on the day)."""
-    try:
-        from hadir.presence.daily import recompute_employee_day
-    except ImportError:  # pragma: no cover - presence pipeline not installed yet
-        return
     last = min(req.end_date, local_today(req.employee))
     day = req.start_date
     while day <= last:
@@ -293,17 +287,11 @@ def _recompute(req: LeaveRequest) -> None:
 def _notify(user: Any, subject: str, body: str, url: str = "") -> None:
     if user is None:
         return
-    try:
-        from hadir.notify.services import notify
-    except ImportError:  # pragma: no cover
-        return
     notify(user, subject, body, url=url, kind="approval")
 
 
 def apply_decision(req: LeaveRequest, by: Any, approved: bool, reason: str = "") -> LeaveRequest:
     """Approve or reject a pending request (the approvals app has checked that `by` may)."""
-    from hadir.audit.services import record, snapshot
-
     with transaction.atomic():
         req = LeaveRequest.objects.select_for_update().select_related("employee").get(pk=req.pk)
         if req.status != LeaveStatus.PENDING:
@@ -345,9 +333,6 @@ def can_cancel(user: Any, req: LeaveRequest, today: dt.date | None = None) -> bo
 
 def cancel_request(req: LeaveRequest, by: Any, reason: str = "") -> LeaveRequest:
     """Withdraw a request: the employee before it starts (pending any time), an administrator any time."""
-    from hadir.approvals.services import close_leave_item
-    from hadir.audit.services import record, snapshot
-
     with transaction.atomic():
         req = LeaveRequest.objects.select_for_update().select_related("employee__unit").get(pk=req.pk)
         if req.status not in ACTIVE_STATUSES:
@@ -373,8 +358,6 @@ def cancel_request(req: LeaveRequest, by: Any, reason: str = "") -> LeaveRequest
 
 def visible_to(user: Any) -> Q:
     """Requests a user may read: their own, those they decide or decided, and those in their admin scope."""
-    from hadir.org.scoping import admin_paths, path_q
-
     paths = admin_paths(user)
     if paths is None:
         return Q()
@@ -386,8 +369,6 @@ def visible_to(user: Any) -> Q:
         q |= path_q(paths, "employee__unit__")
     q |= Q(decided_by=user)
     if me is not None:
-        from hadir.approvals.services import actable_position_ids
-
         positions = actable_position_ids(me)
         if positions:
             q |= Q(approval_item__approver_position_id__in=positions)

@@ -1,6 +1,6 @@
 """Device binding rules: bind on first login, refuse other devices, flag shared devices.
 
-`device_validator` is registered with the check-in pipeline (contract C3) in MobileConfig.ready().
+`device_validator` is registered with the check-in pipeline's validators in MobileConfig.ready().
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from hadir.org.models import Employee
+from hadir.audit.services import record
+from hadir.errors import Conflict, NotAllowed, Unprocessable
+from hadir.notify.services import notify
+from hadir.org.models import Employee, Role, RoleAssignment, employee_of
+from hadir.presence.pipeline import ContextColumn
 
 from .models import DeviceBinding
 
@@ -123,6 +127,21 @@ def bind_device(employee: Employee, key: str, *, user_agent: str = "", label: st
     return BindResult("bound", binding, _("Perangkat ini sekarang terikat ke akun Anda."), shared=shared)
 
 
+def register_device(user: Any, key: str, *, user_agent: str = "", label: str = "") -> BindResult:
+    """The device API: bind the signed-in employee's device, or confirm it is the bound one. A different
+    device is refused (409, the employee is told) until an operator resets the binding."""
+    emp = employee_of(user)
+    if emp is None:
+        raise NotAllowed(_("Akun ini tidak terhubung ke data pegawai."), code="no_employee")
+    if not is_valid_device_key(key):
+        raise Unprocessable(_("Kunci perangkat tidak valid."), field="device_key", code="invalid")
+    result = bind_device(emp, key, user_agent=user_agent, label=label)
+    if result.status == "refused" or result.binding is None:
+        notify_refused_device(emp, user_agent)
+        raise Conflict(result.message, code="device_mismatch")
+    return result
+
+
 def notify_refused_device(employee: Employee, user_agent: str) -> bool:
     """Tell the employee that somebody signed in to their account from another phone (once a day).
 
@@ -131,10 +150,6 @@ def notify_refused_device(employee: Employee, user_agent: str) -> bool:
     """
     user = employee.user
     if user is None:
-        return False
-    try:
-        from hadir.notify.services import notify
-    except ImportError:  # pragma: no cover
         return False
     day = timezone.localdate()
     try:
@@ -154,13 +169,7 @@ def notify_refused_device(employee: Employee, user_agent: str) -> bool:
 
 
 def notify_shared_device(employee: Employee, binding: DeviceBinding) -> int:
-    """Tell the operators of the employee's OPD that a phone now serves several employees (contract C7)."""
-    try:
-        from hadir.notify.services import notify
-    except ImportError:  # pragma: no cover - the notify app is part of the project
-        return 0
-    from hadir.org.models import Role, RoleAssignment
-
+    """Tell the operators of the employee's OPD that a phone now serves several employees."""
     unit = employee.unit
     ancestor_ids = [int(part) for part in unit.path.split(".") if part] or [unit.pk]
     operators = {
@@ -206,11 +215,6 @@ def reset_binding(binding: DeviceBinding, by: Any, reason: str = "") -> bool:
 
 def _audit(actor: Any, action: str, target: DeviceBinding, before: dict[str, Any], after: dict[str, Any],
            reason: str) -> None:
-    # Contract C6; the audit app lands in parallel, so tolerate its absence.
-    try:
-        from hadir.audit.services import record  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return
     record(actor, action, target, before, after, reason)
 
 
@@ -256,8 +260,6 @@ def _device_hash_param(attempt: Any) -> list[str]:
 
 def context_columns() -> list[Any]:
     """The two facts the validator needs, read inside the pipeline's one context query (no round trip)."""
-    from hadir.presence.pipeline import ContextColumn
-
     return [
         ContextColumn("mobile_bound_hash", f"(SELECT key_hash FROM {_BINDINGS} WHERE employee_id = e.id "
                                            f"AND revoked_at IS NULL ORDER BY id LIMIT 1)"),
@@ -267,7 +269,7 @@ def context_columns() -> list[Any]:
 
 
 def device_validator(attempt: Any, employee: Employee) -> tuple[str, str] | None:
-    """Validator for hadir.presence.pipeline.register_validator (contract C3): refuses a phone that is not
+    """Validator for hadir.presence.pipeline.register_validator: refuses a phone that is not
     the bound one, and flags a key that another employee has (or had) bound."""
     source = "terminal" if getattr(attempt, "terminal_sn", "") else str(getattr(attempt, "source", "mobile"))
     context = getattr(attempt, "context", None) or {}

@@ -33,7 +33,7 @@ class NotificationInboxOut(Schema):
     items: list[NotificationOut]
 
 
-class InboxFilter(FilterSchema):
+class NotificationInboxFilter(FilterSchema):
     unread_only: bool = Field(False, description="Hanya yang belum dibaca")
 
     def filter_unread_only(self, value: bool) -> Q:
@@ -50,7 +50,7 @@ class CountOut(Schema):
 
 @router.get("", response=NotificationInboxOut, summary="Kotak masuk notifikasi")
 @paginate(LimitOffset, default_limit=50, max_limit=200)
-def inbox(request: HttpRequest, filters: Query[InboxFilter]) -> dict[str, Any]:
+def inbox(request: HttpRequest, filters: Query[NotificationInboxFilter]) -> dict[str, Any]:
     return {"unread": services.unread_count(request.user), "items": filters.filter(services.inbox_of(request.user))}
 
 
