@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from hadir.audit.services import record, record_many, snapshot
 from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound
+from hadir.notify.services import notify
 from hadir.org.models import Employee, Position, Role, RoleAssignment, Unit, UnitKind, employee_of
 from hadir.org.scoping import can_administer_unit, is_super_admin, path_q, require_admin, scope_queryset
+from hadir.presence.daily import compute_day
 from hadir.presence.models import CheckIn, Validity
 
 from . import routing
@@ -220,10 +222,6 @@ def items_by_id(ids: list[int]) -> list[ApprovalItem]:
 
 def _notify_approvers(resolution: routing.Resolution, employee: Employee, subject: str, body: str,
                       url: str = "/persetujuan/") -> None:
-    try:
-        from hadir.notify.services import notify
-    except ImportError:  # pragma: no cover
-        return
     users: list[Any]
     if resolution.position_id is None:
         paths = [p for p in Unit.objects.filter(
@@ -243,10 +241,6 @@ def _notify_approvers(resolution: routing.Resolution, employee: Employee, subjec
 
 
 def _notify_user(user: Any, subject: str, body: str) -> None:
-    try:
-        from hadir.notify.services import notify
-    except ImportError:  # pragma: no cover
-        return
     try:
         notify(user, subject, body, url="/m/", kind="approval")
     except Exception:
@@ -339,10 +333,6 @@ def close_leave_item(req: Any, by: Any) -> None:
 
 def _recompute_days(pairs: set[tuple[int, dt.date]]) -> None:
     """Refresh the daily status of the touched employee-days, set-based per date."""
-    try:
-        from hadir.presence.daily import compute_day
-    except ImportError:  # pragma: no cover
-        return
     by_day: dict[dt.date, list[int]] = {}
     for employee_id, day in pairs:
         by_day.setdefault(day, []).append(employee_id)

@@ -19,6 +19,7 @@ from hadir.errors import NotFound
 
 from .channels import enabled_channels
 from .models import Delivery, DeliveryStatus, Notification
+from .tasks import deliver_notification
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ def notify(user: Any, subject: str, body: str, url: str = "", kind: str = "info"
 
 
 def _queue_delivery(notification_id: int) -> None:
-    from .tasks import deliver_notification
-
     deliver_notification.delay(notification_id)
 
 

@@ -19,6 +19,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hadir.audit.services import record
 from hadir.errors import Conflict, NotAllowed, NotFound, Unprocessable
 from hadir.org.models import Employee, Role, RoleAssignment, Unit, WorkLocation
 from hadir.org.scoping import admin_paths, can_administer_unit, is_bkpsdm, is_super_admin, path_q
@@ -38,6 +39,7 @@ from .models import (
     TerminalStatus,
     parse_allowlist,
 )
+from .tasks import convert_attlogs
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +182,6 @@ def logs_on(terminal: Terminal, day: dt.date) -> int:
 def schedule_conversion(terminal_id: int) -> None:
     """Start the conversion task after commit. If the broker is unreachable the lines stay queued
     (already stored and acknowledged) and the hourly task converts them."""
-    from .tasks import convert_attlogs
 
     def start() -> None:
         try:
@@ -337,10 +338,6 @@ def requeue_unmapped(terminal_id: int | None = None) -> int:
 
 
 def _audit(actor: Any, action: str, target: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
-    try:
-        from hadir.audit.services import record
-    except ImportError:
-        return
     try:
         record(actor, action, target, before, after)
     except Exception:  # the audit trail must never block operations
