@@ -93,6 +93,8 @@ def test_oversized_multipart_is_413(org: Org) -> None:
         r = client.post("/api/presence/checkins", huge, headers={"X-CSRFToken": CSRF})
         assert r.status_code == 413, r.content[:300]
         assert r.json()["message"] == "Isi permintaan terlalu besar." and r.json()["code"] == "too_large"
+    english = login("staf").post("/api/presence/checkins", huge, headers={"Accept-Language": "en"})
+    assert english.status_code == 413 and english.json()["message"] == "The request body is too large."
     assert CheckIn.objects.count() == 0
 
 
