@@ -18,6 +18,7 @@ from hadir.mobile.api import router as mobile_router
 from hadir.notify.api import router as notify_router
 from hadir.org.api import auth_router
 from hadir.org.api import router as org_router
+from hadir.parsing import HadirParser
 from hadir.presence.api import router as presence_router
 from hadir.schedules.api import router as schedules_router
 from hadir.terminals.api import router as terminals_router
@@ -45,11 +46,13 @@ api = HadirAPI(
     title="Hadir API",
     version="1",
     description="API e-presensi Hadir untuk klien web dan Android. Pesan galat dalam Bahasa Indonesia; "
-    "kirim `Accept-Language: en` untuk bahasa Inggris.",
+    "kirim `Accept-Language: en` untuk bahasa Inggris. Operasi dengan isian formulir (multipart/form-data) "
+    "juga menerima isian yang sama sebagai satu objek JSON (application/json); berkas hanya lewat multipart.",
     auth=API_AUTH,
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=HadirParser(),
 )
 install_handlers(api)
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -163,4 +166,23 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, DomainError):  # ninja wraps what the body parser raised
+            return _domain_error(request, exc.__cause__)
         return api.create_response(request, error_body(str(exc.message)), status=exc.status_code)
+
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE (files aside) or with too many fields
+    # when ninja reads the parameters: a 413, not Django's bare 400 page.
+    @api.exception_handler(RequestDataTooBig)
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return _domain_error(request, TooLarge(_("Isi permintaan terlalu besar."), code="too_large"))
+
+    @api.exception_handler(MultiPartParserError)
+    def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return _domain_error(request, InvalidRequest(_("Isi permintaan tidak dapat dibaca."), code="bad_body"))
+
+    @api.exception_handler(RawPostDataException)
+    def _form_where_json_expected(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+        # multipart data already read as a form (the session's CSRF check does) for an operation that wants JSON
+        return _domain_error(request, InvalidRequest(_("Isi permintaan bukan JSON yang valid."), code="bad_json"))

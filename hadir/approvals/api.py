@@ -1,21 +1,20 @@
-"""/api/approvals: the atasan's inbox, one decision, bulk decisions, acting heads (Plt/Plh)."""
+"""/api/approvals: the atasan's inbox, one decision, bulk decisions, acting heads (Plt/Plh), policies."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in a module with @paginate views: ninja reads their annotations through
+# its wrapper, in the namespace of ninja.pagination, where strings would not resolve.
 
 import datetime as dt
 from typing import Any, Literal
 
-from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from hadir.errors import InvalidRequest, NotAllowed, NotFound
-from hadir.org.models import Employee, Position, Unit, UnitKind
-from hadir.org.scoping import can_administer_unit, scope_queryset
+from hadir.org.models import Unit
+from hadir.pagination import LimitOffset, Rendered
 
-from .models import ApprovalItem, ApprovalPolicy, Delegation, ItemKind
-from .services import decide_many, inbox, policy_for_unit
+from . import services
+from .models import ApprovalItem, Delegation, ItemKind
 
 router = Router(tags=["approvals"])
 
@@ -68,7 +67,7 @@ class ItemOut(Schema):
     reason: str
 
 
-class InboxOut(Schema):
+class ApprovalInboxOut(Schema):
     count: int
     items: list[ItemOut]
 
@@ -106,19 +105,15 @@ def item_out(item: ApprovalItem) -> dict[str, Any]:
     }
 
 
-class InboxFilter(Schema):
+class ApprovalInboxFilter(FilterSchema):
     kind: Literal["checkin", "leave"] | None = None
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
-@router.get("/inbox", response=InboxOut, summary="Item yang menunggu keputusan saya")
-def get_inbox(request: HttpRequest, filters: Query[InboxFilter]) -> dict[str, Any]:
-    qs = inbox(request.user)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    page = list(qs[filters.offset : filters.offset + filters.limit])
-    return {"count": qs.count(), "items": [item_out(i) for i in page]}
+@router.get("/inbox", response=ApprovalInboxOut, summary="Item yang menunggu keputusan saya")
+@paginate(LimitOffset, default_limit=100, max_limit=500)
+def get_inbox(request: HttpRequest, filters: Query[ApprovalInboxFilter]) -> dict[str, Any]:
+    items = filters.filter(services.inbox(request.user))
+    return {"count": items.count(), "items": Rendered(items, item_out)}
 
 
 class DecisionIn(Schema):
@@ -128,17 +123,10 @@ class DecisionIn(Schema):
     reason: str = Field("", max_length=300)
 
 
-def _reload(ids: list[int]) -> list[ApprovalItem]:
-    rows = ApprovalItem.objects.select_related(
-        "employee__unit", "employee__position", "approver_position", "checkin__location", "leave_request"
-    ).in_bulk(ids)
-    return [rows[i] for i in ids]
-
-
 @router.post("/items/{item_id}/decision", response=ItemOut, summary="Putuskan satu item")
 def post_decision(request: HttpRequest, item_id: int, payload: DecisionIn) -> dict[str, Any]:
-    decide_many([item_id], request.user, payload.decision == "approve", payload.reason)
-    return item_out(_reload([item_id])[0])
+    services.decide_many([item_id], request.user, payload.decision == "approve", payload.reason)
+    return item_out(services.items_by_id([item_id])[0])
 
 
 class BulkIn(DecisionIn):
@@ -153,8 +141,8 @@ class BulkOut(Schema):
 @router.post("/bulk", response=BulkOut, summary="Putuskan banyak item sekaligus (semua atau tidak sama sekali)")
 def post_bulk(request: HttpRequest, payload: BulkIn) -> dict[str, Any]:
     ids = list(dict.fromkeys(payload.ids))
-    decide_many(ids, request.user, payload.decision == "approve", payload.reason)
-    return {"decided": len(ids), "items": [item_out(i) for i in _reload(ids)]}
+    services.decide_many(ids, request.user, payload.decision == "approve", payload.reason)
+    return {"decided": len(ids), "items": [item_out(i) for i in services.items_by_id(ids)]}
 
 
 # --- acting heads --------------------------------------------------------------------------------
@@ -189,58 +177,23 @@ def delegation_out(d: Delegation) -> dict[str, Any]:
     }
 
 
-def _require_admin(request: HttpRequest) -> None:
-    from hadir.org.scoping import admin_paths
-
-    if admin_paths(request.user) == []:
-        raise NotAllowed(_("Anda tidak memiliki peran administrasi."), code="forbidden")
-
-
 @router.get("/delegations", response=list[DelegationOut], summary="Plt/Plh dalam cakupan Anda")
 def list_delegations(request: HttpRequest) -> list[dict[str, Any]]:
-    _require_admin(request)
-    qs = scope_queryset(request.user, Delegation.objects.select_related("position", "delegate"), "position__unit")
-    return [delegation_out(d) for d in qs.order_by("-start_date")[:500]]
+    return [delegation_out(d) for d in services.delegations_for(request.user)]
 
 
 @router.post("/delegations", response={201: DelegationOut}, summary="Tetapkan Plt/Plh")
 def create_delegation(request: HttpRequest, payload: DelegationIn) -> Status[dict[str, Any]]:
-    from hadir.audit.services import record, snapshot
-
-    _require_admin(request)
-    position = Position.objects.select_related("unit").filter(pk=payload.position_id).first()
-    if position is None or not can_administer_unit(request.user, position.unit):
-        raise NotFound(_("Jabatan tidak ditemukan."), field="position_id", code="not_found")
-    delegate = Employee.objects.select_related("unit").filter(pk=payload.delegate_id, is_active=True).first()
-    if delegate is None or not can_administer_unit(request.user, delegate.unit):
-        raise NotFound(_("Pegawai tidak ditemukan."), field="delegate_id", code="not_found")
-    d = Delegation(position=position, delegate=delegate, kind=payload.kind, start_date=payload.start_date,
-                   end_date=payload.end_date, decree_number=payload.decree_number,
-                   created_by=request.user if request.user.is_authenticated else None)
-    from django.core.exceptions import ValidationError
-
-    try:
-        d.full_clean(exclude=["created_by"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise InvalidRequest(messages[0], field=field, code="invalid") from exc
-    with transaction.atomic():
-        d.save()
-        record(request.user, "delegation.create", d, {}, snapshot(d))
+    d = services.appoint_acting_head(
+        request.user, position_id=payload.position_id, delegate_id=payload.delegate_id, kind=payload.kind,
+        start_date=payload.start_date, end_date=payload.end_date, decree_number=payload.decree_number,
+    )
     return Status(201, delegation_out(d))
 
 
 @router.delete("/delegations/{delegation_id}", response={204: None}, summary="Cabut Plt/Plh")
 def delete_delegation(request: HttpRequest, delegation_id: int) -> Status[None]:
-    from hadir.audit.services import record, snapshot
-
-    _require_admin(request)
-    d = scope_queryset(request.user, Delegation.objects.all(), "position__unit").filter(pk=delegation_id).first()
-    if d is None:
-        raise NotFound(_("Plt/Plh tidak ditemukan."), code="not_found")
-    with transaction.atomic():
-        record(request.user, "delegation.delete", d, snapshot(d), {})
-        d.delete()
+    services.revoke_acting_head(request.user, delegation_id)
     return Status(204, None)
 
 
@@ -260,40 +213,17 @@ class PolicyIn(Schema):
     escalate_after_days: int = Field(3, ge=1, le=60)
 
 
-def _policy_unit(request: HttpRequest, unit_id: int) -> Unit:
-    unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None or not can_administer_unit(request.user, unit):
-        raise NotFound(_("Unit tidak ditemukan."), field="unit_id", code="not_found")
-    if unit.kind != UnitKind.PEMDA and not unit.is_opd:
-        raise InvalidRequest(_("Kebijakan hanya dapat diatur untuk Pemda atau OPD."), field="unit_id",
-                       code="not_opd")
-    return unit
-
-
 def policy_out(unit: Unit) -> dict[str, Any]:
-    row = ApprovalPolicy.objects.filter(unit=unit).first()
-    mode, days = policy_for_unit(unit)
+    mode, days = services.policy_for_unit(unit)
     return {"unit_id": unit.pk, "unit_name": unit.name, "mode": mode, "escalate_after_days": days,
-            "inherited": row is None}
+            "inherited": not services.has_own_policy(unit)}
 
 
 @router.get("/policies/{unit_id}", response=PolicyOut, summary="Kebijakan persetujuan Pemda/OPD")
 def get_policy(request: HttpRequest, unit_id: int) -> dict[str, Any]:
-    _require_admin(request)
-    return policy_out(_policy_unit(request, unit_id))
+    return policy_out(services.policy_unit(request.user, unit_id))
 
 
 @router.put("/policies/{unit_id}", response=PolicyOut, summary="Atur kebijakan persetujuan Pemda/OPD")
 def put_policy(request: HttpRequest, unit_id: int, payload: PolicyIn) -> dict[str, Any]:
-    from hadir.audit.services import record, snapshot
-
-    _require_admin(request)
-    unit = _policy_unit(request, unit_id)
-    with transaction.atomic():
-        row = ApprovalPolicy.objects.select_for_update().filter(unit=unit).first()
-        before = snapshot(row, ["mode", "escalate_after_days"]) if row else {}
-        row = row or ApprovalPolicy(unit=unit)
-        row.mode, row.escalate_after_days = payload.mode, payload.escalate_after_days
-        row.save()
-        record(request.user, "approval.policy", row, before, snapshot(row, ["mode", "escalate_after_days"]))
-    return policy_out(unit)
+    return policy_out(services.set_policy(request.user, unit_id, payload.mode, payload.escalate_after_days))

@@ -1,7 +1,8 @@
 """Tiered approval: open items for check-ins and leave requests, find who decides, decide (one or
 in bulk), escalate what waited too long. Every decision is audited (hadir.audit) and marks the days it
 changes in the presence outbox, so their daily status is recomputed. A decided leave item is handed to the
-leave workflow (a higher layer) through the `request_decided` signal."""
+leave workflow (a higher layer) through the `request_decided` signal. Administrators appoint acting heads
+(Plt/Plh) and set each OPD's policy."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -20,7 +22,7 @@ from hadir.audit.services import record, record_many, snapshot
 from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound
 from hadir.notify.services import notify
 from hadir.org.models import Employee, Position, Role, RoleAssignment, Unit, UnitKind, employee_of
-from hadir.org.scoping import is_super_admin, path_q
+from hadir.org.scoping import can_administer_unit, is_super_admin, path_q, require_admin, scope_queryset
 from hadir.presence import outbox
 from hadir.presence.models import CheckIn, Validity
 
@@ -208,6 +210,14 @@ def inbox(user: Any, on: dt.date | None = None) -> QuerySet[ApprovalItem]:
     return qs.select_related(
         "employee__unit", "employee__position", "approver_position", "checkin__location", "leave_request"
     ).order_by("created_at", "pk")
+
+
+def items_by_id(ids: list[int]) -> list[ApprovalItem]:
+    """The items, in the order of `ids`, with what showing them needs."""
+    rows = ApprovalItem.objects.select_related(
+        "employee__unit", "employee__position", "approver_position", "checkin__location", "leave_request"
+    ).in_bulk(ids)
+    return [rows[i] for i in ids]
 
 
 # --- opening items -----------------------------------------------------------------------------
@@ -459,3 +469,78 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
                           _("%(n)d item persetujuan (antara lain milik %(name)s) dialihkan kepada Anda karena "
                             "belum diputuskan atau atasan langsung kosong.") % {"n": count, "name": employee.name})
     return moved
+
+
+# --- acting heads (Plt/Plh) and policies, set by administrators ---------------------------------
+
+MAX_DELEGATIONS_LISTED = 500
+
+
+def delegations_for(user: Any) -> QuerySet[Delegation]:
+    """The acting heads in the administrator's scope, latest start first."""
+    require_admin(user)
+    qs = scope_queryset(user, Delegation.objects.select_related("position", "delegate"), "position__unit")
+    return qs.order_by("-start_date")[:MAX_DELEGATIONS_LISTED]
+
+
+def appoint_acting_head(user: Any, *, position_id: int, delegate_id: int, kind: str, start_date: dt.date,
+                        end_date: dt.date, decree_number: str = "") -> Delegation:
+    """Appoint a Plt/Plh for a position; both the position and the delegate must be in the user's scope."""
+    require_admin(user)
+    position = Position.objects.select_related("unit").filter(pk=position_id).first()
+    if position is None or not can_administer_unit(user, position.unit):
+        raise NotFound(_("Jabatan tidak ditemukan."), field="position_id", code="not_found")
+    delegate = Employee.objects.select_related("unit").filter(pk=delegate_id, is_active=True).first()
+    if delegate is None or not can_administer_unit(user, delegate.unit):
+        raise NotFound(_("Pegawai tidak ditemukan."), field="delegate_id", code="not_found")
+    d = Delegation(position=position, delegate=delegate, kind=kind, start_date=start_date, end_date=end_date,
+                   decree_number=decree_number, created_by=user if user.is_authenticated else None)
+    try:
+        d.full_clean(exclude=["created_by"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise InvalidRequest(messages[0], field=field, code="invalid") from exc
+    with transaction.atomic():
+        d.save()
+        record(user, "delegation.create", d, {}, snapshot(d))
+    return d
+
+
+def revoke_acting_head(user: Any, delegation_id: int) -> None:
+    require_admin(user)
+    d = scope_queryset(user, Delegation.objects.all(), "position__unit").filter(pk=delegation_id).first()
+    if d is None:
+        raise NotFound(_("Plt/Plh tidak ditemukan."), code="not_found")
+    with transaction.atomic():
+        record(user, "delegation.delete", d, snapshot(d), {})
+        d.delete()
+
+
+def policy_unit(user: Any, unit_id: int) -> Unit:
+    """The regency or OPD whose approval policy the administrator reads or sets."""
+    require_admin(user)
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None or not can_administer_unit(user, unit):
+        raise NotFound(_("Unit tidak ditemukan."), field="unit_id", code="not_found")
+    if unit.kind != UnitKind.PEMDA and not unit.is_opd:
+        raise InvalidRequest(_("Kebijakan hanya dapat diatur untuk Pemda atau OPD."), field="unit_id",
+                             code="not_opd")
+    return unit
+
+
+def has_own_policy(unit: Unit) -> bool:
+    """False: no row for this unit; the regency's (or the default) applies."""
+    return ApprovalPolicy.objects.filter(unit=unit).exists()
+
+
+def set_policy(user: Any, unit_id: int, mode: str, escalate_after_days: int) -> Unit:
+    unit = policy_unit(user, unit_id)
+    fields = ["mode", "escalate_after_days"]
+    with transaction.atomic():
+        row = ApprovalPolicy.objects.select_for_update().filter(unit=unit).first()
+        before = snapshot(row, fields) if row else {}
+        row = row or ApprovalPolicy(unit=unit)
+        row.mode, row.escalate_after_days = mode, escalate_after_days
+        row.save()
+        record(user, "approval.policy", row, before, snapshot(row, fields))
+    return unit

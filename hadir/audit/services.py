@@ -1,4 +1,5 @@
-"""Contract C6: `record()` appends one entry to the audit chain; `verify_chain()` checks it."""
+"""The audit trail every app writes to: `record()` appends one entry to the chain; `verify_chain()` checks it;
+`trail()` is what BKPSDM and super-admins read."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hadir.errors import NotAllowed
+from hadir.org.scoping import is_bkpsdm
 
 from .models import GENESIS_HASH, AuditEntry, ChainHead
 
@@ -134,6 +140,18 @@ def verify_chain() -> ChainReport:
             return ChainReport(False, checked, checked + 1, f"entri #{checked + 1}–#{head.last_seq} hilang")
         return ChainReport(False, checked, head.last_seq, "kepala rantai tidak cocok dengan entri terakhir")
     return ChainReport(True, checked)
+
+
+def require_auditor(user: Any) -> None:
+    """Only BKPSDM and super-admins read the trail."""
+    if not is_bkpsdm(user):
+        raise NotAllowed(_("Jejak audit hanya untuk BKPSDM dan super-admin."), code="forbidden")
+
+
+def trail(user: Any) -> QuerySet[AuditEntry]:
+    """The whole trail, newest first, for a reader allowed to see it."""
+    require_auditor(user)
+    return AuditEntry.objects.order_by("-seq")
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None, m2m: bool = True) -> dict[str, Any]:

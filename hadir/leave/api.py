@@ -1,30 +1,23 @@
 """/api/leave: an employee's izin/cuti/dinas luar requests, their quota, cancelling, documents."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in a module with @paginate views: ninja reads their annotations through
+# its wrapper, in the namespace of ninja.pagination, where strings would not resolve.
 
 import datetime as dt
-from typing import Any, Literal
+from functools import partial
+from typing import Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest
-from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, FilterLookup, FilterSchema, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
-from hadir.errors import NotAllowed, NotFound
-from hadir.org.models import Employee, employee_of
+from hadir.pagination import LimitOffset, Rendered
 
-from . import rules
+from . import rules, services
 from .models import LeaveKind, LeaveRequest
-from .services import LeaveInput, can_cancel, cancel_request, local_today, quota_for, request_leave, visible_to
 
 router = Router(tags=["leave"])
-
-
-def _me(request: HttpRequest) -> Employee:
-    emp = employee_of(request.user)
-    if emp is None:
-        raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
-    return emp
 
 
 class KindOut(Schema):
@@ -38,13 +31,11 @@ class KindOut(Schema):
 
 @router.get("/kinds", response=list[KindOut], summary="Jenis izin/cuti yang dapat saya ajukan")
 def list_kinds(request: HttpRequest) -> list[dict[str, Any]]:
-    emp = _me(request)
-    allowed = rules.ALLOWED_KINDS.get(emp.kind, frozenset())
     return [
         {"code": k.value, "label": str(k.label), "day_status": rules.DAY_STATUS[k.value],
          "lifts_geofence": k.value in rules.DUTY_KINDS, "requires_document": k.value in rules.DOCUMENT_REQUIRED,
          "requires_letter": k.value in rules.LETTER_REQUIRED}
-        for k in LeaveKind if k.value in allowed
+        for k in services.filable_kinds(services.own_employee(request.user))
     ]
 
 
@@ -65,8 +56,8 @@ class YearFilter(Schema):
 
 @router.get("/quota", response=QuotaOut, summary="Sisa cuti tahunan saya")
 def get_quota(request: HttpRequest, filters: Query[YearFilter]) -> dict[str, Any]:
-    emp = _me(request)
-    q = quota_for(emp, filters.year or local_today(emp).year)
+    emp = services.own_employee(request.user)
+    q = services.quota_for(emp, filters.year or services.local_today(emp).year)
     return {"year": q.year, "own": q.own, "carried": q.carried, "total": q.total, "used": q.used,
             "pending": q.pending, "remaining": q.remaining, "available": q.available}
 
@@ -103,26 +94,20 @@ def leave_out(req: LeaveRequest, user: Any) -> dict[str, Any]:
         "destination": req.destination,
         "document_url": f"/api/leave/requests/{req.pk}/document" if req.document else None,
         "requested_at": req.requested_at, "decided_at": req.decided_at, "decision_reason": req.decision_reason,
-        "reference": req.reference, "can_cancel": can_cancel(user, req),
+        "reference": req.reference, "can_cancel": services.can_cancel(user, req),
     }
 
 
-class LeaveFilter(Schema):
+class LeaveFilter(FilterSchema):
     status: Literal["pending", "approved", "rejected", "cancelled"] | None = None
-    year: int | None = Field(None, ge=2000, le=2100)
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    year: Annotated[int | None, FilterLookup(["start_date__year__lte", "end_date__year__gte"],
+                                             expression_connector="AND")] = Field(None, ge=2000, le=2100)
 
 
 @router.get("/requests", response=list[LeaveOut], summary="Pengajuan saya")
-def list_requests(request: HttpRequest, filters: Query[LeaveFilter]) -> list[dict[str, Any]]:
-    emp = _me(request)
-    qs = LeaveRequest.objects.filter(employee=emp).select_related("employee__unit")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.year:
-        qs = qs.filter(start_date__year__lte=filters.year, end_date__year__gte=filters.year)
-    return [leave_out(r, request.user) for r in qs[filters.offset : filters.offset + filters.limit]]
+@paginate(LimitOffset, default_limit=100, max_limit=500)
+def list_requests(request: HttpRequest, filters: Query[LeaveFilter]) -> Rendered[LeaveRequest, dict[str, Any]]:
+    return Rendered(filters.filter(services.own_requests(request.user)), partial(leave_out, user=request.user))
 
 
 class LeaveIn(Schema):
@@ -139,25 +124,17 @@ class LeaveIn(Schema):
              "(surat tugas) dan cuti sakit (surat dokter).")
 def create_request(request: HttpRequest, payload: Form[LeaveIn],
                    document: UploadedFile | None = File(None)) -> Status[dict[str, Any]]:  # noqa: B008
-    emp = _me(request)
-    req = request_leave(emp, request.user, LeaveInput(
+    emp = services.own_employee(request.user)
+    req = services.request_leave(emp, request.user, services.LeaveInput(
         kind=payload.kind.value, start_date=payload.start_date, end_date=payload.end_date, reason=payload.reason,
         letter_number=payload.letter_number, destination=payload.destination, document=document,
     ))
     return Status(201, leave_out(req, request.user))
 
 
-def _visible(request: HttpRequest, request_id: int) -> LeaveRequest:
-    req = (LeaveRequest.objects.filter(visible_to(request.user)).select_related("employee__unit")
-           .filter(pk=request_id).first())
-    if req is None:
-        raise NotFound(_("Pengajuan tidak ditemukan."), code="not_found")
-    return req
-
-
 @router.get("/requests/{request_id}", response=LeaveOut, summary="Satu pengajuan")
 def get_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
-    return leave_out(_visible(request, request_id), request.user)
+    return leave_out(services.visible_request(request.user, request_id), request.user)
 
 
 class CancelIn(Schema):
@@ -166,15 +143,13 @@ class CancelIn(Schema):
 
 @router.post("/requests/{request_id}/cancel", response=LeaveOut, summary="Batalkan pengajuan")
 def post_cancel(request: HttpRequest, request_id: int, payload: CancelIn) -> dict[str, Any]:
-    req = cancel_request(_visible(request, request_id), request.user, payload.reason)
+    req = services.cancel_request(services.visible_request(request.user, request_id), request.user, payload.reason)
     return leave_out(req, request.user)
 
 
 @router.get("/requests/{request_id}/document", summary="Unduh dokumen pendukung", response={200: None})
 def get_document(request: HttpRequest, request_id: int) -> FileResponse:
-    req = _visible(request, request_id)
-    if not req.document:
-        raise NotFound(_("Pengajuan ini tidak memiliki dokumen."), code="not_found")
+    req = services.request_with_document(request.user, request_id)
     ext = str(req.document.name).rsplit(".", 1)[-1]
     response = FileResponse(req.document.open("rb"), content_type=req.document_type or "application/octet-stream",
                             as_attachment=False, filename=f"dokumen-{req.pk}.{ext}")

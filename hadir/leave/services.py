@@ -14,14 +14,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from hadir.approvals.services import actable_position_ids, close_leave_item, open_leave_item
 from hadir.audit.services import record, snapshot
-from hadir.errors import Conflict, InvalidRequest, NotAllowed, TooLarge
+from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound, TooLarge
 from hadir.notify.services import notify
 from hadir.org.identity import IdentityError, parse_nip
 from hadir.org.models import Employee, employee_of
@@ -30,7 +30,7 @@ from hadir.presence import outbox
 
 from . import rules
 from .calendar import by_year, working_dates
-from .models import ACTIVE_STATUSES, AnnualLeaveOpening, LeaveRequest, LeaveStatus
+from .models import ACTIVE_STATUSES, AnnualLeaveOpening, LeaveKind, LeaveRequest, LeaveStatus
 
 log = logging.getLogger(__name__)
 
@@ -335,3 +335,38 @@ def apply_approval(sender: Any, item: Any, by: Any, approved: bool, reason: str 
     """Receiver of hadir.approvals' `request_decided`: the atasan decided the request behind `item`."""
     if item.leave_request is not None:
         apply_decision(item.leave_request, by, approved, reason)
+# --- what the employee's API reads -------------------------------------------------------------
+
+
+def own_employee(user: Any) -> Employee:
+    """The employee behind the signed-in account (leave is filed by employees only)."""
+    emp = employee_of(user)
+    if emp is None:
+        raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
+    return emp
+
+
+def filable_kinds(employee: Employee) -> list[LeaveKind]:
+    """The kinds this employee may file (a PPPK or honorer has no cuti besar, for instance)."""
+    allowed = rules.ALLOWED_KINDS.get(employee.kind, frozenset())
+    return [k for k in LeaveKind if k.value in allowed]
+
+
+def own_requests(user: Any) -> QuerySet[LeaveRequest]:
+    return LeaveRequest.objects.filter(employee=own_employee(user)).select_related("employee__unit")
+
+
+def visible_request(user: Any, request_id: int) -> LeaveRequest:
+    """One request the user may read (see visible_to); 404 for any other."""
+    req = (LeaveRequest.objects.filter(visible_to(user)).select_related("employee__unit")
+           .filter(pk=request_id).first())
+    if req is None:
+        raise NotFound(_("Pengajuan tidak ditemukan."), code="not_found")
+    return req
+
+
+def request_with_document(user: Any, request_id: int) -> LeaveRequest:
+    req = visible_request(user, request_id)
+    if not req.document:
+        raise NotFound(_("Pengajuan ini tidak memiliki dokumen."), code="not_found")
+    return req

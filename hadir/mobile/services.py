@@ -20,8 +20,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hadir.audit.services import record
+from hadir.errors import Conflict, NotAllowed, Unprocessable
 from hadir.notify.services import notify
-from hadir.org.models import Employee, Role, RoleAssignment
+from hadir.org.models import Employee, Role, RoleAssignment, employee_of
 
 from .models import DeviceBinding
 
@@ -123,6 +124,21 @@ def bind_device(employee: Employee, key: str, *, user_agent: str = "", label: st
     if shared:
         notify_shared_device(employee, binding)
     return BindResult("bound", binding, _("Perangkat ini sekarang terikat ke akun Anda."), shared=shared)
+
+
+def register_device(user: Any, key: str, *, user_agent: str = "", label: str = "") -> BindResult:
+    """The device API: bind the signed-in employee's device, or confirm it is the bound one. A different
+    device is refused (409, the employee is told) until an operator resets the binding."""
+    emp = employee_of(user)
+    if emp is None:
+        raise NotAllowed(_("Akun ini tidak terhubung ke data pegawai."), code="no_employee")
+    if not is_valid_device_key(key):
+        raise Unprocessable(_("Kunci perangkat tidak valid."), field="device_key", code="invalid")
+    result = bind_device(emp, key, user_agent=user_agent, label=label)
+    if result.status == "refused" or result.binding is None:
+        notify_refused_device(emp, user_agent)
+        raise Conflict(result.message, code="device_mismatch")
+    return result
 
 
 def notify_refused_device(employee: Employee, user_agent: str) -> bool:

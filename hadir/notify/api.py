@@ -1,17 +1,19 @@
 """/api/notifications: the signed-in user's inbox."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in a module with @paginate views: ninja reads their annotations through
+# its wrapper, in the namespace of ninja.pagination, where strings would not resolve.
 
 import datetime as dt
+from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja.pagination import paginate
 
-from hadir.errors import NotFound, Unprocessable
+from hadir.pagination import LimitOffset
 
-from .models import Notification
-from .services import mark_read, unread_count
+from . import services
 
 router = Router(tags=["notify"])
 
@@ -26,9 +28,16 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
 
 
-class InboxOut(Schema):
+class NotificationInboxOut(Schema):
     unread: int
     items: list[NotificationOut]
+
+
+class NotificationInboxFilter(FilterSchema):
+    unread_only: bool = Field(False, description="Hanya yang belum dibaca")
+
+    def filter_unread_only(self, value: bool) -> Q:
+        return Q(read_at__isnull=True) if value else Q()
 
 
 class ReadIn(Schema):
@@ -39,30 +48,18 @@ class CountOut(Schema):
     unread: int
 
 
-@router.get("", response=InboxOut, summary="Kotak masuk notifikasi")
-def inbox(request: HttpRequest, unread_only: bool = False, limit: int = 50, offset: int = 0) -> dict[str, object]:
-    if not 1 <= limit <= 200:
-        raise Unprocessable(_("limit harus antara 1 dan 200."), field="limit")
-    if offset < 0:
-        raise Unprocessable(_("offset tidak boleh negatif."), field="offset")
-    qs = Notification.objects.filter(user_id=int(request.user.pk or 0))
-    if unread_only:
-        qs = qs.filter(read_at__isnull=True)
-    return {"unread": unread_count(request.user), "items": list(qs[offset : offset + limit])}
+@router.get("", response=NotificationInboxOut, summary="Kotak masuk notifikasi")
+@paginate(LimitOffset, default_limit=50, max_limit=200)
+def inbox(request: HttpRequest, filters: Query[NotificationInboxFilter]) -> dict[str, Any]:
+    return {"unread": services.unread_count(request.user), "items": filters.filter(services.inbox_of(request.user))}
 
 
 @router.get("/unread-count", response=CountOut, summary="Jumlah notifikasi belum dibaca")
 def count(request: HttpRequest) -> dict[str, int]:
-    return {"unread": unread_count(request.user)}
+    return {"unread": services.unread_count(request.user)}
 
 
 @router.post("/read", response=CountOut, summary="Tandai notifikasi sebagai dibaca")
 def read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
-    if payload.ids is not None:
-        owned = set(Notification.objects.filter(user_id=int(request.user.pk or 0), pk__in=payload.ids).values_list("pk", flat=True))
-        missing = sorted(set(payload.ids) - owned)
-        if missing:
-            raise NotFound(_("Notifikasi %(ids)s tidak ditemukan.") % {"ids": ", ".join(map(str, missing))},
-                           field="ids", code="not_found")
-    mark_read(request.user, payload.ids)
-    return {"unread": unread_count(request.user)}
+    services.read(request.user, payload.ids)
+    return {"unread": services.unread_count(request.user)}

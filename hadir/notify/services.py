@@ -1,4 +1,4 @@
-"""notify(): the one way other apps tell a user something.
+"""notify(): the one way other apps tell a user something; the user's inbox.
 
 The notification is stored in the user's in-app inbox at once (inside the caller's transaction);
 pushing it through the enabled channels (e-mail, …) happens after commit on the task queue (hadir.notify.delivery),
@@ -10,7 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hadir.errors import NotFound
 
 from .models import Notification
 from .tasks import deliver_notification
@@ -48,6 +52,22 @@ def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def inbox_of(user: Any) -> QuerySet[Notification]:
+    """The user's notifications, newest first."""
+    return Notification.objects.filter(user_id=int(user.pk or 0))
+
+
+def read(user: Any, ids: list[int] | None = None) -> int:
+    """Mark the user's notifications read (all, or those ids: each must be one of theirs, else 404)."""
+    if ids is not None:
+        owned = set(inbox_of(user).filter(pk__in=ids).values_list("pk", flat=True))
+        missing = sorted(set(ids) - owned)
+        if missing:
+            raise NotFound(_("Notifikasi %(ids)s tidak ditemukan.") % {"ids": ", ".join(map(str, missing))},
+                           field="ids", code="not_found")
+    return mark_read(user, ids)
 
 
 def mark_read(user: Any, ids: list[int] | None = None) -> int:

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Model, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from hadir.errors import NotAllowed
 
 from .models import Employee, Position, Role, RoleAssignment, Unit, WorkLocation, employee_of
 
@@ -47,6 +50,12 @@ def admin_paths(user: Any) -> list[str] | None:
         )
     setattr(user, cache_attr, paths)
     return paths
+
+
+def require_admin(user: Any) -> None:
+    """Refuse (403) a user with no administrative role at all (operator OPD, admin BKPSDM, super-admin)."""
+    if admin_paths(user) == []:
+        raise NotAllowed(_("Anda tidak memiliki peran administrasi."), code="forbidden")
 
 
 def path_q(paths: list[str] | None, prefix: str = "") -> Q:

@@ -1,4 +1,5 @@
-"""The work day of an employee — is it a working day, the scheduled hours, the check-in windows.
+"""The work day of an employee — is it a working day, the scheduled hours, the check-in windows — and what the
+schedules API reads (a work day in one's view, the holiday calendar, one's roster).
 
 All three entry points share one loader (`ScheduleBook`) that reads the small schedule tables once and
 the per-employee rows (unit, first work location, roster line) in a handful of set-based queries, so a
@@ -7,19 +8,25 @@ whole regency-day (50,000 employees) costs the same few queries as one employee.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hadir.db import chunks, fetch_rows
-from hadir.org.models import Employee, WorkLocation
+from hadir.errors import NotFound
+from hadir.org.models import Employee, WorkLocation, employee_of
+from hadir.org.scoping import admin_paths, path_q, scope_queryset, subordinates
 
 from .lateness import DEFAULT as DEFAULT_RULES
 from .lateness import LatenessRules
@@ -497,6 +504,63 @@ def primary_location(employee: Employee) -> WorkLocation | None:
 
 
 def local_today(tz_name: str, now: dt.datetime | None = None) -> dt.date:
-    from django.utils import timezone
-
     return (now or timezone.now()).astimezone(zone(tz_name)).date()
+
+
+# --- what the schedules API reads ----------------------------------------------------------------
+
+
+def _own_employee(user: Any) -> Employee:
+    me = employee_of(user)
+    if me is None:
+        raise NotFound(_("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
+    return me
+
+
+def employee_in_view(user: Any, employee_id: int | None) -> Employee:
+    """The user's own employee, or (for operators, BKPSDM and atasan) one in their units or below them."""
+    me = employee_of(user)
+    if employee_id is None or (me is not None and me.pk == employee_id):
+        return _own_employee(user)
+    visible = scope_queryset(user, Employee.objects.all())  # operators / BKPSDM: their units
+    if me is not None:
+        visible = visible | subordinates(me, direct_only=False)
+    emp = visible.filter(pk=employee_id).first()
+    if emp is None:
+        raise NotFound(_("Pegawai tidak ditemukan."), field="employee_id", code="not_found")
+    return emp
+
+
+def workday_in_view(user: Any, employee_id: int | None, day: dt.date | None) -> tuple[Employee, WorkDay]:
+    """The work day of an employee in the user's view on `day` (by default today where they work)."""
+    emp = employee_in_view(user, employee_id)
+    if day is None:
+        row = employee_rows([emp.pk], dt.date.today()).get(emp.pk)
+        day = local_today(row.tz if row else default_tz())
+    return emp, workday_for(emp, day)
+
+
+def holidays_in_view(user: Any, year: int) -> QuerySet[Holiday]:
+    """National days and cuti bersama for everyone; local holidays of the user's own units, plus those of the
+    units they administer (all of them for BKPSDM)."""
+    paths = admin_paths(user)
+    scope = Q(unit__isnull=True)
+    me = employee_of(user)
+    if me is not None:
+        ancestors = [int(p) for p in me.unit.path.split(".") if p]
+        scope |= Q(unit_id__in=ancestors)
+    if paths is None:
+        scope = Q()
+    elif paths:
+        scope |= path_q(paths, "unit__")
+    return Holiday.objects.filter(scope, date__year=year, is_active=True).select_related("unit").order_by(
+        "date", "name")
+
+
+def own_roster(user: Any, year: int, month: int) -> QuerySet[ShiftAssignment]:
+    """The user's shift assignments in one month, by date."""
+    me = _own_employee(user)
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return ShiftAssignment.objects.filter(employee=me, date__range=(first, last)).select_related("shift").order_by(
+        "date")

@@ -14,13 +14,17 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from celery import shared_task
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hadir.audit.services import record
+from hadir.errors import Conflict, NotAllowed, NotFound, Unprocessable
 from hadir.notify.services import notify
 from hadir.org.models import Employee, Role, RoleAssignment, Unit, WorkLocation
+from hadir.org.scoping import admin_paths, can_administer_unit, is_bkpsdm, is_super_admin, path_q
 from hadir.presence import pipeline
 
 from . import protocol
@@ -33,8 +37,10 @@ from .models import (
     Terminal,
     TerminalActivity,
     TerminalCommand,
+    TerminalDownDay,
     TerminalPin,
     TerminalStatus,
+    parse_allowlist,
 )
 
 log = logging.getLogger(__name__)
@@ -460,3 +466,170 @@ def notify_operators(terminal: Terminal, subject: str, body: str, url: str = "",
         except Exception:
             log.exception("notify failed for terminal %s", terminal.serial_number)
     return sent
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry as operators and BKPSDM manage it (the API). An operator sees and manages the terminals of
+# the units they administer; pending (unassigned) terminals are listed to regency-wide admins only, but an
+# operator may claim one by its serial number (printed on the device) for a unit of theirs.
+
+MAX_TERMINALS_LISTED = 500
+MAX_COMMANDS_LISTED = 200
+MAX_LOG_LINES_LISTED = 5000
+COMMAND_TEXT = {"reboot": "REBOOT", "info": "INFO", "check": "CHECK"}
+
+
+def terminals_for(user: Any) -> QuerySet[Terminal]:
+    qs = Terminal.objects.select_related("unit", "location")
+    paths = admin_paths(user)
+    if paths is None:
+        return qs
+    scope = path_q(paths, "unit__")
+    if is_bkpsdm(user):
+        scope |= Q(unit__isnull=True)  # regency-wide admins see the pending terminals to assign
+    return qs.filter(scope)
+
+
+def terminal_for(user: Any, terminal_id: int) -> Terminal:
+    terminal = terminals_for(user).filter(pk=terminal_id).first()
+    if terminal is None:
+        raise NotFound(_("Mesin absensi tidak ditemukan."), code="not_found")
+    return terminal
+
+
+def listed_terminals(user: Any, status: str | None = None, unit_id: int | None = None) -> QuerySet[Terminal]:
+    """The user's terminals (with that status, in that unit's subtree), by name."""
+    qs = terminals_for(user)
+    if status:
+        qs = qs.filter(status=status)
+    if unit_id:
+        unit = Unit.objects.filter(pk=unit_id).first()
+        if unit is None:
+            return qs.none()
+        qs = qs.filter(Q(unit__path=unit.path) | Q(unit__path__startswith=unit.path + "."))
+    return qs.order_by("name", "serial_number")[:MAX_TERMINALS_LISTED]
+
+
+def held_count(terminal: Terminal) -> int:
+    """Lines a pending terminal holds until it is assigned (0 once it is)."""
+    if terminal.status != TerminalStatus.PENDING:
+        return 0
+    return AttLog.objects.filter(terminal=terminal, state=AttLogState.HELD).count()
+
+
+def down_days_for(user: Any, month: str, unit_id: int | None = None) -> QuerySet[TerminalDownDay]:
+    """Days a terminal was down in one month (YYYY-MM), in the user's OPDs (one of them, if given)."""
+    try:
+        first = dt.date.fromisoformat(month + "-01")
+    except ValueError:
+        raise Unprocessable(_("Format bulan harus YYYY-MM."), field="month") from None
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    qs = TerminalDownDay.objects.filter(date__gte=first, date__lt=nxt).select_related("terminal", "opd")
+    qs = qs.filter(path_q(admin_paths(user), "opd__"))
+    if unit_id:
+        qs = qs.filter(opd_id=unit_id)
+    return qs.order_by("date", "opd__name")
+
+
+def _target(user: Any, unit_id: int, location_id: int) -> tuple[Unit, WorkLocation]:
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None or not can_administer_unit(user, unit):
+        raise NotAllowed(_("Anda tidak berhak menetapkan mesin ke unit ini."), field="unit_id", code="forbidden")
+    location = WorkLocation.objects.select_related("unit").filter(pk=location_id, is_active=True).first()
+    if location is None or location.unit.opd_id != unit.opd_id:
+        raise Unprocessable(_("Lokasi kerja harus lokasi aktif milik OPD yang sama dengan unit."),
+                            field="location_id", code="invalid_location")
+    return unit, location
+
+
+def assign_to_unit(user: Any, terminal: Terminal, *, unit_id: int, location_id: int, name: str | None = None,
+                   tz: str | None = None, ip_allowlist: str | None = None) -> int:
+    """Assign a terminal to one of the user's units and a work location of its OPD; returns the lines released."""
+    unit, location = _target(user, unit_id, location_id)
+    if ip_allowlist is not None:
+        try:
+            parse_allowlist(ip_allowlist)
+        except ValueError:
+            raise Unprocessable(_("Daftar IP tidak valid; contoh: 10.1.2.3, 192.168.1.0/24."),
+                                field="ip_allowlist") from None
+    released = assign_terminal(terminal, unit=unit, location=location, name=name, tz=tz, ip_allowlist=ip_allowlist,
+                               actor=user)
+    terminal.refresh_from_db()
+    return released
+
+
+def claimable(serial_number: str) -> Terminal:
+    """A terminal that has called in but is not assigned yet, by its serial number."""
+    terminal = Terminal.objects.filter(serial_number=serial_number.strip()).first()
+    if terminal is None:
+        raise NotFound(_("Mesin dengan nomor seri ini belum pernah terhubung ke server. Pastikan alamat "
+                         "server di mesin sudah benar, lalu coba lagi."), field="serial_number", code="not_found")
+    if terminal.status != TerminalStatus.PENDING:
+        raise Conflict(_("Mesin ini sudah ditetapkan."), field="serial_number", code="already_assigned")
+    return terminal
+
+
+def update_terminal(user: Any, terminal: Terminal, *, name: str | None = None, status: str | None = None,
+                    ip_allowlist: str | None = None, location_id: int | None = None) -> Terminal:
+    """Rename, enable/disable, change the IP allowlist or the location of an assigned terminal; re-enabling
+    releases the lines held meanwhile."""
+    if terminal.unit is None or not can_administer_unit(user, terminal.unit):
+        raise NotAllowed(_("Tetapkan mesin ke unit terlebih dahulu."), code="forbidden")
+    before = snapshot(terminal)
+    if name is not None:
+        terminal.name = name
+    if ip_allowlist is not None:
+        terminal.ip_allowlist = ip_allowlist
+    if location_id is not None:
+        _unit, location = _target(user, terminal.unit.pk, location_id)
+        terminal.location = location
+    reactivated = False
+    if status is not None:
+        reactivated = terminal.status != status and status == TerminalStatus.ACTIVE
+        terminal.status = status
+    try:
+        terminal.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise Unprocessable(messages[0], field=field) from None
+    terminal.save()
+    if reactivated:
+        release_held(terminal)
+    _audit(user, "terminal.update", terminal, before, snapshot(terminal))
+    return terminal
+
+
+def queue_for(user: Any, terminal: Terminal, command: str, *, employee_ids: list[int] | None = None,
+              raw: str | None = None) -> list[TerminalCommand]:
+    """Queue a command: reboot, info, check, sync_users (the user's employees with a PIN: those given, else
+    those of the terminal's location) or raw (super-admins only)."""
+    if command == "sync_users":
+        if terminal.unit is None:
+            raise Unprocessable(_("Tetapkan mesin ke unit terlebih dahulu."), code="unassigned")
+        emps = Employee.objects.filter(is_active=True).filter(path_q(admin_paths(user), "unit__"))
+        if employee_ids:
+            emps = emps.filter(pk__in=employee_ids)
+        elif terminal.location_id:
+            emps = emps.filter(locations=terminal.location_id)
+        cmds = queue_user_sync(terminal, emps.distinct(), by=user)
+        if not cmds:
+            raise Unprocessable(_("Tidak ada pegawai dengan PIN mesin untuk dikirim."), field="employee_ids")
+        return cmds
+    if command == "raw":
+        if not is_super_admin(user):
+            raise NotAllowed(_("Perintah bebas hanya untuk super-admin."), code="forbidden")
+        if not raw or not raw.strip():
+            raise Unprocessable(_("Perintah wajib diisi."), field="raw")
+        return [queue_command(terminal, raw, by=user)]
+    return [queue_command(terminal, COMMAND_TEXT[command], by=user)]
+
+
+def commands_of(terminal: Terminal) -> QuerySet[TerminalCommand]:
+    return TerminalCommand.objects.filter(terminal=terminal).order_by("-id")[:MAX_COMMANDS_LISTED]
+
+
+def raw_lines(terminal: Terminal, day: dt.date) -> list[tuple[AttLog, Employee | None]]:
+    """The terminal's raw lines of one local date, each with the employee its PIN maps to."""
+    rows = list(lines_on(terminal, day).order_by("local_time", "pin")[:MAX_LOG_LINES_LISTED])
+    mapping = PinMap({terminal.pk}, {r.pin for r in rows})
+    return [(r, mapping.get(terminal.pk, r.pin)) for r in rows]

@@ -1,23 +1,20 @@
 """/api/dashboard: the board's data as JSON (same scoping as the pages)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in a module with @paginate views: ninja reads their annotations through
+# its wrapper, in the namespace of ninja.pagination, where strings would not resolve.
 
 import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 
-from hadir.discipline.absences import absence_report
-from hadir.discipline.rules import DISMISSAL_CONSECUTIVE_DAYS
-from hadir.errors import NotAllowed, Unprocessable
-from hadir.org.models import EmployeeKind, Unit
-from hadir.org.scoping import BoardScope, board_scope
+from hadir.pagination import LimitOffset, Page
 
-from .board import LIST_FILTERS, Counts, Filters, compute_board, employee_rows
+from . import services
+from .board import Counts, compute_board, employee_rows
 from .readiness import readiness as readiness_rows
-from .scope import scope_today
 
 router = Router(tags=["web"])
 
@@ -32,8 +29,6 @@ class BoardQuery(Schema):
 class EmployeeQuery(BoardQuery):
     q: str = ""
     status: str = ""
-    offset: int = 0
-    limit: int = 50
 
 
 class CountsOut(Schema):
@@ -54,13 +49,13 @@ class OpdCountsOut(Schema):
     counts: CountsOut
 
 
-class TodayOut(Schema):
+class DashboardTodayOut(Schema):
     date: dt.date
     total: CountsOut
     opds: list[OpdCountsOut]
 
 
-class EmployeeOut(Schema):
+class DashboardEmployeeOut(Schema):
     id: int
     name: str
     nip: str
@@ -78,10 +73,10 @@ class EmployeeOut(Schema):
     early_category: str
 
 
-class EmployeesOut(Schema):
+class DashboardEmployeesOut(Schema):
     date: dt.date
     total: int
-    items: list[EmployeeOut]
+    items: list[DashboardEmployeeOut]
 
 
 class SanctionOut(Schema):
@@ -124,70 +119,40 @@ class ReadinessOut(Schema):
     score: int
 
 
-def _scope(request: HttpRequest) -> BoardScope:
-    scope = board_scope(request.user)
-    if scope is None:
-        raise NotAllowed(_("Dasbor hanya untuk admin BKPSDM, operator OPD dan kepala unit."), code="forbidden")
-    return scope
-
-
-def _filters(scope: BoardScope, q: BoardQuery, search: str = "", status: str = "") -> Filters:
-    if q.opd is not None and not scope.opds().filter(pk=q.opd).exists():
-        raise NotAllowed(_("OPD ini di luar cakupan Anda."), field="opd", code="forbidden")
-    if q.unit is not None:
-        unit = Unit.objects.filter(pk=q.unit).first()
-        if unit is None or not scope.contains(unit):
-            raise NotAllowed(_("Unit ini di luar cakupan Anda."), field="unit", code="forbidden")
-    if q.kind and q.kind not in EmployeeKind.values:
-        raise Unprocessable(_("Jenis pegawai tidak dikenal: %(kind)s.") % {"kind": q.kind}, field="kind")
-    if status and status not in LIST_FILTERS:
-        raise Unprocessable(_("Status tidak dikenal: %(status)s.") % {"status": status}, field="status")
-    return Filters(opd=q.opd, unit=q.unit, kind=q.kind, q=search.strip()[:100], status=status)
-
-
 def _counts(c: Counts) -> dict[str, Any]:
     return {"total": c.total, "hadir": c.hadir, "terlambat": c.terlambat, "belum": c.belum, "izin": c.izin,
             "tk": c.tk, "libur": c.libur, "compliant": c.compliant, "rate": c.rate}
 
 
-@router.get("/today", response=TodayOut, summary="Rekap presensi hari ini per OPD")
+@router.get("/today", response=DashboardTodayOut, summary="Rekap presensi hari ini per OPD")
 def today(request: HttpRequest, q: Query[BoardQuery]) -> dict[str, Any]:
-    scope = _scope(request)
-    day = q.date or scope_today(scope)
-    board = compute_board(scope, day, _filters(scope, q))
+    scope = services.dashboard_scope(request.user)
+    day = services.board_day(scope, q.date)
+    board = compute_board(scope, day, services.board_filters(scope, opd=q.opd, unit=q.unit, kind=q.kind))
     return {"date": day, "total": _counts(board.total),
             "opds": [{"id": r.opd_id, "name": r.name, "counts": _counts(r.counts)} for r in board.rows]}
 
 
-@router.get("/employees", response=EmployeesOut, summary="Status pegawai hari ini (merah dulu, lalu nama)")
-def employees(request: HttpRequest, q: Query[EmployeeQuery]) -> dict[str, Any]:
-    scope = _scope(request)
-    if not 1 <= q.limit <= 500:
-        raise Unprocessable(_("limit harus antara 1 dan 500."), field="limit")
-    if q.offset < 0:
-        raise Unprocessable(_("offset tidak boleh negatif."), field="offset")
-    day = q.date or scope_today(scope)
-    f = _filters(scope, q, q.q, q.status)
+@router.get("/employees", response=DashboardEmployeesOut, summary="Status pegawai hari ini (merah dulu, lalu nama)")
+@paginate(LimitOffset, default_limit=50, max_limit=500, pass_parameter="page")
+def employees(request: HttpRequest, q: Query[EmployeeQuery], **params: Any) -> dict[str, Any]:
+    page: Page = params["page"]  # the board reads one page itself, rank group by rank group
+    scope = services.dashboard_scope(request.user)
+    day = services.board_day(scope, q.date)
+    f = services.board_filters(scope, opd=q.opd, unit=q.unit, kind=q.kind, search=q.q, status=q.status)
     counts = compute_board(scope, day, f).total
-    rows, total = employee_rows(scope, day, f, offset=q.offset, limit=q.limit, counts=counts)
+    rows, total = employee_rows(scope, day, f, offset=page.offset, limit=page.limit, counts=counts)
     return {"date": day, "total": total, "items": [r.__dict__ for r in rows]}
 
 
 @router.get("/absence", response=AbsenceListOut, summary="Ketidakhadiran tanpa keterangan dan ambang PP 94/2021")
 def absence(request: HttpRequest, year: int | None = None, opd: int | None = None,
             min_days: int = 3) -> dict[str, Any]:
-    scope = _scope(request)
-    today_ = scope_today(scope)
-    year = year or today_.year
-    if not 2000 <= year <= today_.year:
-        raise Unprocessable(_("Tahun harus antara 2000 dan %(year)s.") % {"year": today_.year}, field="year")
-    _filters(scope, BoardQuery(opd=opd))
+    scope = services.dashboard_scope(request.user)
+    year, rows = services.absence_list(scope, year, opd, min_days)
     items = []
-    floor = min(max(1, min_days), DISMISSAL_CONSECUTIVE_DAYS)  # a 10-day streak is ≥ 10 days
-    for r in absence_report(scope, year, today_, opd=opd, min_total=floor):
+    for r in rows:
         s = r.summary
-        if s.total_tk < min_days and not s.dismissal_risk:
-            continue
         sanction = s.sanction
         items.append({
             "id": r.id, "name": r.name, "nip": r.nip, "opd": r.opd, "unit": r.unit, "total_tk": s.total_tk,
@@ -200,7 +165,7 @@ def absence(request: HttpRequest, year: int | None = None, opd: int | None = Non
 
 @router.get("/readiness", response=list[ReadinessOut], summary="Kesiapan go-live per OPD")
 def readiness(request: HttpRequest) -> list[dict[str, Any]]:
-    scope = _scope(request)
+    scope = services.dashboard_scope(request.user)
     return [
         {**{k: getattr(r, k) for k in ("opd_id", "name", "employees", "locations", "without_location",
                                        "opd_head_filled", "vacant_heads", "bound_devices", "terminals",

@@ -1,0 +1,172 @@
+"""What the presence API asks of the app, in the terms of the domain: who is checking in, an online check-in,
+a batch captured offline, the employee's day and month. The rules that refuse a request raise domain errors
+(hadir.errors); storing and judging check-ins is the pipeline's (hadir.presence.pipeline), called as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hadir.errors import NotAllowed, Unprocessable
+from hadir.org.models import Employee, WorkLocation, employee_of
+from hadir.schedules.services import WorkDay, workday_at
+
+from . import pipeline
+from .checks import CheckInAttempt, clock_skew_allowance
+from .models import CheckIn, CheckInSource, DailyStatus
+from .pipeline import record_checkin, record_many
+
+# The columns the phone is shown (it polls /today; the ORM's SQL compiler is most of that request's cost).
+CHECKIN_SHOWN_FIELDS = ("client_uuid", "kind", "verdict", "reason_code", "reason", "occurred_at", "local_date",
+                        "distance_m", "source", "validity", "location__name", "location__timezone")
+STATUS_SHOWN_FIELDS = ("status", "late_minutes", "late_category", "early_minutes", "early_category", "first_in",
+                       "last_out", "apel_pagi", "apel_sore")
+MAX_CHECKINS_LISTED = 500
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class Capture(Protocol):
+    """One check-in as the phone sends it (the API's schemas have these fields)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def client_uuid(self) -> uuid.UUID: ...
+    @property
+    def client_time(self) -> dt.datetime | None: ...
+    @property
+    def latitude(self) -> float: ...
+    @property
+    def longitude(self) -> float: ...
+    @property
+    def accuracy_m(self) -> float | None: ...
+    @property
+    def mock_location(self) -> bool: ...
+    @property
+    def device_id(self) -> str: ...
+    @property
+    def employee_id(self) -> int | None: ...
+
+
+class OfflineCapture(Capture, Protocol):
+    """A check-in captured without signal, sent later in a batch with the device's capture time."""
+
+    @property
+    def captured_at(self) -> dt.datetime: ...
+
+
+def current_employee(user: Any, claimed_id: int | None = None) -> Employee:
+    """The employee behind the signed-in account; refuses to act for anyone else."""
+    emp = employee_of(user) if user.pk is not None else None  # token auth loaded it already
+    if emp is None:
+        raise NotAllowed(_("Akun Anda tidak terhubung dengan data pegawai."), code="no_employee")
+    if claimed_id is not None and claimed_id != emp.pk:
+        raise NotAllowed(_("Anda hanya dapat melakukan presensi untuk diri sendiri."), field="employee_id",
+                         code="not_self")
+    if not emp.is_active:
+        raise NotAllowed(_("Data pegawai Anda tidak aktif."), code="employee_inactive")
+    return emp
+
+
+def check_in(user: Any, capture: Capture, photo: UploadedFile | None = None) -> tuple[CheckIn, bool]:
+    """One online check-in by the signed-in employee: (the stored check-in, whether it is new)."""
+    emp = current_employee(user, capture.employee_id)
+    return record_checkin(CheckInAttempt(
+        employee=emp, kind=capture.kind, source=CheckInSource.MOBILE, client_uuid=capture.client_uuid,
+        client_time=capture.client_time, latitude=capture.latitude, longitude=capture.longitude,
+        accuracy_m=capture.accuracy_m, mock_location=capture.mock_location, device_id=capture.device_id,
+        photo=photo,
+    ))
+
+
+def check_in_offline(user: Any, captures: Sequence[OfflineCapture],
+                     sent_at: dt.datetime | None) -> list[tuple[CheckIn, bool]]:
+    """A batch captured offline by the signed-in employee, all or nothing for the input's own faults: one
+    employee, no client_uuid twice. A device whose clock is off by more than the allowance tells us so via
+    `sent_at`; its capture times are shifted by that offset (the phone's own times are kept as client_time)."""
+    claimed = {c.employee_id for c in captures if c.employee_id is not None}
+    emp = current_employee(user, claimed.pop() if len(claimed) == 1 else None)
+    if claimed:  # more than one distinct employee_id in one batch
+        raise NotAllowed(_("Anda hanya dapat melakukan presensi untuk diri sendiri."), field="employee_id",
+                         code="not_self")
+    seen: set[uuid.UUID] = set()
+    for index, capture in enumerate(captures):
+        if capture.client_uuid in seen:
+            raise Unprocessable(_("client_uuid ganda di dalam batch (item %(n)d).") % {"n": index + 1},
+                                field=f"items.{index}.client_uuid", code="duplicate_uuid")
+        seen.add(capture.client_uuid)
+    offset = dt.timedelta(0)
+    if sent_at is not None:
+        measured = sent_at - timezone.now()
+        if abs(measured) > clock_skew_allowance():
+            offset = measured
+    return record_many([
+        CheckInAttempt(
+            employee=emp, kind=c.kind, source=CheckInSource.OFFLINE, client_uuid=c.client_uuid,
+            occurred_at=c.captured_at - offset, client_time=c.captured_at, latitude=c.latitude,
+            longitude=c.longitude, accuracy_m=c.accuracy_m, mock_location=c.mock_location, device_id=c.device_id,
+        )
+        for c in captures
+    ])
+
+
+@dataclass
+class Today:
+    workday: WorkDay
+    status: DailyStatus | None  # None: nothing recorded yet
+    checkins: QuerySet[CheckIn]  # in time order
+    locations: list[WorkLocation]
+
+
+def today(user: Any) -> Today:
+    """The signed-in employee's current work day, its status so far, its check-ins and the work locations."""
+    emp = current_employee(user)
+    workday, locations = pipeline.workday_now(emp, timezone.now())
+    status = next(iter(DailyStatus.objects.filter(employee=emp, date=workday.date).only(*STATUS_SHOWN_FIELDS)),
+                  None)
+    checkins = (CheckIn.objects.filter(employee=emp, local_date=workday.date).select_related("location")
+                .only(*CHECKIN_SHOWN_FIELDS).order_by("occurred_at"))
+    return Today(workday, status, checkins, locations)
+
+
+def checkins_on(user: Any, day: dt.date | None) -> QuerySet[CheckIn]:
+    """The signed-in employee's check-ins (rejected ones too) of one work day; by default the current one."""
+    emp = current_employee(user)
+    if day is None:
+        day = workday_at(emp, timezone.now()).date
+    rows = CheckIn.objects.filter(employee=emp, local_date=day).select_related("location").order_by("occurred_at")
+    return rows[:MAX_CHECKINS_LISTED]
+
+
+def parse_month(value: str | None, today_: dt.date) -> tuple[dt.date, dt.date]:
+    """'YYYY-MM' → (first day, first day of the next month). Raises Unprocessable (422) for anything else."""
+    if value is None or value == "":
+        first = today_.replace(day=1)
+    else:
+        m = MONTH_RE.match(value)
+        if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
+            raise Unprocessable(_("Bulan harus berformat YYYY-MM, mis. 2026-11."), field="month", code="bad_month")
+        first = dt.date(int(m.group(1)), int(m.group(2)), 1)
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following
+
+
+def month_history(user: Any, month: str | None) -> tuple[dt.date, list[DailyStatus]]:
+    """The signed-in employee's daily statuses of one month (by default this one): (its first day, the rows)."""
+    emp = current_employee(user)
+    today_ = timezone.localdate(timezone.now())
+    first, following = parse_month(month, today_)
+    if first > today_:
+        raise Unprocessable(_("Bulan tidak boleh di masa depan."), field="month", code="future_month")
+    rows = DailyStatus.objects.filter(employee=emp, date__gte=first, date__lt=following).order_by("date")
+    return first, list(rows)
