@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "hadir.notify",
     "hadir.web",
     "hadir.mobile",
+    "hadir.demo",
 ]
 
 MIDDLEWARE = [

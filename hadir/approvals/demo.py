@@ -1,4 +1,4 @@
-"""Demo data for tiered approval (contract C8): the regency policy, a Plh in Dinas Kesehatan, and approval
+"""Demo data for tiered approval: the regency policy, a Plh in Dinas Kesehatan, and approval
 items for every check-in the presence demo left pending (bulk-created rows raise no signals)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Demo data for leave and official duty (contract C8): about 4 % of employees have a request around
+"""Demo data for leave and official duty: about 4 % of employees have a request around
 today — approved cuti/izin/sakit/dinas luar and some still pending in their atasan's inbox."""
 
 from __future__ import annotations

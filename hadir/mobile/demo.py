@@ -1,4 +1,4 @@
-"""Demo data for the check-in app (contract C8): device bindings, a few resets, two shared phones.
+"""Demo data for the check-in app: device bindings, a few resets, two shared phones.
 
 The demo accounts printed by `hadir demo` stay unbound, so whoever tries the app binds their own browser.
 """

@@ -1,4 +1,4 @@
-"""Demo check-ins (contract C8): today's and the last 20 working days' check-ins for most employees, so the
+"""Demo check-ins: today's and the last 20 working days' check-ins for most employees, so the
 dashboard, the history and the approvals inbox have something to show.
 
 Each employee gets a habit: most are punctual, some often late or leave early, a few are often absent.

@@ -1,4 +1,4 @@
-"""Demo data (contract C8): holidays, Ramadan, 6-day schools, an RSUD shift roster for this month."""
+"""Demo data: holidays, Ramadan, 6-day schools, an RSUD shift roster for this month."""
 
 from __future__ import annotations
 

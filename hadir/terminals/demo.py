@@ -1,4 +1,4 @@
-"""Demo data for terminals (contract C8): a fingerprint terminal in most OPD offices with a month of
+"""Demo data for terminals: a fingerprint terminal in most OPD offices with a month of
 heartbeat history, a few terminal-down days, two terminals offline now, this morning's pushed logs
 converted through the presence pipeline, and one new terminal whose logs are held until assigned."""
 

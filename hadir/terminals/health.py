@@ -2,7 +2,7 @@
 
 A terminal "reported during office hours" when it talked to us in any local hour that overlaps the
 office hours of that date (TerminalActivity keeps one bit per local hour). Office hours come from the
-schedules app (contract C1, workday_for of an employee working at the terminal's location); while
+schedules app (workday_for of an employee working at the terminal's location); while
 that is unavailable: Monday–Friday except Indonesian national holidays, HADIR_TERMINAL_OFFICE_HOURS.
 """
 

@@ -1,4 +1,4 @@
-"""The demo hooks (contract C8) seed consistent leave and approval data."""
+"""The demo hooks seed consistent leave and approval data."""
 
 from __future__ import annotations
 

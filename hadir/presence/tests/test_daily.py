@@ -1,4 +1,4 @@
-"""C2: daily status derived from check-ins — the pure rule by tables, then the set-based engine."""
+"""The daily status derived from check-ins — the pure rule by tables, then the set-based engine."""
 
 from __future__ import annotations
 
@@ -221,7 +221,7 @@ def test_recompute_employee_day_and_invalidation(org: Org, clock: Clock) -> None
     row = recompute_employee_day(org.staf.pk, MON)
     assert (row.status, row.late_minutes, row.late_category) == ("terlambat", 15, "TL1")
     assert DailyStatus.objects.filter(employee=org.staf).count() == 1
-    # the approver marks it invalid (C9) → recomputed from events, the check-in no longer counts
+    # the approver marks it invalid → recomputed from events, the check-in no longer counts
     CheckIn.objects.filter(pk=c.pk).update(validity=Validity.INVALID)
     assert recompute_employee_day(org.staf.pk, MON).status == "belum"
     with pytest.raises(Employee.DoesNotExist):

@@ -1,4 +1,4 @@
-"""The demo hook (contract C8) makes plausible check-ins and statuses, and runs once."""
+"""The demo hook makes plausible check-ins and statuses, and runs once."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The schedules demo hook (C8) on a seeded regency."""
+"""The schedules demo hook on a seeded regency."""
 
 from __future__ import annotations
 

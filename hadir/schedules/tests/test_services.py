@@ -1,4 +1,4 @@
-"""C1: the work day of an employee (patterns, Ramadan, holidays, rosters, time zones)."""
+"""The work day of an employee (patterns, Ramadan, holidays, rosters, time zones)."""
 
 from __future__ import annotations
 

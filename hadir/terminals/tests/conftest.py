@@ -1,5 +1,5 @@
 """Fixtures for the terminal tests: a live server speaking ADMS and, where a test wants to stay
-independent of the presence pipeline, a small recording stand-in for it (contract C3)."""
+independent of the presence pipeline, a small recording stand-in for it."""
 
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ def test_unknown_serial_and_ip_allowlist_over_http(live_server: Any, pins: Org, 
 
 
 def test_real_pipeline_over_http(live_server: Any, pins: Org) -> None:
-    """End to end through hadir.presence.pipeline (contract C3)."""
+    """End to end through hadir.presence.pipeline."""
     Terminal.objects.create(serial_number="REAL1", unit=pins.dinkes, location=pins.loc_dinkes,
                             status=TerminalStatus.ACTIVE)
     term = SimulatedTerminal(live_server.url, "REAL1")

@@ -1,4 +1,4 @@
-"""The demo hook (contract C8) on the small test organisation."""
+"""The demo hook on the small test organisation."""
 
 from __future__ import annotations
 

@@ -136,7 +136,7 @@ def test_opd_page_lists_terminals_for_its_operator_only(org: Org, terminal: Term
 
 
 def test_real_inbox_notification(org: Org, terminal: Terminal) -> None:
-    """Through hadir.notify.services.notify (contract C7) when it is installed."""
+    """Through hadir.notify.services.notify when it is installed."""
     from hadir.notify.models import Notification
 
     health.detect_down_days(day=MONDAY, now=at(MONDAY + dt.timedelta(days=1), 1))

@@ -85,7 +85,7 @@
   }
 
   // The wire form of a queued item for POST /api/presence/checkins/batch. The batch endpoint is
-  // JSON only (contract C4), so a selfie taken offline stays on the phone and is not sent.
+  // JSON only, so a selfie taken offline stays on the phone and is not sent.
   function toPayload(item) {
     return {
       client_uuid: item.client_uuid,

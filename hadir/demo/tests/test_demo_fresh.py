@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hadir.org.management.commands import demo as demo_command
+from hadir.demo.management.commands import demo as demo_command
 from hadir.org.models import Employee
 from hadir.testing import run_demo
 
@@ -31,10 +31,15 @@ def test_demo_calls_app_hooks(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "hadir.broken gagal" in out and "RuntimeError" in out
 
 
-def test_hook_discovery_skips_org_and_apps_without_demo() -> None:
+def test_every_app_with_demo_data_is_listed_once() -> None:
+    from pathlib import Path
+
+    import hadir
+
     names = [name for name, _fn in demo_command.demo_hooks()]
-    assert "hadir.org" not in names
-    assert all(name.startswith("hadir.") for name in names)
+    assert "hadir.org" not in names  # the organisation is seeded first, by the command itself
+    shipped = sorted(f"hadir.{p.parent.name}" for p in Path(hadir.__file__).parent.glob("*/demo.py"))
+    assert sorted(names) == shipped and len(set(names)) == len(names)
 
 
 class _Rollback(Exception):

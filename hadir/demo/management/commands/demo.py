@@ -1,43 +1,29 @@
-"""`hadir demo`: create the database, seed Kabupaten Contoh (once), run every app's demo hook, serve.
+"""`hadir demo`: create the database, seed Kabupaten Contoh (once), run every app's demo data, serve.
 
-Each app may provide `hadir/<app>/demo.py` with `seed(rng: random.Random, today: datetime.date) -> list[str]`
-(contract C8); the hooks run after the organisation is seeded, in INSTALLED_APPS order.
+The apps' demo data (`hadir/<app>/demo.py`, `seed(rng, today) -> list[str]`) run after the organisation is
+seeded, in the order of hadir.demo.hooks.DEMO_HOOKS.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib
-import importlib.util
 import os
 import random
 import time
 import traceback
-from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-DemoHook = Callable[[random.Random, dt.date], list[str]]
+from hadir.demo.hooks import DEMO_HOOKS, DemoHook
+from hadir.org.models import Unit
+from hadir.org.seed import demo_logins, seed_regency
 
 
 def demo_hooks() -> list[tuple[str, DemoHook]]:
-    """(app module, seed function) for every Hadir app that ships a demo.py, in INSTALLED_APPS order."""
-    hooks: list[tuple[str, DemoHook]] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("hadir.") or config.name == "hadir.org":
-            continue
-        module_name = f"{config.name}.demo"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = importlib.import_module(module_name)
-        seed = getattr(module, "seed", None)
-        if callable(seed):
-            hooks.append((config.name, seed))
-    return hooks
+    """(app, seed function) for every app's demo data, in the order they run."""
+    return list(DEMO_HOOKS)
 
 
 class Command(BaseCommand):
@@ -52,9 +38,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-hooks", action="store_true", help="lewati data contoh aplikasi lain")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from hadir.org.models import Unit
-        from hadir.org.seed import demo_logins, seed_regency
-
         if opts["employees"] < 10:
             raise CommandError("--employees minimal 10.")
         started = time.monotonic()
