@@ -22,7 +22,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from hadir.org.models import Employee
+from hadir.schedules.services import workdays_for
 
+from .daily import compute_day
 from .models import CheckIn, CheckInKind, CheckInSource, Validity, Verdict
 
 DAYS_BACK = 28  # calendar days → about 20 working days
@@ -74,9 +76,6 @@ def fast_insert(rows: list[dict[str, Any]], batch: int = 5000) -> None:
 
 
 def seed(rng: random.Random, today: dt.date) -> list[str]:
-    from hadir.presence.daily import compute_day
-    from hadir.schedules.services import workdays_for
-
     if CheckIn.objects.filter(device_id__startswith=DEVICE_PREFIX).exists():
         return ["Presensi contoh sudah ada; dilewati."]
     through = Employee.locations.through
