@@ -1,7 +1,9 @@
-"""Generic database helpers shared by the batch computations (daily status, recaps, ledgers)."""
+"""Generic database helpers: for the batch computations (daily status, recaps, ledgers) and the hand-written
+queries of the hot path."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,3 +28,12 @@ def fetch_rows(qs: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return list(cur.fetchall())
+
+
+def aware_timestamp(value: Any) -> dt.datetime | None:
+    """A timestamp as a cursor returns it, made aware (SQLite hands them back as naive UTC text)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value  # type: ignore[no-any-return]

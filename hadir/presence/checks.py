@@ -1,6 +1,6 @@
 """The verdict on one check-in attempt: plausibility, device policy, geofence, time window, fraud signals.
 
-`evaluate(attempt, ctx, now)` reads nothing itself (the context comes from hadir/presence/context.py) except
+`evaluate(attempt, ctx, now)` reads nothing itself (the context comes from hadir/presence/hotpath.py) except
 when the geofence fails, to ask whether approved official duty lifts it. The checks run in this order and the
 first reason to reject wins:
 
@@ -43,7 +43,7 @@ from hadir.schedules.services import (
 )
 
 from . import fraud, geo
-from .context import Context, Probe, roster_dates
+from .hotpath import Context, Probe, roster_dates
 from .models import CheckInKind, CheckInSource, Verdict
 from .signals import validate_checkin
 

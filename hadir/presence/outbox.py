@@ -3,7 +3,8 @@
 Whatever changes an input of a day's status marks the affected employee-days in the `DirtyDay` outbox, in the same
 transaction as its change:
 
-    a check-in (the pipeline)                       mark_checkin(row)       one row naming the check-in
+    a check-in (the pipeline)                       hotpath.insert_checkin  one row naming the check-in, written
+                                                                            with it (mark_checkin: stored otherwise)
     an approval decision (approvals)                mark_days(pairs)        (employee, date) per check-in decided
     a leave decision or cancellation (leave)        mark_days(pairs)        each day of the request up to today
     a schedule edit: holiday, roster (schedules)    schedule_changed signal → mark_days / mark_dates
@@ -64,7 +65,9 @@ def batched() -> bool:
 
 
 def mark_checkin(row: CheckIn) -> None:
-    """A new check-in: its own follow-ups and its employee-day are due (called in the check-in's transaction)."""
+    """A new check-in stored outside the pipeline (which writes its outbox row in the same statement as the
+    check-in, hadir/presence/hotpath.py): its follow-ups and its employee-day are due. Call it in the check-in's
+    transaction."""
     DirtyDay.objects.create(employee_id=row.employee_id, date=row.local_date, checkin=row, reason="checkin")
     transaction.on_commit(request_drain)
 

@@ -1,9 +1,9 @@
 """The check-in pipeline: validate one attempt, store it as evidence, mark its day for refresh.
 
-    attempt → the context query (hadir/presence/context.py: replay? previous fix? shared device? locations,
-              unit, roster) → the verdict (hadir/presence/checks.py) → in one transaction: the CheckIn row and
-              its outbox row (hadir/presence/outbox.py) → after commit: a drain runs or is queued, which opens
-              the approval item, stamps the device and computes the daily status.
+    attempt → the context query (hadir/presence/hotpath.py: replay? previous fix? shared device? locations,
+              unit, roster) → the verdict (hadir/presence/checks.py) → ONE statement: the CheckIn row and its
+              outbox row (hadir/presence/outbox.py) → after commit: a drain runs or is queued, which opens the
+              approval item, stamps the device and computes the daily status.
 
 Every attempt that reaches the pipeline is stored, accepted or rejected: a rejection is evidence (who tried,
 where, when, why refused). Only input that cannot be a check-in at all (a broken photo, a UUID that belongs to
@@ -26,7 +26,7 @@ from hadir.schedules.services import WorkDay
 
 from . import fraud, outbox
 from .checks import CheckInAttempt, evaluate, workday
-from .context import load_context
+from .hotpath import insert_checkin, load_context
 from .models import CheckIn, CheckInSource, Validity, Verdict
 from .photos import validate_photo
 
@@ -76,9 +76,7 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
         attempt.photo.name = photo_name
         row.photo = attempt.photo  # type: ignore[assignment]
     try:
-        with transaction.atomic():  # the row and its outbox entry, or neither
-            row.save(force_insert=True)
-            outbox.mark_checkin(row)
+        insert_checkin(row)  # the row and its outbox entry, or neither
     except IntegrityError:
         # A concurrent request with the same client_uuid won the race: theirs is the original.
         _discard_photo(row)
@@ -89,6 +87,7 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
     except Exception:
         _discard_photo(row)  # the INSERT failed: nothing refers to the file
         raise
+    transaction.on_commit(outbox.request_drain)
     return row, True
 
 

@@ -127,10 +127,11 @@ def test_a_failed_insert_leaves_no_orphan_selfie(org: Any, clock: Clock, setting
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from django.db import OperationalError
 
-    def broken(row: CheckIn) -> None:  # the connection drops between the row's INSERT and its outbox row's
+    def broken(row: CheckIn) -> None:
+        CheckIn._meta.get_field("photo").pre_save(row, True)  # the selfie is written first, as the INSERT does
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(outbox, "mark_checkin", broken)
+    monkeypatch.setattr(pipeline, "insert_checkin", broken)
     photo = SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")
     with pytest.raises(OperationalError):
         record_checkin(attempt(org.staf, photo=photo))

@@ -1,30 +1,36 @@
-"""What the check-in pipeline reads from the database for one attempt, in ONE hand-written query.
+"""The check-in request's own database work, hand-written: ONE query to read, ONE statement to write.
 
-This is the one place where the check-in path uses hand-written SQL, and it is kept because `bench/checkin.py`
-shows that it earns it: the same facts read through the ORM take five queries (employee's unit, work locations,
-roster lines, replayed UUID, previous fix, device sharing) and the check-in is the request of the 07:00 rush.
-The query runs on Django's ordinary cursor; its parameters are adapted by Django's own `connection.ops`.
+This is the one seam where the check-in path leaves the ORM, and it stays because `bench/checkin.py` shows it
+earns it (the ORM equivalent — five queries to read, a model save and an outbox save in a transaction to write —
+cost ~2 ms more CPU per check-in and most of the rush's throughput; figures in docs/architecture.md). Both run
+on Django's ordinary cursor with parameters adapted by Django's own field and `connection.ops` methods, so
+errors, query logging and time zones behave as everywhere else.
 
-It returns the employee's unit path and work locations, the schedule revision and roster lines around the
-instant, whether the client UUID is a replay, the employee's previous position within 12 hours (for the speed
-check) and how many other employees used the same device on each candidate local date.
+`load_context` returns the employee's unit path and work locations, the schedule revision and roster lines
+around the instant, whether the client UUID is a replay, the employee's previous position within 12 hours (for
+the speed check) and how many other employees used the same device on each candidate local date.
+
+`insert_checkin` stores the CheckIn row and its outbox row (hadir/presence/outbox.py) together: on PostgreSQL as
+one statement (a data-modifying WITH), elsewhere as two statements in one transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
+from hadir.db import aware_timestamp
 from hadir.org.models import Employee, Unit, WorkLocation
 from hadir.schedules.models import ShiftAssignment
 from hadir.schedules.services import REVISION_SQL
 
 from . import fraud
-from .models import CheckIn
+from .models import CheckIn, DirtyDay
 
 
 @dataclass(frozen=True)
@@ -105,14 +111,6 @@ WHERE e.id = %s
 ORDER BY l.id"""
 
 
-def _aware(value: Any) -> dt.datetime | None:
-    """A timestamp as the cursor returns it, made aware (SQLite hands them back as naive UTC text)."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if isinstance(value, dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value  # type: ignore[no-any-return]
-
 
 def load_context(employee_id: int | None, at: dt.datetime, *, client_uuid: Any = None, device_id: str = "",
                  has_position: bool = False) -> Context:
@@ -143,7 +141,7 @@ def load_context(employee_id: int | None, at: dt.datetime, *, client_uuid: Any =
     ]
     roster = {d: (sid or None) for d, sid in zip(dates, first[11:15], strict=True) if sid is not None}
     existing_id, lat, lon, prev_at = first[15:19]
-    prev_at = _aware(prev_at)
+    prev_at = aware_timestamp(prev_at)
     previous = fraud.Fix(float(lat), float(lon), prev_at) if prev_at is not None and lat is not None \
         and lon is not None else None
     others = {d: int(n or 0) for d, n in zip(device_dates(at), first[19:22], strict=True)}
@@ -151,3 +149,37 @@ def load_context(employee_id: int | None, at: dt.datetime, *, client_uuid: Any =
         unit_path=first[9] or "", locations=locations, revision=first[10], roster=roster,
         history=Probe(int(existing_id) if existing_id is not None else None, previous), others_by_date=others,
     )
+
+
+@lru_cache(maxsize=2)
+def _insert_sql(vendor: str) -> tuple[str, str, tuple[Any, ...]]:
+    """(INSERT of a CheckIn RETURNING id, INSERT of its outbox row, the CheckIn fields in column order)."""
+    fields = tuple(f for f in CheckIn._meta.concrete_fields if not f.primary_key)
+    q = connection.ops.quote_name
+    checkin, outbox = q(CheckIn._meta.db_table), q(DirtyDay._meta.db_table)
+    columns = ", ".join(q(str(f.column)) for f in fields)
+    insert = f"INSERT INTO {checkin} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
+    outbox_columns = "employee_id, date, close, checkin_id, reason, created_at"
+    if vendor == "postgresql":
+        return (f"WITH c AS ({insert}, employee_id, local_date) INSERT INTO {outbox} ({outbox_columns}) "
+                f"SELECT employee_id, local_date, false, id, 'checkin', now() FROM c RETURNING checkin_id"), "", fields
+    return insert, f"INSERT INTO {outbox} ({outbox_columns}) VALUES (%s, %s, %s, %s, 'checkin', %s)", fields
+
+
+def insert_checkin(row: CheckIn) -> None:
+    """Store `row` and its outbox row, or neither (sets row.pk). Field values are prepared by Django itself
+    (pre_save: received_at, the selfie file; get_db_prep_save); no model signals are sent."""
+    first, second, fields = _insert_sql(connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    # One statement in autocommit is its own transaction (no BEGIN/COMMIT round trips); two statements, or a
+    # caller's transaction (a savepoint, so that a duplicate UUID does not break it), need a transaction block.
+    needs_block = bool(second) or connection.in_atomic_block
+    with transaction.atomic() if needs_block else contextlib.nullcontext(), connection.cursor() as cursor:
+        cursor.execute(first, values)
+        row.pk = cursor.fetchone()[0]
+        if second:
+            ops = connection.ops
+            cursor.execute(second, [row.employee_id, ops.adapt_datefield_value(row.local_date), False, row.pk,
+                                    ops.adapt_datetimefield_value(row.received_at)])
+    row._state.adding = False
+    row._state.db = connection.alias
