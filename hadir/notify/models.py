@@ -6,13 +6,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationKind(models.TextChoices):
-    INFO = "info", "Informasi"
-    WARNING = "warning", "Peringatan"
-    DIGEST = "digest", "Ringkasan harian"
-    APPROVAL = "approval", "Persetujuan"
+    INFO = "info", _("Informasi")
+    WARNING = "warning", _("Peringatan")
+    DIGEST = "digest", _("Ringkasan harian")
+    APPROVAL = "approval", pgettext_lazy("jenis notifikasi", "Persetujuan")
 
 
 class Notification(models.Model):
@@ -48,9 +50,9 @@ class Notification(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    SENT = "sent", "Terkirim"
-    SKIPPED = "skipped", "Dilewati"
-    FAILED = "failed", "Gagal"
+    SENT = "sent", _("Terkirim")
+    SKIPPED = "skipped", _("Dilewati")
+    FAILED = "failed", _("Gagal")
 
 
 class Delivery(models.Model):

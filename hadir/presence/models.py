@@ -11,36 +11,36 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hadir.org.models import Employee, WorkLocation
 
 
 class CheckInKind(models.TextChoices):
-    MASUK = "masuk", "Masuk"
-    PULANG = "pulang", "Pulang"
-    APEL_PAGI = "apel_pagi", "Apel pagi"
-    APEL_SORE = "apel_sore", "Apel sore"
-    PING = "ping", "Ping lokasi"
+    MASUK = "masuk", pgettext_lazy("jenis presensi", "Masuk")
+    PULANG = "pulang", pgettext_lazy("jenis presensi", "Pulang")
+    APEL_PAGI = "apel_pagi", gettext_lazy("Apel pagi")
+    APEL_SORE = "apel_sore", gettext_lazy("Apel sore")
+    PING = "ping", gettext_lazy("Ping lokasi")
 
 
 class CheckInSource(models.TextChoices):
-    MOBILE = "mobile", "Aplikasi (online)"
-    OFFLINE = "offline", "Aplikasi (luring)"
-    TERMINAL = "terminal", "Mesin absensi"
-    MANUAL = "manual", "Koreksi manual"
+    MOBILE = "mobile", gettext_lazy("Aplikasi (online)")
+    OFFLINE = "offline", gettext_lazy("Aplikasi (luring)")
+    TERMINAL = "terminal", pgettext_lazy("sumber presensi", "Mesin absensi")
+    MANUAL = "manual", gettext_lazy("Koreksi manual")
 
 
 class Verdict(models.TextChoices):
-    ACCEPTED = "accepted", "Diterima"
-    REJECTED = "rejected", "Ditolak"
+    ACCEPTED = "accepted", gettext_lazy("Diterima")
+    REJECTED = "rejected", gettext_lazy("Ditolak")
 
 
 class Validity(models.TextChoices):
-    NOT_REQUIRED = "not_required", "Tidak perlu persetujuan"
-    PENDING = "pending", "Menunggu persetujuan"
-    VALID = "valid", "Valid"
-    INVALID = "invalid", "Tidak valid"
+    NOT_REQUIRED = "not_required", gettext_lazy("Tidak perlu persetujuan")
+    PENDING = "pending", gettext_lazy("Menunggu persetujuan")
+    VALID = "valid", gettext_lazy("Valid")
+    INVALID = "invalid", gettext_lazy("Tidak valid")
 
 
 def selfie_path(instance: CheckIn, filename: str) -> str:
@@ -100,16 +100,16 @@ class CheckIn(models.Model):
 
 
 class DayStatus(models.TextChoices):
-    BELUM = "belum", "Belum presensi"
-    HADIR = "hadir", "Hadir"
-    TERLAMBAT = "terlambat", "Terlambat"
-    PSW = "psw", "Pulang sebelum waktunya"
-    TK = "tk", "Tanpa keterangan"
-    IZIN = "izin", "Izin"
-    SAKIT = "sakit", "Sakit"
-    CUTI = "cuti", "Cuti"
-    DINAS_LUAR = "dl", "Dinas luar"
-    LIBUR = "libur", "Libur"
+    BELUM = "belum", gettext_lazy("Belum presensi")
+    HADIR = "hadir", gettext_lazy("Hadir")
+    TERLAMBAT = "terlambat", gettext_lazy("Terlambat")
+    PSW = "psw", gettext_lazy("Pulang sebelum waktunya")
+    TK = "tk", gettext_lazy("Tanpa keterangan")
+    IZIN = "izin", gettext_lazy("Izin")
+    SAKIT = "sakit", gettext_lazy("Sakit")
+    CUTI = "cuti", gettext_lazy("Cuti")
+    DINAS_LUAR = "dl", gettext_lazy("Dinas luar")
+    LIBUR = "libur", gettext_lazy("Libur")
 
 
 # Present or excused: counted as compliant on the board (blue).

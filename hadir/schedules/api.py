@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from . import services
@@ -16,8 +16,8 @@ from .services import WorkDay
 router = Router(tags=["jadwal"])
 
 TZ_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-KIND_LABELS = {"masuk": gettext_lazy("Masuk"), "pulang": gettext_lazy("Pulang"), "apel_pagi": gettext_lazy("Apel pagi"),
-               "apel_sore": gettext_lazy("Apel sore")}
+KIND_LABELS = {"masuk": pgettext_lazy("jenis presensi", "Masuk"), "pulang": pgettext_lazy("jenis presensi", "Pulang"),
+               "apel_pagi": gettext_lazy("Apel pagi"), "apel_sore": gettext_lazy("Apel sore")}
 
 
 class ScheduleWindowOut(Schema):

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now as utc_now
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hadir.org.models import Employee, TimeZoneChoice, Unit, WorkLocation
 
@@ -24,9 +26,9 @@ from .conf import offline_minutes
 
 
 class TerminalStatus(models.TextChoices):
-    PENDING = "pending", "Menunggu penetapan"
-    ACTIVE = "active", "Aktif"
-    DISABLED = "disabled", "Dinonaktifkan"
+    PENDING = "pending", _("Menunggu penetapan")
+    ACTIVE = "active", _("Aktif")
+    DISABLED = "disabled", _("Dinonaktifkan")
 
 
 def parse_allowlist(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -129,23 +131,23 @@ class Terminal(models.Model):
 
 
 class AttLogState(models.TextChoices):
-    HELD = "held", "Ditahan (mesin belum ditetapkan)"
-    QUEUED = "queued", "Menunggu diproses"
-    CONVERTED = "converted", "Menjadi presensi"
-    IGNORED = "ignored", "Disimpan, bukan presensi"
-    UNMAPPED = "unmapped", "PIN tidak dikenal"
-    FAILED = "failed", "Gagal diproses"
+    HELD = "held", _("Ditahan (mesin belum ditetapkan)")
+    QUEUED = "queued", _("Menunggu diproses")
+    CONVERTED = "converted", _("Menjadi presensi")
+    IGNORED = "ignored", _("Disimpan, bukan presensi")
+    UNMAPPED = "unmapped", _("PIN tidak dikenal")
+    FAILED = "failed", _("Gagal diproses")
 
 
 class PunchKind(models.TextChoices):
     """The terminal's punch state (the ATTLOG status column)."""
 
-    MASUK = "masuk", "Masuk"
-    PULANG = "pulang", "Pulang"
-    ISTIRAHAT_KELUAR = "break_out", "Istirahat keluar"
-    ISTIRAHAT_KEMBALI = "break_in", "Istirahat kembali"
-    LEMBUR_MASUK = "ot_in", "Lembur masuk"
-    LEMBUR_PULANG = "ot_out", "Lembur pulang"
+    MASUK = "masuk", pgettext_lazy("jenis presensi", "Masuk")
+    PULANG = "pulang", pgettext_lazy("jenis presensi", "Pulang")
+    ISTIRAHAT_KELUAR = "break_out", _("Istirahat keluar")
+    ISTIRAHAT_KEMBALI = "break_in", _("Istirahat kembali")
+    LEMBUR_MASUK = "ot_in", _("Lembur masuk")
+    LEMBUR_PULANG = "ot_out", _("Lembur pulang")
 
 
 class AttLog(models.Model):
@@ -209,10 +211,10 @@ class OperLog(models.Model):
 
 
 class CommandStatus(models.TextChoices):
-    QUEUED = "queued", "Antre"
-    SENT = "sent", "Terkirim"
-    DONE = "done", "Berhasil"
-    FAILED = "failed", "Gagal"
+    QUEUED = "queued", _("Antre")
+    SENT = "sent", _("Terkirim")
+    DONE = "done", _("Berhasil")
+    FAILED = "failed", _("Gagal")
 
 
 class TerminalCommand(models.Model):

@@ -111,3 +111,15 @@ def test_quota_kinds_list_and_cancel(org: Org) -> None:
 def test_no_employee_account_gets_403(org: Org) -> None:
     response = _client(org.operator_dinkes).get("/api/leave/quota")
     assert response.status_code == 403
+
+
+def test_labels_follow_accept_language(org: Org) -> None:
+    monday = clear_week()
+    form = {"kind": "izin_penting", "start_date": monday.isoformat(), "end_date": monday.isoformat(),
+            "reason": "Mengurus akta kelahiran anak"}
+    assert _client(org.staf.user).post("/api/leave/requests", form).status_code == 201
+    english = _client(org.staf.user, "en").get("/api/leave/requests").json()
+    assert [(r["kind_label"], r["status_label"]) for r in english] == [
+        ("Permission for important reasons", "Awaiting approval")]
+    indonesian = _client(org.staf.user, "id").get("/api/leave/requests").json()
+    assert [(r["kind_label"], r["status_label"]) for r in indonesian] == [("Izin alasan penting", "Menunggu persetujuan")]

@@ -123,6 +123,13 @@ def test_vendored_leaflet_and_static_files_exist() -> None:
     assert "Leaflet 1.9.4" in js[:300]
 
 
+def test_leaflet_is_vendored_once() -> None:
+    """One copy for the PWA and the dashboard map (web/board.html loads mobile/vendor/leaflet)."""
+    copies = sorted(path for finder in finders.get_finders() for path, _storage in finder.list([])
+                    if path.endswith("leaflet.js"))
+    assert copies == ["mobile/vendor/leaflet/leaflet.js"]
+
+
 def test_logout_from_the_app_returns_to_the_mobile_login(org: Org) -> None:
     c = _login()
     r = c.post("/keluar/", {"next": "/m/masuk/"})

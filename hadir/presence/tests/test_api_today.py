@@ -141,3 +141,21 @@ def test_today_is_the_work_day_the_check_in_would_get(api_for: Any, org: Any, cl
     if at == dt.datetime(2026, 11, 23, 7, 5, tzinfo=WIB):  # the case the roster exists for
         out = api_for(org.staf_bidang.user).get("/today").json()
         assert (out["date"], out["workday"]["shift_name"]) == ("2026-11-22", "malam")
+
+
+@pytest.mark.parametrize(("lang", "tk", "late", "masuk"), [
+    ("en", "Absent without reason", "Late", "Check-in"),
+    ("id", "Tanpa keterangan", "Terlambat", "Masuk"),
+])
+def test_labels_follow_accept_language(api_for: Any, org: Any, clock: Clock, lang: str, tk: str, late: str,
+                                       masuk: str) -> None:
+    DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 20), status="terlambat", late_minutes=5,
+                               late_category="TL1")
+    DailyStatus.objects.create(employee=org.staf, date=dt.date(2026, 11, 23), status="tk")
+    api = api_for(org.staf.user, lang)
+    assert api.get("/today").json()["status"]["status_label"] == tk
+    assert [d["status_label"] for d in api.get("/history").json()["days"]] == [late, tk]
+    # the schedule's window labels: "Masuk" here is the check-in kind, not the login button
+    schedule = api.client.get("/api/schedules/today", {"date": "2026-11-23"}, headers=api._headers())
+    assert schedule.status_code == 200, schedule.content
+    assert schedule.json()["windows"]["masuk"]["label"] == masuk

@@ -1,9 +1,11 @@
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
+from hadir.org.models import employee_of
 from hadir.org.scoping import BoardScope, board_scope
 
 register = template.Library()
@@ -16,6 +18,17 @@ def dashboard_scope(context: dict[str, Any]) -> BoardScope | None:
         return context["board_scope"]  # type: ignore[no-any-return]
     request = context.get("request")
     return board_scope(request.user) if request is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def own_leave_url(context: dict[str, Any]) -> str:
+    """The viewer's own leave page, or "" for an account without an employee record (an admin), which
+    that page would refuse."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or employee_of(user) is None:
+        return ""
+    return reverse("leave:mine")
 
 
 @register.filter

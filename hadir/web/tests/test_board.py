@@ -123,6 +123,7 @@ def test_board_page_and_htmx_fragment(day_rows: Org) -> None:
     assert "Dinas Kesehatan" in html and "Dinas Pendidikan" in html
     assert 'hx-trigger="every 60s"' in html and 'hx-include="#filters, #live-page"' in html
     assert "vendor/leaflet/leaflet.js" in html and "vendor/htmx/htmx.min.js" in html
+    assert "/static/mobile/vendor/leaflet/leaflet.js" in html and "/static/mobile/vendor/leaflet/leaflet.css" in html
     frag = c.get("/dasbor/?tanggal=2026-11-23&q=dewi", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="live")
     assert frag.status_code == 200
     body = frag.content.decode()

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from hadir.org.models import Role
 from hadir.presence import outbox
 from hadir.presence.models import CheckIn, DailyStatus, DayStatus
-from hadir.testing import PASSWORD, Org
+from hadir.testing import PASSWORD, Org, make_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -257,3 +258,39 @@ def test_charts_readiness_and_inbox(
     page.wait_for_url("**/dasbor/?status=absen")
     assert page.locator("#unread-count").count() == 0
     wait_names(page, ["Agus Salim", "Dewi Lestari"])
+
+
+def test_every_menu_link_opens_for_every_role(
+    browser: Any, contexts: list[Any], live_server: Any, org: Org, screenshot_dir: Path
+) -> None:
+    """In a real browser: each role logs in through the form and opens every link of its menu (the landing
+    page's and the notification inbox's); the bulk of the links is checked with the test client in
+    test_menu_links.py."""
+    make_admin("root", Role.SUPER_ADMIN, None)
+    base = live_server.url
+    failures: list[str] = []
+    menus: dict[str, list[str]] = {}
+    for username in ["staf", "sekdin", "kadis", "op_dinkes", "bkpsdm", "root"]:
+        ctx = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta", service_workers="block")
+        ctx.set_default_timeout(TIMEOUT)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.goto(f"{base}/masuk/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/masuk/" not in url)
+        links: set[str] = set()
+        for start in (page.url, f"{base}/notifikasi/"):
+            page.goto(start)
+            links |= set(page.eval_on_selector_all("header a[href], nav a[href]", "els => els.map(a => a.href)"))
+        menus[username] = sorted(link.removeprefix(base) for link in links if link.startswith(base))
+        for path in menus[username]:
+            response = page.goto(base + path)
+            status = response.status if response is not None else 0
+            if status != 200:
+                failures.append(f"{username}: {path} → {status}")
+        shot(page, screenshot_dir, f"menu-{username}")
+    assert not failures, "menu links that do not open:\n" + "\n".join(failures)
+    assert "/cuti/" in menus["staf"] and "/cuti/" not in menus["bkpsdm"], menus
+    assert "/admin/leave/leaverequest/" in menus["root"] and "/dasbor/" in menus["kadis"], menus
