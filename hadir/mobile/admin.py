@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hadir.org.admin import ScopedAdmin
+from hadir.org.models import DeviceBinding
 
-from .models import DeviceBinding, SharedDeviceBinding
+from .models import SharedDeviceBinding
 from .services import describe_user_agent, reset_binding
 
 

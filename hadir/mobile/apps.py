@@ -11,15 +11,11 @@ class MobileConfig(AppConfig):
 
     def ready(self) -> None:
         # (imports inside ready(): Django loads models before apps are ready)
-        from hadir.presence.signals import checkins_recorded, validate_checkin
+        from hadir.presence.signals import checkins_recorded
 
-        from .services import device_validator, touch_bindings
-
-        def _validate(sender: Any, attempt: Any, employee: Any, **kwargs: Any) -> tuple[str, str] | None:
-            return device_validator(attempt, employee)
+        from .services import touch_bindings
 
         def _recorded(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
             touch_bindings(checkins)
 
-        validate_checkin.connect(_validate, weak=False, dispatch_uid="mobile.device_validator")
         checkins_recorded.connect(_recorded, weak=False, dispatch_uid="mobile.touch_bindings")

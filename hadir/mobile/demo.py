@@ -12,11 +12,8 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from hadir.org.models import Employee
+from hadir.org.models import DeviceBinding, Employee, hash_device_key
 from hadir.org.seed import demo_logins
-
-from .models import DeviceBinding
-from .services import hash_device_key
 
 USER_AGENTS = [
     "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",

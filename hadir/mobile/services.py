@@ -1,18 +1,14 @@
-"""Device binding rules: bind on first login, refuse other devices, flag shared devices.
-
-`device_validator` answers the check-in pipeline's `validate_checkin` signal (connected in MobileConfig.ready()).
-"""
+"""Device binding in the check-in app: bind the phone at the employee's first login, refuse another phone's
+login, tell the operators about a shared phone, reset a binding, stamp the phone's last use. The check-in
+pipeline enforces the binding itself (hadir.presence.checks.device_refusal)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,26 +18,20 @@ from django.utils.translation import gettext as _
 from hadir.audit.services import record
 from hadir.errors import Conflict, NotAllowed, Unprocessable
 from hadir.notify.services import notify
-from hadir.org.models import Employee, Role, RoleAssignment, employee_of
-
-from .models import DeviceBinding
-
-# The app makes 32 random bytes, base64url-encoded (43 chars); accept any sane opaque key.
-DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+from hadir.org.models import (
+    DeviceBinding,
+    Employee,
+    Role,
+    RoleAssignment,
+    employee_of,
+    hash_device_key,
+    is_valid_device_key,
+)
 
 log = logging.getLogger(__name__)
 
-SHARED_DEVICE_FLAG = "shared_device"
-# last_seen_at is for admins ("is this phone still in use?"): set to the minute by the check-in follow-up
-# pass (touch_bindings), never by the check-in request itself.
-
-
-def hash_device_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def is_valid_device_key(key: str) -> bool:
-    return bool(DEVICE_KEY_RE.match(key or ""))
+# last_seen_at is for admins ("is this phone still in use?"): set to the minute by the outbox drain after the
+# check-ins (touch_bindings), never by the check-in request itself.
 
 
 def describe_user_agent(user_agent: str) -> str:
@@ -210,67 +200,6 @@ def reset_binding(binding: DeviceBinding, by: Any, reason: str = "") -> bool:
         record(binding.revoked_by, "mobile.device_reset", binding, before,
                {"revoked_at": binding.revoked_at.isoformat()}, reason)
     return True
-
-
-def binding_facts(employee_id: int, device_id: str) -> tuple[str | None, bool]:
-    """(key hash of the employee's active binding or None, whether another employee has or had `device_id`
-    bound) — one query."""
-    key_hash = hash_device_key(device_id) if is_valid_device_key(device_id) else ""
-    rows = DeviceBinding.objects.filter(
-        Q(employee_id=employee_id, revoked_at__isnull=True) | Q(key_hash=key_hash)
-    ).order_by("pk").values_list("employee_id", "key_hash", "revoked_at")
-    bound, shared = None, False
-    for owner, row_hash, revoked_at in rows:
-        if owner == employee_id and revoked_at is None and bound is None:
-            bound = row_hash
-        if owner != employee_id and row_hash == key_hash:
-            shared = True
-    return bound, shared
-
-
-def check_device(employee_id: int, device_id: str, source: str = "mobile",
-                 bound_hash: str | None = None, *, known: bool = False) -> tuple[str, str] | None:
-    """The device rule for one check-in: None to allow, (reason_code, reason) to refuse.
-
-    Terminal logs and manual corrections do not come from a phone. An employee who has not bound a
-    device yet is allowed (they bind on their first login in the app) unless HADIR_DEVICE_BINDING_REQUIRED.
-    `bound_hash`: the key hash of the employee's active binding when the caller read it already (`known`).
-    """
-    if source in {"terminal", "manual"}:
-        return None
-    if not known:
-        active = DeviceBinding.objects.active().filter(employee_id=employee_id).first()
-        bound_hash = active.key_hash if active is not None else None
-    if bound_hash is None:
-        if getattr(settings, "HADIR_DEVICE_BINDING_REQUIRED", False):
-            return "device_unbound", _(
-                "Perangkat belum terdaftar. Buka aplikasi Hadir di HP Anda dan masuk untuk mendaftarkannya."
-            )
-        return None
-    if not device_id:
-        return "device_missing", _("Presensi ditolak: kunci perangkat tidak dikirim oleh aplikasi.")
-    if hash_device_key(device_id) != bound_hash:
-        return "device_mismatch", _(
-            "Presensi ditolak: dikirim dari perangkat yang tidak terdaftar untuk akun Anda. Minta operator "
-            "OPD atau admin BKPSDM untuk mereset ikatan perangkat jika Anda berganti HP."
-        )
-    return None
-
-
-def device_validator(attempt: Any, employee: Employee) -> tuple[str, str] | None:
-    """The device rule for a check-in attempt (the pipeline's `validate_checkin` signal): refuses a phone that is
-    not the bound one, and flags a key that another employee has (or had) bound. One query."""
-    source = "terminal" if getattr(attempt, "terminal_sn", "") else str(getattr(attempt, "source", "mobile"))
-    if source in {"terminal", "manual"}:
-        return None
-    device_id = str(getattr(attempt, "device_id", "") or "")
-    bound, shared = binding_facts(employee.pk, device_id)
-    refused = check_device(employee.pk, device_id, source, bound, known=True)
-    if refused is None and shared and is_valid_device_key(device_id):
-        flags = getattr(attempt, "flags", None)
-        if flags is not None and SHARED_DEVICE_FLAG not in flags:
-            flags.append(SHARED_DEVICE_FLAG)
-    return refused
 
 
 def touch_bindings(checkins: list[Any]) -> int:

@@ -26,9 +26,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from hadir.org.models import employee_of
+from hadir.org.models import employee_of, is_valid_device_key
 
-from .services import bind_device, is_valid_device_key, notify_refused_device
+from .services import bind_device, notify_refused_device
 
 # Everything the app needs to start offline. The service worker's cache name is a hash of these
 # files, so a deploy that changes any of them installs a new cache and drops the old one.

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -372,3 +374,82 @@ def employee_of(user: User | object) -> Employee | None:
         return user.employee  # type: ignore[union-attr,attr-defined,no-any-return]
     except (Employee.DoesNotExist, AttributeError):
         return None
+
+
+class DeviceBindingQuerySet(models.QuerySet["DeviceBinding"]):
+    def active(self) -> DeviceBindingQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def shared_key_hashes(self) -> QuerySet[DeviceBinding, str]:
+        """Key hashes bound (now or in the past) by more than one employee."""
+        return (
+            DeviceBinding.objects.values("key_hash")
+            .annotate(n=Count("employee", distinct=True))
+            .filter(n__gt=1)
+            .values_list("key_hash", flat=True)
+        )
+
+    def shared(self) -> DeviceBindingQuerySet:
+        return self.filter(key_hash__in=self.shared_key_hashes())
+
+
+class DeviceBinding(models.Model):
+    """The phone an employee checks in with (beside their API tokens and their terminal PIN).
+
+    The check-in app generates a random device key on first start and keeps it; the employee's first login in
+    the app binds that key to them (hadir.mobile), and the check-in pipeline refuses check-ins from any other
+    key until an operator resets the binding (hadir.presence). Only a SHA-256 hash of the key is stored. A key
+    that several employees have bound is a shared device ("titip absen" on one phone): listed for operators
+    and flagged on the check-ins made with it."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("pegawai"), on_delete=models.CASCADE, related_name="device_bindings"
+    )
+    key_hash = models.CharField(_("hash kunci perangkat"), max_length=64, db_index=True)
+    user_agent = models.CharField(_("peramban/perangkat"), max_length=300, blank=True)
+    label = models.CharField(_("nama perangkat"), max_length=100, blank=True)
+    bound_at = models.DateTimeField(_("diikat pada"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("direset pada"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("direset oleh"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    revoke_reason = models.CharField(_("alasan reset"), max_length=300, blank=True)
+
+    objects = DeviceBindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ikatan perangkat")
+        verbose_name_plural = _("ikatan perangkat")
+        ordering = ["-bound_at"]
+        constraints = [
+            # One active device per employee; the history of reset bindings is kept.
+            models.UniqueConstraint(
+                fields=["employee"], condition=Q(revoked_at__isnull=True), name="uniq_active_device_binding"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} · {self.key_hint}"
+
+    @property
+    def key_hint(self) -> str:
+        """A short, non-secret handle admins can compare between rows."""
+        return self.key_hash[:10]
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+# The app makes 32 random bytes, base64url-encoded (43 chars); accept any sane opaque key.
+DEVICE_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+
+
+def hash_device_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def is_valid_device_key(key: str) -> bool:
+    return bool(DEVICE_KEY_RE.match(key or ""))

@@ -79,6 +79,10 @@ def user_for_token(key: str) -> Any:
 
 
 def touch(token_id: int, last_used: dt.datetime | None, now: dt.datetime) -> None:
-    """Record the token's use when the last record is older than TOKEN_TOUCH_SECONDS (one UPDATE)."""
+    """Record the token's use when the last record is older than TOKEN_TOUCH_SECONDS (one UPDATE, hand-written
+    like the lookup: the ORM's UPDATE costs ~0.4 ms CPU, a tenth of a check-in)."""
     if last_used is None or (now - last_used).total_seconds() > TOKEN_TOUCH_SECONDS:
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        table = connection.ops.quote_name(ApiToken._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET last_used_at = %s WHERE id = %s",
+                           [connection.ops.adapt_datetimefield_value(now), token_id])

@@ -4,7 +4,7 @@
 when the geofence fails, to ask whether approved official duty lifts it. The checks run in this order and the
 first reason to reject wins:
 
-    plausibility (offline capture time) → mock-location policy → `validate_checkin` receivers (device binding)
+    plausibility (offline capture time) → mock-location policy → device binding (the employee's bound phone)
     → geofence (nearest active work location) → work day and time window → fraud signals (never reject alone)
 
 Policies:
@@ -16,6 +16,10 @@ Policies:
   (rejected); pings are only taken in working hours.
 - The device's own mock-location flag rejects the attempt (HADIR_MOCK_LOCATION_POLICY = "reject"), or only
   flags it ("flag").
+- Device binding (hadir.org.models.DeviceBinding, bound at the employee's first login in the app): a phone
+  check-in from another key is refused until an operator resets the binding; an employee who has not bound a
+  phone yet is let through unless HADIR_DEVICE_BINDING_REQUIRED. Terminal logs and manual corrections are not
+  phones. A key another employee has (or had) bound is flagged `shared_device`.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from hadir.errors import Unprocessable
 from hadir.leave import facts
-from hadir.org.models import Employee, WorkLocation
+from hadir.org.models import Employee, WorkLocation, hash_device_key, is_valid_device_key
 from hadir.schedules.services import (
     EmployeeRow,
     ScheduleBook,
@@ -45,7 +49,6 @@ from hadir.schedules.services import (
 from . import fraud, geo
 from .hotpath import Context, Probe, roster_dates
 from .models import CheckInKind, CheckInSource, Verdict
-from .signals import validate_checkin
 
 TZ_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
@@ -80,7 +83,7 @@ class CheckInAttempt:
     photo: UploadedFile | None = None
     terminal_sn: str = ""
     location: WorkLocation | None = None  # terminal logs: the terminal's location; geofence skipped
-    flags: list[str] = field(default_factory=list)  # extra fraud flag codes raised by validate_checkin receivers
+    flags: list[str] = field(default_factory=list)  # extra fraud flag codes raised by the checks
 
     @property
     def has_position(self) -> bool:
@@ -231,6 +234,37 @@ def check_plausibility(attempt: CheckInAttempt, decision: Decision, at: dt.datet
         )
 
 
+def device_refusal(source: str, device_id: str, bound_hash: str | None) -> tuple[str, str] | None:
+    """The device rule: None to allow, (reason_code, reason) to refuse. `bound_hash` is the key hash of the
+    employee's bound phone (None: none bound)."""
+    if source in (CheckInSource.TERMINAL, CheckInSource.MANUAL):
+        return None
+    if bound_hash is None:
+        if getattr(settings, "HADIR_DEVICE_BINDING_REQUIRED", False):
+            return "device_unbound", _(
+                "Perangkat belum terdaftar. Buka aplikasi Hadir di HP Anda dan masuk untuk mendaftarkannya."
+            )
+        return None
+    if not device_id:
+        return "device_missing", _("Presensi ditolak: kunci perangkat tidak dikirim oleh aplikasi.")
+    if hash_device_key(device_id) != bound_hash:
+        return "device_mismatch", _(
+            "Presensi ditolak: dikirim dari perangkat yang tidak terdaftar untuk akun Anda. Minta operator "
+            "OPD atau admin BKPSDM untuk mereset ikatan perangkat jika Anda berganti HP."
+        )
+    return None
+
+
+def check_device(attempt: CheckInAttempt, ctx: Context) -> tuple[str, str] | None:
+    """The device rule for an attempt, from the binding the context query read; flags a shared key."""
+    source = CheckInSource.TERMINAL if attempt.terminal_sn else attempt.source
+    refused = device_refusal(source, attempt.device_id, ctx.bound_key_hash)
+    if (refused is None and ctx.key_shared and source not in (CheckInSource.TERMINAL, CheckInSource.MANUAL)
+            and is_valid_device_key(attempt.device_id) and fraud.SHARED_DEVICE not in attempt.flags):
+        attempt.flags.append(fraud.SHARED_DEVICE)
+    return refused
+
+
 def fraud_signals(attempt: CheckInAttempt, at: dt.datetime, now: dt.datetime, history: Probe) -> list[str]:
     online = attempt.source == CheckInSource.MOBILE
     return fraud.fraud_flags(
@@ -261,11 +295,9 @@ def evaluate(attempt: CheckInAttempt, ctx: Context, now: dt.datetime) -> Decisio
     if attempt.mock_location and mock_location_policy() == "reject":
         decision.reject("mock_location", _("Perangkat melaporkan lokasi palsu (mock location). Matikan aplikasi "
                                            "pemalsu lokasi lalu coba lagi."))
-    if not decision.rejected:
-        for _receiver, outcome in validate_checkin.send(sender=CheckInAttempt, attempt=attempt, employee=emp):
-            if outcome:
-                decision.reject(outcome[0][:40], outcome[1][:300])
-                break
+    refused = check_device(attempt, ctx)
+    if refused is not None:
+        decision.reject(*refused)
 
     # The date hint (location's calendar date) is only for the geofence lift; the work day decides local_date.
     check_geofence(attempt, decision, locations, hint)

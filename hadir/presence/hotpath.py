@@ -8,7 +8,8 @@ errors, query logging and time zones behave as everywhere else.
 
 `load_context` returns the employee's unit path and work locations, the schedule revision and roster lines
 around the instant, whether the client UUID is a replay, the employee's previous position within 12 hours (for
-the speed check) and how many other employees used the same device on each candidate local date.
+the speed check), how many other employees used the same device on each candidate local date, and the device
+binding: the key hash of the employee's bound phone and whether another employee has (or had) this key bound.
 
 `insert_checkin` stores the CheckIn row and its outbox row (hadir/presence/outbox.py) together: on PostgreSQL as
 one statement (a data-modifying WITH), elsewhere as two statements in one transaction.
@@ -25,7 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from hadir.db import aware_timestamp
-from hadir.org.models import Employee, Unit, WorkLocation
+from hadir.org.models import DeviceBinding, Employee, Unit, WorkLocation, hash_device_key, is_valid_device_key
 from hadir.schedules.models import ShiftAssignment
 from hadir.schedules.services import REVISION_SQL
 
@@ -53,6 +54,8 @@ class Context:
     roster: dict[dt.date, int | None] = field(default_factory=dict)  # date → shift id (None: day off)
     history: Probe = field(default_factory=Probe)
     others_by_date: dict[dt.date, int] = field(default_factory=dict)  # other employees on the device per date
+    bound_key_hash: str | None = None  # the employee's bound phone (None: none bound)
+    key_shared: bool = False  # another employee has (or had) the attempt's device key bound
 
     def probe_on(self, day: dt.date) -> Probe:
         return Probe(self.history.existing_id, self.history.previous, self.others_by_date.get(day, 0))
@@ -85,6 +88,7 @@ def roster_dates(at: dt.datetime) -> list[dt.date]:
 def _sql(vendor: str, with_uuid: bool, with_device: bool) -> str:
     q = connection.ops.quote_name
     checkin, roster = q(CheckIn._meta.db_table), q(ShiftAssignment._meta.db_table)
+    bindings = q(DeviceBinding._meta.db_table)
     through = q(Employee.locations.through._meta.db_table)
     emp_table, unit_table, loc_table = (q(Employee._meta.db_table), q(Unit._meta.db_table),
                                         q(WorkLocation._meta.db_table))
@@ -93,10 +97,13 @@ def _sql(vendor: str, with_uuid: bool, with_device: bool) -> str:
               f"AND employee_id <> e.id)") if with_device else "0"
     others = ", ".join([others] * 3)  # one per candidate local date (see device_dates)
     shift = f"(SELECT COALESCE(shift_id, 0) FROM {roster} WHERE employee_id = e.id AND date = %s)"
+    bound = f"(SELECT key_hash FROM {bindings} WHERE employee_id = e.id AND revoked_at IS NULL ORDER BY id LIMIT 1)"
+    shared = (f"(SELECT COUNT(*) FROM {bindings} WHERE key_hash = %s AND employee_id <> e.id)" if with_device
+              else "0")
     return f"""
 SELECT l.id, l.name, l.latitude, l.longitude, l.radius_m, l.timezone, l.is_active, l.unit_id, l.code,
   u.path, ({REVISION_SQL}), {shift}, {shift}, {shift}, {shift},
-  {existing}, prev.latitude, prev.longitude, prev.occurred_at, {others}
+  {existing}, prev.latitude, prev.longitude, prev.occurred_at, {others}, {bound}, {shared}
 FROM {emp_table} e
 JOIN {unit_table} u ON u.id = e.unit_id
 LEFT JOIN {through} el ON el.employee_id = e.id
@@ -125,6 +132,7 @@ def load_context(employee_id: int | None, at: dt.datetime, *, client_uuid: Any =
     if device_id:
         for d in device_dates(at):
             params += [device_id[:128], ops.adapt_datefield_value(d)]
+        params.append(hash_device_key(device_id) if is_valid_device_key(device_id) else "")
     # without a position there is no speed to check: a window that cannot match
     since = at - dt.timedelta(hours=12) if has_position else at + dt.timedelta(days=1)
     params += [employee_id, ops.adapt_datetimefield_value(at), ops.adapt_datetimefield_value(since), employee_id]
@@ -148,6 +156,7 @@ def load_context(employee_id: int | None, at: dt.datetime, *, client_uuid: Any =
     return Context(
         unit_path=first[9] or "", locations=locations, revision=first[10], roster=roster,
         history=Probe(int(existing_id) if existing_id is not None else None, previous), others_by_date=others,
+        bound_key_hash=first[22], key_shared=bool(first[23]),
     )
 
 

@@ -1,10 +1,5 @@
 """Signals sent by the presence app (a lower layer wakes the apps above it only through signals).
 
-`validate_checkin` — sent for every check-in attempt, before the geofence, with kwargs `attempt`
-(hadir.presence.checks.CheckInAttempt) and `employee`. A receiver returns None to let the attempt pass, or
-(reason_code, reason) to reject it; it may append fraud flag codes to `attempt.flags`. The first rejection wins.
-Receivers run inside the check-in request: one query at most. (hadir.mobile: device binding.)
-
 `checkins_recorded` — sent by the outbox drain (hadir/presence/outbox.py) for each batch of NEW check-ins, with
 kwarg `checkins` (the CheckIn rows). It runs inside the drain's transaction, after the check-ins themselves were
 committed and acknowledged: a receiver that raises makes the batch retry later (so receivers must be idempotent)
@@ -14,5 +9,4 @@ approval items; hadir.mobile: the device's last-seen stamp.)
 
 from django.dispatch import Signal
 
-validate_checkin = Signal()
 checkins_recorded = Signal()

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
-from hadir.mobile.models import DeviceBinding
-from hadir.org.models import Employee, Position, WorkLocation
+from hadir.org.models import DeviceBinding, Employee, Position, WorkLocation
 from hadir.org.scoping import BoardScope
 from hadir.terminals.models import Terminal
 

@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from hadir.mobile.models import DeviceBinding
 from hadir.mobile.services import hash_device_key, reset_binding
+from hadir.org.models import DeviceBinding
 from hadir.testing import PASSWORD, Clock, Org
 
 # A Monday at 07:10 WIB: a working day, inside the masuk window of the default 5-day pattern. The tests taking

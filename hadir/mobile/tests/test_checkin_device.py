@@ -1,4 +1,4 @@
-"""The device rule inside the real check-in pipeline (its `validate_checkin` receiver, connected in MobileConfig.ready)."""
+"""The device rule inside the real check-in pipeline (hadir.presence.checks.check_device)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from django.test import Client
 
 from hadir.mobile.services import bind_device
 from hadir.org.tokens import issue_token
-from hadir.presence.checks import CheckInAttempt
-from hadir.presence.signals import validate_checkin
 from hadir.testing import Clock, Org
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -35,10 +33,6 @@ def post(user: Any, path: str, data: dict[str, Any]) -> Any:
 def item(device_id: str, **extra: Any) -> dict[str, Any]:
     return {"kind": "masuk", "client_uuid": str(uuid.uuid4()), "latitude": NEAR_DINKES[0],
             "longitude": NEAR_DINKES[1], "accuracy_m": 10, "device_id": device_id, **extra}
-
-
-def test_validator_is_registered() -> None:
-    assert validate_checkin.has_listeners(CheckInAttempt)
 
 
 @pytest.mark.parametrize(

@@ -9,19 +9,14 @@ import pytest
 from django.contrib.admin.sites import AdminSite
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from hadir.mobile.admin import DeviceBindingAdmin, SharedDeviceBindingAdmin, reset_bindings
-from hadir.mobile.models import DeviceBinding, SharedDeviceBinding
-from hadir.mobile.services import (
-    bind_device,
-    check_device,
-    describe_user_agent,
-    device_validator,
-    hash_device_key,
-    is_valid_device_key,
-    reset_binding,
-    touch_bindings,
-)
+from hadir.mobile.models import SharedDeviceBinding
+from hadir.mobile.services import bind_device, describe_user_agent, reset_binding, touch_bindings
+from hadir.org.models import DeviceBinding, hash_device_key, is_valid_device_key
+from hadir.presence.checks import check_device, device_refusal
+from hadir.presence.hotpath import load_context
 from hadir.testing import PASSWORD, Org
 
 KEY_A = "A" * 43
@@ -139,18 +134,26 @@ def test_check_device_rules(org: Org, settings: Any, bound: str, device_id: str,
         assert binding is not None
         if bound == "revoked":
             reset_binding(binding, None)
-    outcome = check_device(org.staf.pk, device_id, source)
+    active = DeviceBinding.objects.active().filter(employee=org.staf).first()
+    outcome = device_refusal(source, device_id, active.key_hash if active else None)
     assert (outcome[0] if outcome else None) == expected
     if outcome:
         assert outcome[1]  # always a sentence for the person
 
 
+def device_validator(attempt: Any, employee: Any) -> tuple[str, str] | None:
+    """The pipeline's device check for `attempt`, with the binding read by the check-in's context query."""
+    ctx = load_context(employee.pk, timezone.now(), device_id=attempt.device_id)
+    return check_device(attempt, ctx)
+
+
 def test_validator_reads_the_attempt(org: Org) -> None:
     bind_device(org.staf, KEY_A)
-    attempt = types.SimpleNamespace(device_id=KEY_B, source="mobile", terminal_sn="")
+    attempt = types.SimpleNamespace(device_id=KEY_B, source="mobile", terminal_sn="", flags=[])
     assert device_validator(attempt, org.staf) is not None
-    assert device_validator(types.SimpleNamespace(device_id=KEY_A, source="mobile", terminal_sn=""), org.staf) is None
-    terminal = types.SimpleNamespace(device_id="", source="terminal", terminal_sn="CQZ7232260001")
+    assert device_validator(types.SimpleNamespace(device_id=KEY_A, source="mobile", terminal_sn="", flags=[]),
+                            org.staf) is None
+    terminal = types.SimpleNamespace(device_id="", source="terminal", terminal_sn="CQZ7232260001", flags=[])
     assert device_validator(terminal, org.staf) is None
 
 
@@ -193,7 +196,8 @@ def test_shared_device_is_flagged_by_the_validator(org: Org) -> None:
     assert device_validator(own, org.guru) is None and own.flags == ["clock_skew"]
 
 
-def test_validator_costs_one_query(org: Org, django_assert_num_queries: Any) -> None:
+def test_validator_costs_no_query_of_its_own(org: Org, django_assert_num_queries: Any) -> None:
+    """The binding is read by the check-in's one context query."""
     bind_device(org.staf, KEY_A)
     bind_device(org.kabid, KEY_A)
     shared = types.SimpleNamespace(device_id=KEY_A, source="mobile", terminal_sn="", flags=[])
@@ -293,7 +297,7 @@ def test_mobile_login_wrong_password_binds_nothing(org: Org) -> None:
 # ---------- admin ----------
 
 def _admin_request(user: Any) -> Any:
-    request = RequestFactory().post("/admin/mobile/devicebinding/")
+    request = RequestFactory().post("/admin/org/devicebinding/")
     request.user = user
     request.session = {}  # type: ignore[assignment]
     request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
@@ -306,7 +310,7 @@ def test_admin_reset_is_scoped_to_the_operators_opd(org: Org) -> None:
         user.save()
     from django.contrib.auth.models import Permission
 
-    perms = Permission.objects.filter(content_type__app_label="mobile")
+    perms = Permission.objects.filter(content_type__model__in=["devicebinding", "shareddevicebinding"])
     for user in (org.operator_dinkes, org.operator_disdik):
         user.user_permissions.set(perms)
     staf = bind_device(org.staf, KEY_A).binding
@@ -343,7 +347,7 @@ def test_admin_pages_render(org: Org) -> None:
     bind_device(org.staf, KEY_A, user_agent=ANDROID_UA)
     bind_device(org.kabid, KEY_A)
     c = _client("root")
-    for url in ("/admin/mobile/devicebinding/", "/admin/mobile/shareddevicebinding/", "/admin/mobile/devicebinding/?aktif=1"):
+    for url in ("/admin/org/devicebinding/", "/admin/mobile/shareddevicebinding/", "/admin/org/devicebinding/?aktif=1"):
         r = c.get(url)
         assert r.status_code == 200, url
         assert "Dewi Lestari" in r.content.decode()
