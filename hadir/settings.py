@@ -109,6 +109,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("DB_PGBOUNCER", False):
+    # Django's documented psycopg 3 options: parameters bound on the server, and psycopg prepares a statement
+    # once it has run 5 times on a connection, so PostgreSQL stops planning it again — for the check-in's
+    # context query planning cost several times running it (bench/checkin.py; docs/architecture.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
