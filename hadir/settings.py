@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI (/api/docs) from its own static files, not a CDN: it works on an intranet
     "hadir.org",
     "hadir.schedules",
     "hadir.presence",
