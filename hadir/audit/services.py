@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
@@ -81,7 +81,27 @@ def record_many(actor: Any, action: str, changes: Sequence[tuple[models.Model, d
                 reason: str = "") -> list[AuditEntry]:
     """Append one entry per (target, before, after), all by `actor` for `reason` (a bulk approval):
     one head lock, one insert, one head update however many entries."""
-    if not changes:
+    return record_rows(actor, action, [
+        AuditRow(f"{t._meta.app_label}.{t._meta.model_name}", str(t.pk), str(t), before, after, reason)
+        for t, before, after in changes
+    ])
+
+
+class AuditRow(NamedTuple):
+    """One entry of a bulk write, for targets that are not loaded as model instances (e.g. the daily statuses
+    the outbox drain recomputed: target_id "employee_id:date")."""
+
+    target_type: str
+    target_id: str
+    target_repr: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reason: str = ""
+
+
+def record_rows(actor: Any, action: str, rows: Sequence[AuditRow]) -> list[AuditEntry]:
+    """Append one entry per row, all by `actor`: one head lock, one insert, one head update."""
+    if not rows:
         return []
     actor_id, actor_name = _actor(actor)
     with transaction.atomic():
@@ -89,14 +109,13 @@ def record_many(actor: Any, action: str, changes: Sequence[tuple[models.Model, d
         seq, prev = head.last_seq, head.last_hash
         entries: list[AuditEntry] = []
         now = timezone.now()
-        for target, before, after in changes:
+        for row in rows:
             seq += 1
-            meta = target._meta
             entry = AuditEntry(
                 seq=seq, at=now, actor_id=actor_id, actor_name=actor_name, action=action[:60],
-                target_type=f"{meta.app_label}.{meta.model_name}", target_id=str(target.pk)[:64],
-                target_repr=str(target)[:200], before=to_json_value(before or {}),
-                after=to_json_value(after or {}), reason=reason or "", prev_hash=prev,
+                target_type=row.target_type[:100], target_id=row.target_id[:64], target_repr=row.target_repr[:200],
+                before=to_json_value(row.before or {}), after=to_json_value(row.after or {}),
+                reason=row.reason or "", prev_hash=prev,
             )
             entry.hash = entry.compute_hash()
             prev = entry.hash

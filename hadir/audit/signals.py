@@ -20,8 +20,10 @@ from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
+from hadir.org.signals import import_finished
+
 from .models import AuditEntry, ChainHead
-from .services import record, snapshot
+from .services import AuditRow, record, record_rows, snapshot
 
 _admin_request: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "hadir_audit_admin_request", default=None
@@ -125,9 +127,18 @@ def _on_post_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None
     record(state.get("user"), "admin.delete", instance, snapshot(instance, m2m=False), {}, reason=reason)
 
 
+def _on_import(sender: Any, user: Any, report: Any, filename: str, sha256: str, **kwargs: Any) -> None:
+    """One entry per import run (org → audit through hadir.org.signals.import_finished)."""
+    after = {"kind": report.kind, "file": filename, "sha256": sha256, "rows": report.rows, "created": report.created,
+             "updated": report.updated, "errors": len(report.errors), "written": report.ok}
+    record_rows(user, "org.import", [AuditRow("org.import", sha256[:64], filename[:200], {}, after,
+                                              f"impor {report.kind}")])
+
+
 def connect() -> None:
     request_started.connect(_on_request_started, dispatch_uid="hadir_audit_request_started")
     request_finished.connect(_on_request_finished, dispatch_uid="hadir_audit_request_finished")
     pre_save.connect(_on_pre_save, dispatch_uid="hadir_audit_pre_save")
     post_save.connect(_on_log_entry, sender=LogEntry, dispatch_uid="hadir_audit_log_entry")
     post_delete.connect(_on_post_delete, dispatch_uid="hadir_audit_post_delete")
+    import_finished.connect(_on_import, dispatch_uid="hadir_audit_import_finished")

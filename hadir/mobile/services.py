@@ -102,6 +102,9 @@ def bind_device(employee: Employee, key: str, *, user_agent: str = "", label: st
                 employee=employee, key_hash=key_hash, user_agent=user_agent[:300], label=label[:100],
                 bound_at=now, last_seen_at=now,
             )
+            record(employee.user, "mobile.device_bind", binding, {},
+                   {"employee_id": employee.pk, "key_hint": binding.key_hint, "device": describe_user_agent(user_agent)},
+                   _("Perangkat diikat saat masuk pertama kali di aplikasi."))
     except IntegrityError:
         # A parallel first login bound a device a moment ago: answer as if we had come second.
         active = DeviceBinding.objects.active().filter(employee=employee).first()

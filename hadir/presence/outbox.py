@@ -23,7 +23,8 @@ After the transaction commits, `request_drain()` makes sure one drain follows:
 
     1. the new check-ins named by the rows → `checkins_recorded` signal (approval items, device stamps);
     2. the daily statuses of every named employee-day: one set-based `compute_day` per date (and close flag);
-    3. the rows are deleted; after commit the board's cached figures for those dates are invalidated
+    3. every status that changed gets an audit entry (from what, to what, why: the rows' reasons);
+    4. the rows are deleted; after commit the board's cached figures for those dates are invalidated
        (`status_generation`, which every cached board key includes).
 
 A failing batch is retried row by row; a row that still fails is logged and stays in the outbox (nothing is
@@ -43,9 +44,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy as _
+
+from hadir.audit.services import AuditRow, record_rows
+from hadir.db import chunks, fetch_rows
 
 from . import daily
-from .models import CheckIn, CheckInKind, DirtyDay, Verdict
+from .models import CheckIn, CheckInKind, DailyStatus, DayStatus, DirtyDay, Verdict
 from .signals import checkins_recorded
 
 log = logging.getLogger(__name__)
@@ -120,6 +125,44 @@ def request_drain() -> None:
     _cache_down_since = None
 
 
+# Why a day was recomputed, in the audit trail's words (DirtyDay.reason codes).
+REASONS = {
+    "checkin": _("presensi baru"), "approval": _("keputusan atasan atas presensi"),
+    "leave_approved": _("izin/cuti/dinas luar disetujui"), "leave_cancelled": _("izin/cuti/dinas luar dibatalkan"),
+    "schedule": _("perubahan jadwal atau hari libur"), "day_close": _("penutupan hari"),
+    "day_open": _("pembukaan hari"), "apel_closed": _("jam apel berakhir"), "close_day": _("hari ditutup operator"),
+    "recompute_day": _("dihitung ulang operator"), "digest": _("rekap harian"),
+}
+
+
+def _statuses(day: dt.date, employee_ids: list[int] | None) -> dict[int, str]:
+    qs = DailyStatus.objects.filter(date=day)
+    if employee_ids is None:
+        return dict(fetch_rows(qs.values_list("employee_id", "status")))
+    found: dict[int, str] = {}
+    for part in chunks(employee_ids):
+        found.update(qs.filter(employee_id__in=part).values_list("employee_id", "status"))
+    return found
+
+
+def _recompute(day: dt.date, employee_ids: list[int] | None, close: bool, why: dict[int | None, set[str]]) -> None:
+    """compute_day for one group, and one audit entry per status that changed (from what, to what, why). A row
+    that appears as "belum" (the day opened) is not a change."""
+    before = _statuses(day, employee_ids)
+    daily.compute_day(day, employee_ids=employee_ids, close=close)
+    after = _statuses(day, employee_ids)
+    changes = []
+    for employee_id, status in after.items():
+        old = before.get(employee_id, "")
+        if status == old or (not old and status == DayStatus.BELUM):
+            continue
+        codes = sorted(why.get(employee_id, set()) | why.get(None, set()))
+        reason = "; ".join(str(REASONS.get(code, code)) for code in codes)
+        changes.append(AuditRow("presence.dailystatus", f"{employee_id}:{day.isoformat()}",
+                                f"{employee_id} {day.isoformat()}", {"status": old}, {"status": status}, reason))
+    record_rows(None, "daily.status", changes)
+
+
 def _refresh(rows: list[DirtyDay]) -> set[dt.date]:
     """Steps 1 and 2 of a drain for one batch; returns the dates whose statuses were recomputed."""
     checkin_ids = [r.checkin_id for r in rows if r.checkin_id is not None]
@@ -129,19 +172,21 @@ def _refresh(rows: list[DirtyDay]) -> set[dt.date]:
     counts = {c.pk: c.verdict == Verdict.ACCEPTED and c.kind in STATUS_KINDS for c in checkins}
     everyone: dict[tuple[dt.date, bool], bool] = {}
     some: dict[tuple[dt.date, bool], set[int]] = defaultdict(set)
+    why: dict[dt.date, dict[int | None, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in rows:
         if row.checkin_id is not None and not counts.get(row.checkin_id, False):
             continue  # a rejected check-in or a ping: the status does not change
         key = (row.date, row.close)
+        why[row.date][row.employee_id].add(row.reason)
         if row.employee_id is None:
             everyone[key] = True
         else:
             some[key].add(row.employee_id)
     for (day, close), ids in sorted(some.items()):
         if not everyone.get((day, close)):
-            daily.compute_day(day, employee_ids=sorted(ids), close=close)
+            _recompute(day, sorted(ids), close, why[day])
     for day, close in sorted(everyone):
-        daily.compute_day(day, close=close)
+        _recompute(day, None, close, why[day])
     return {day for day, _close in [*some, *everyone]}
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dasbor/ketidakhadiran/<int:employee_id>/", views.absence_detail, name="absence_detail"),
     path("dasbor/grafik/", views.charts, name="charts"),
     path("dasbor/kesiapan/", views.readiness, name="readiness"),
+    path("dasbor/audit/", views.audit, name="audit"),
     path("notifikasi/", notify_views.inbox, name="inbox"),
     path("notifikasi/<int:pk>/", notify_views.open_notification, name="inbox_open"),
     path("notifikasi/baca-semua/", notify_views.read_all, name="inbox_read_all"),

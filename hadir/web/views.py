@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,8 +18,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from hadir.audit.models import AuditEntry
+from hadir.audit.services import trail
 from hadir.discipline.absences import absence_report, employees_with_tk
 from hadir.discipline.rules import DISMISSAL_CONSECUTIVE_DAYS, SANCTIONS, bracket_counts, sanction_for_days, summarize
+from hadir.errors import DomainError
 from hadir.org.models import Employee, EmployeeKind, Unit
 from hadir.org.scoping import BoardScope, board_scope
 from hadir.presence.models import CheckIn, CheckInKind, DailyStatus, Verdict
@@ -264,4 +268,49 @@ def readiness(request: HttpRequest) -> HttpResponse:
     return render(request, "web/readiness.html", {
         **_common(request, scope, "readiness"), "rows": rows, "check_labels": CHECK_LABELS,
         "ready_count": sum(1 for r in rows if r.ready),
+    })
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    """The audit trail for BKPSDM and super-admins, newest first, with filters (action, who, what, when, text)."""
+    try:
+        entries = trail(request.user)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    scope = _scope(request)
+    q = request.GET
+    action, actor, target = q.get("aksi", "").strip(), q.get("pelaku", "").strip(), q.get("objek", "").strip()
+    text = q.get("cari", "").strip()
+    problems: list[str] = []
+    if action:
+        entries = entries.filter(action=action)
+    if actor:
+        entries = entries.filter(actor_name__icontains=actor[:150])
+    if target:
+        entries = entries.filter(target_type=target)
+    if text:
+        entries = entries.filter(Q(target_repr__icontains=text[:100]) | Q(reason__icontains=text[:100])
+                                 | Q(target_id=text[:64]))
+    for name, lookup in (("dari", "at__date__gte"), ("sampai", "at__date__lte")):
+        raw = q.get(name, "")
+        if raw:
+            try:
+                entries = entries.filter(**{lookup: dt.date.fromisoformat(raw)})
+            except ValueError:
+                problems.append(_("Tanggal “%(value)s” tidak valid (YYYY-MM-DD); filter itu diabaikan.") % {"value": raw})
+    page = max(1, min(_int(q.get("hal")) or 1, 100_000))
+    rows = list(entries[(page - 1) * AUDIT_PAGE_SIZE: page * AUDIT_PAGE_SIZE + 1])
+    others = q.copy()
+    others.pop("hal", None)
+    return render(request, "web/audit.html", {
+        **_common(request, scope, "audit"), "entries": rows[:AUDIT_PAGE_SIZE], "page": page,
+        "more": len(rows) > AUDIT_PAGE_SIZE, "problems": problems, "query": others.urlencode(),
+        "actions": AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct(),
+        "targets": AuditEntry.objects.order_by("target_type").values_list("target_type", flat=True).distinct(),
+        "f": {"aksi": action, "pelaku": actor, "objek": target, "cari": text, "dari": q.get("dari", ""),
+              "sampai": q.get("sampai", "")},
     })

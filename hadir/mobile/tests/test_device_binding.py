@@ -367,3 +367,16 @@ def test_demo_seed_binds_devices_and_leaves_demo_logins_free(org: Org) -> None:
 
     per_employee = DeviceBinding.objects.active().values("employee").annotate(n=Count("id"))
     assert max(row["n"] for row in per_employee) == 1
+
+
+def test_binding_and_reset_are_in_the_audit_trail(org: Org) -> None:
+    from hadir.audit.models import AuditEntry
+
+    binding = bind_device(org.staf, KEY_A, user_agent=ANDROID_UA).binding
+    assert binding is not None
+    bind_device(org.staf, KEY_A)  # known device: nothing new
+    reset_binding(binding, org.operator_dinkes, "HP hilang")
+    entries = list(AuditEntry.objects.filter(target_id=str(binding.pk)).order_by("seq"))
+    assert [e.action for e in entries] == ["mobile.device_bind", "mobile.device_reset"]
+    assert entries[0].after["device"] == "Chrome di Android" and entries[0].actor_id == org.staf.user_id
+    assert entries[1].reason == "HP hilang" and entries[1].actor_id == org.operator_dinkes.pk

@@ -3,6 +3,7 @@ transaction, or nothing."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hadir.org.scoping import admin_paths
+from hadir.org.signals import import_finished
 
 from .checks import Context, Row, table_rows
 from .columns import KIND_ALIASES, KINDS, map_headers
@@ -35,7 +37,16 @@ def import_file(kind: str, path: str | Path, **kwargs: Any) -> ImportReport:
 def run_import(kind: str, data: bytes, filename: str, *, user: Any = None, update: bool = False,
                create_accounts: bool = False, initial_password: str = "",
                progress: Progress | None = None) -> ImportReport:
-    """Check every row, then write all of them in one transaction, or nothing."""
+    """Check every row, then write all of them in one transaction, or nothing. Every run, written or refused,
+    is announced (`import_finished`: the audit trail keeps one entry per run with its counts and the file's hash)."""
+    report = _run(kind, data, filename, user, update, create_accounts, initial_password, progress)
+    import_finished.send(sender=ImportReport, user=user, report=report, filename=filename,
+                         sha256=hashlib.sha256(data).hexdigest())
+    return report
+
+
+def _run(kind: str, data: bytes, filename: str, user: Any, update: bool, create_accounts: bool,
+         initial_password: str, progress: Progress | None) -> ImportReport:
     kind = KIND_ALIASES.get(kind, kind)
     if kind not in KINDS:
         raise ValueError(_("Jenis impor tidak dikenal: %(kind)s") % {"kind": kind})

@@ -323,3 +323,19 @@ def test_unit_kinds_accept_labels(db: Any) -> None:
                  "R,RSUD,rsud,P\n")
     assert report.ok, errors(report)
     assert Unit.objects.get(code="S").kind == UnitKind.SEKRETARIAT_DAERAH and Unit.objects.get(code="R").is_opd
+
+
+def test_every_import_run_is_in_the_audit_trail(org: Any) -> None:
+    import hashlib
+
+    from hadir.audit.models import AuditEntry
+    from hadir.org.importing.run import run_import
+
+    good = b"kode,nama,jenis,induk\nDINSOS,Dinas Sosial,dinas,PEMDA\n"
+    bad = b"kode,nama,jenis,induk\nX,,dinas,PEMDA\n"
+    assert run_import("units", good, "unit.csv").ok
+    assert not run_import("units", bad, "unit-salah.csv").ok
+    entries = list(AuditEntry.objects.filter(action="org.import").order_by("seq"))
+    assert [(e.target_repr, e.after["written"], e.after["created"]) for e in entries] == [
+        ("unit.csv", True, 1), ("unit-salah.csv", False, 0)]
+    assert entries[0].after["sha256"] == hashlib.sha256(good).hexdigest() and entries[1].after["errors"] == 1

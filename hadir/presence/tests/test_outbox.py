@@ -206,3 +206,25 @@ def test_drain_is_a_beat_job(settings: Any) -> None:
     assert "hadir.presence.drain_outbox" in app.tasks
     entry = settings.CELERY_BEAT_SCHEDULE["presence-drain-outbox"]
     assert entry["task"] == "hadir.presence.drain_outbox" and float(entry["schedule"]) <= 60
+
+
+def test_every_status_change_is_in_the_audit_trail(org: Any, clock: Clock) -> None:
+    from hadir.audit.models import AuditEntry
+    from hadir.audit.services import verify_chain
+
+    outbox.mark_dates([MONDAY], "day_open")
+    outbox.drain()
+    assert not AuditEntry.objects.filter(action="daily.status").exists()  # rows opened as belum: no change
+    checkin(org.staf)
+    outbox.mark_days([(org.kabid.pk, MONDAY)], "close_day", close=True)
+    outbox.drain()
+    entries = {e.target_id: e for e in AuditEntry.objects.filter(action="daily.status")}
+    staf, kabid = entries[f"{org.staf.pk}:{MONDAY}"], entries[f"{org.kabid.pk}:{MONDAY}"]
+    assert (staf.before, staf.after, staf.reason) == ({"status": "belum"}, {"status": "hadir"}, "presensi baru")
+    assert (kabid.before, kabid.after, kabid.reason) == ({"status": "belum"}, {"status": "tk"},
+                                                         "hari ditutup operator")
+    assert staf.actor_name == "sistem" and len(entries) == 2
+    outbox.mark_days([(org.staf.pk, MONDAY)], "close_day")  # recomputed, unchanged: no entry
+    outbox.drain()
+    assert AuditEntry.objects.filter(action="daily.status").count() == 2
+    assert verify_chain().ok

@@ -6,7 +6,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 from hadir.org.models import employee_of
-from hadir.org.scoping import BoardScope, board_scope
+from hadir.org.scoping import BoardScope, board_scope, is_bkpsdm
 
 register = template.Library()
 
@@ -29,6 +29,14 @@ def own_leave_url(context: dict[str, Any]) -> str:
     if user is None or not user.is_authenticated or employee_of(user) is None:
         return ""
     return reverse("leave:mine")
+
+
+@register.simple_tag(takes_context=True)
+def is_auditor(context: dict[str, Any]) -> bool:
+    """May the viewer read the audit trail (BKPSDM and super-admins)?"""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and is_bkpsdm(user))
 
 
 @register.filter
