@@ -38,7 +38,16 @@ from django.utils import timezone
 from hadir.db import chunks, fetch_rows
 from hadir.leave import facts
 from hadir.org.models import Employee
-from hadir.presence.models import ApelStatus, CheckIn, CheckInKind, DailyStatus, DayStatus, Validity, Verdict
+from hadir.presence.models import (
+    ApelStatus,
+    CheckIn,
+    CheckInKind,
+    CheckInSource,
+    DailyStatus,
+    DayStatus,
+    Validity,
+    Verdict,
+)
 from hadir.schedules.lateness import (
     LatenessRules,
     early_leave_category,
@@ -58,7 +67,8 @@ from hadir.schedules.services import (
 UPSERT_BATCH = 2000
 STATUS_FIELDS = [
     "status", "is_working_day", "first_in", "last_out", "late_minutes", "late_category", "early_minutes",
-    "early_category", "missing_in", "missing_out", "excuse_ref", "closed", "apel_pagi", "apel_sore", "computed_at",
+    "early_category", "missing_in", "missing_out", "excuse_ref", "closed", "corrected", "apel_pagi", "apel_sore",
+    "computed_at",
 ]
 APEL_KINDS = (CheckInKind.APEL_PAGI, CheckInKind.APEL_SORE)
 
@@ -78,6 +88,7 @@ class DayResult(NamedTuple):
     missing_out: bool = False
     excuse_ref: str = ""
     closed: bool = False
+    corrected: bool = False  # a counted masuk/pulang came from an approved correction (source "manual")
     apel_pagi: str = ""  # ApelStatus; derive_apel, not derive_status, decides these two (kept last: _with_apel)
     apel_sore: str = ""
 
@@ -229,6 +240,14 @@ def _apel_instants(day: dt.date, employee_ids: list[int]) -> dict[int, dict[str,
     return out
 
 
+def _corrected_ids(day: dt.date, employee_ids: list[int] | None) -> set[int]:
+    """Employees whose counted masuk/pulang of `day` include one from an approved correction (few rows: one query,
+    filtered in Python for an IN-list)."""
+    qs = _counted_checkins(day, (CheckInKind.MASUK, CheckInKind.PULANG)).filter(source=CheckInSource.MANUAL)
+    found = set(qs.values_list("employee_id", flat=True))
+    return found if employee_ids is None else found & set(employee_ids)
+
+
 def _straddles(workday: WorkDay, kind: str, instants: Instants) -> bool:
     """First and last check-in on both sides of the apel window: one between them might be inside."""
     window = workday.windows.get(kind)
@@ -256,6 +275,7 @@ def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = Fals
     events = _events(day, None if whole else ids, with_apel=any_apel)
     already_closed = set() if close else _closed_ids(day, None if whole else ids)
     excuses = facts.excuses_for(ids, day)
+    corrected = _corrected_ids(day, None if whole else ids)
     rules = lateness_rules_on(day, book.static)
     now = now or timezone.now()
     closes: dict[int, bool] = {}  # id(WorkDay) → past its close time (WorkDays are shared between employees)
@@ -287,6 +307,8 @@ def build_rows(day: dt.date, rows: dict[int, EmployeeRow], *, close: bool = Fals
                 result = _with_apel(result, wd, ev, closed, now)
                 if _straddles(wd, CheckInKind.APEL_PAGI, ev[2]) or _straddles(wd, CheckInKind.APEL_SORE, ev[3]):
                     straddling.append((len(out), wd, closed))
+            if emp_id in corrected:
+                result = result._replace(corrected=True)
         out.append((emp_id, result))
     if straddling:  # rare (the pipeline refuses apel outside its window): one more query for all of them
         found = _apel_instants(day, [out[i][0] for i, _wd, _closed in straddling])
@@ -338,7 +360,7 @@ _STAGE_TYPES = {
     "status": "varchar(10)", "is_working_day": "boolean", "first_in": "timestamptz", "last_out": "timestamptz",
     "late_minutes": "integer", "late_category": "varchar(4)", "early_minutes": "integer",
     "early_category": "varchar(4)", "missing_in": "boolean", "missing_out": "boolean",
-    "excuse_ref": "varchar(60)", "closed": "boolean", "apel_pagi": "varchar(6)", "apel_sore": "varchar(6)",
+    "excuse_ref": "varchar(60)", "closed": "boolean", "corrected": "boolean", "apel_pagi": "varchar(6)", "apel_sore": "varchar(6)",
 }
 
 

@@ -145,6 +145,8 @@ class DailyStatus(models.Model):
     apel_sore = models.CharField(gettext_lazy("apel sore"), max_length=6, choices=ApelStatus.choices, blank=True,
                                  default="")
     closed = models.BooleanField("hari ditutup", default=False)
+    corrected = models.BooleanField(gettext_lazy("dikoreksi"), default=False,
+                                    help_text=gettext_lazy("Hari ini memuat presensi dari koreksi yang disetujui."))
     computed_at = models.DateTimeField("dihitung", auto_now=True)
 
     class Meta:
@@ -181,3 +183,52 @@ class DirtyDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id or '*'} {self.date} {self.reason}"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", gettext_lazy("Menunggu persetujuan")
+    APPROVED = "approved", gettext_lazy("Disetujui")
+    REJECTED = "rejected", gettext_lazy("Ditolak")
+    CANCELLED = "cancelled", gettext_lazy("Dibatalkan")
+
+
+def evidence_path(instance: Correction, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"koreksi/{instance.date:%Y/%m}/{uuid.uuid4()}.{ext}"
+
+
+class Correction(models.Model):
+    """Koreksi presensi: an employee who forgot to scan, or whose terminal was down, asks for a masuk or pulang
+    at a given local time on a given date, with a reason and evidence. It goes through the approval tiers
+    (hadir.approvals); once approved it becomes a check-in of source "manual" that counts like any other, and
+    the day is marked as corrected wherever it is shown."""
+
+    employee = models.ForeignKey(Employee, verbose_name=gettext_lazy("pegawai"), on_delete=models.CASCADE,
+                                 related_name="corrections")
+    date = models.DateField(gettext_lazy("tanggal"))
+    kind = models.CharField(gettext_lazy("jenis"), max_length=12, choices=[
+        (CheckInKind.MASUK, CheckInKind.MASUK.label), (CheckInKind.PULANG, CheckInKind.PULANG.label)])
+    time = models.TimeField(gettext_lazy("jam (waktu setempat)"))
+    reason = models.CharField(gettext_lazy("alasan"), max_length=300)
+    evidence = models.FileField(gettext_lazy("bukti"), upload_to=evidence_path, blank=True)
+    evidence_type = models.CharField(max_length=40, blank=True)
+    status = models.CharField(gettext_lazy("status"), max_length=10, choices=CorrectionStatus.choices,
+                              default=CorrectionStatus.PENDING)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=gettext_lazy("diajukan oleh"))
+    filed_at = models.DateTimeField(gettext_lazy("diajukan"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=gettext_lazy("diputuskan oleh"))
+    decided_at = models.DateTimeField(gettext_lazy("diputuskan"), null=True, blank=True)
+    decision_reason = models.CharField(gettext_lazy("alasan keputusan"), max_length=300, blank=True)
+    checkin = models.OneToOneField(CheckIn, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="correction", verbose_name=gettext_lazy("presensi hasil koreksi"))
+
+    class Meta:
+        verbose_name = gettext_lazy("koreksi presensi")
+        verbose_name_plural = gettext_lazy("koreksi presensi")
+        ordering = ["-filed_at"]
+        indexes = [models.Index(fields=["employee", "date"], name="correction_emp_date")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.date} {self.kind} {self.time:%H:%M} {self.status}"
