@@ -36,6 +36,7 @@ from .scoping import (
     self_service_refusal,
     visible_units,
 )
+from .tokens import revoke
 
 admin.site.site_header = f"Hadir — {settings.HADIR_INSTANSI}"
 admin.site.site_title = "Hadir"
@@ -272,7 +273,7 @@ class RoleAssignmentAdmin(ScopedAdmin):
         # Only roles the user holds themself (a super-admin makes super-admins: the role makes a Django superuser).
         if db_field.name == "role" and not is_super_admin(request.user):
             held = max((ROLE_RANK.get(Role(r), 0) for r in RoleAssignment.objects.filter(
-                user=request.user).values_list("role", flat=True)), default=0)
+                user_id=request.user.pk or 0).values_list("role", flat=True)), default=0)
             kwargs["choices"] = [(v, label) for v, label in Role.choices
                                  if v != Role.SUPER_ADMIN and ROLE_RANK[Role(v)] <= held]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
@@ -293,9 +294,9 @@ class RoleAssignmentAdmin(ScopedAdmin):
 
     def refusal(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any]) -> str | None:
         if not can_grant_role(request.user, obj.role, obj.unit):
-            return _("Anda hanya dapat memberikan peran yang Anda pegang sendiri, dalam cakupan unit Anda.")
+            return str(_("Anda hanya dapat memberikan peran yang Anda pegang sendiri, dalam cakupan unit Anda."))
         if obj.user_id is not None and obj.user.is_superuser and not is_super_admin(request.user):
-            return _("Peran akun super-admin hanya dapat diubah oleh super-admin.")
+            return str(_("Peran akun super-admin hanya dapat diubah oleh super-admin."))
         return None
 
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
@@ -368,6 +369,30 @@ class ScopedUserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["user", "label", "created_at", "last_used_at", "revoked"]
-    readonly_fields = ["key_hash", "created_at", "last_used_at"]
+    """The phone app's tokens: BKPSDM admins see those of the accounts in their scope and revoke them (a lost
+    phone, a leaver). Keys are never shown, nor their hashes."""
+
+    list_display = ["user", "label", "created_at", "last_used_at", "expires_at", "revoked"]
     list_filter = ["revoked"]
+    search_fields = ["user__username", "user__first_name", "label"]
+    fields = ["user", "label", "created_at", "last_used_at", "expires_at", "revoked", "revoked_at"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+    actions = ["revoke_tokens"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
+        qs = super().get_queryset(request)
+        if not can_link_accounts(request.user):
+            return qs.none()
+        return qs.filter(user__in=accounts_in_scope(request.user).values("pk"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a token is issued at sign-in only (POST /api/auth/token)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoked, not deleted: the row says when and what was in use
+
+    @admin.action(description=_("Cabut token terpilih"), permissions=["change"])
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        n = revoke(queryset)
+        self.message_user(request, _("%(n)d token dicabut; perangkatnya harus masuk lagi.") % {"n": n})

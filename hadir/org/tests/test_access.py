@@ -40,6 +40,7 @@ def test_operator_cannot_link_accounts(org: Org) -> None:
     page = client.get(f"/admin/org/employee/{kadis.pk}/change/").content.decode()
     assert 'name="user"' not in page  # read-only for operators
     for account in (org.operator_dinkes, org.guru.user):
+        assert account is not None
         answer = client.post(f"/admin/org/employee/{kadis.pk}/change/", employee_form(kadis, user=account.pk))
         assert answer.status_code in (200, 302)
         kadis.refresh_from_db()
@@ -90,6 +91,7 @@ def test_operator_cannot_put_positions_under_own(org: Org) -> None:
     mine.user = op
     mine.save()
     client = login("op_dinkes")
+    assert org.staf_bidang.position_id is not None
     target = Position.objects.get(pk=org.staf_bidang.position_id)
     answer = client.post(f"/admin/org/position/{target.pk}/change/", {
         "name": target.name, "unit": target.unit_id, "parent": org.staf.position_id, "eselon": target.eselon,
