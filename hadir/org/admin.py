@@ -376,7 +376,7 @@ class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["revoked"]
     search_fields = ["user__username", "user__first_name", "label"]
     fields = ["user", "label", "created_at", "last_used_at", "expires_at", "revoked", "revoked_at"]
-    readonly_fields = fields
+    readonly_fields = ["user", "label", "created_at", "last_used_at", "expires_at", "revoked", "revoked_at"]
     list_select_related = ["user"]
     actions = ["revoke_tokens"]
 

@@ -21,7 +21,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    if not revoke(ApiToken.objects.filter(pk=pk, user_id=request.user.pk)):
+    if not revoke(ApiToken.objects.filter(pk=pk, user_id=request.user.pk or 0)):
         raise Http404(_("Token tidak ditemukan."))
     messages.success(request, _("Token dicabut; perangkat itu harus masuk lagi."))
     return redirect("org:tokens")

@@ -17,7 +17,7 @@ from hadir.testing import PASSWORD, Clock, Org, make_admin
 
 
 def bearer(key: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    return {"Authorization": f"Bearer {key}"}
 
 
 def sign_in(username: str, password: str = PASSWORD, label: str = "HP uji", **extra: Any) -> Any:
@@ -33,9 +33,9 @@ def test_token_expires_after_the_configured_days(org: Org, clock: Clock, setting
     assert set(body) == {"token", "token_type", "id", "expires_at"}
     assert dt.datetime.fromisoformat(body["expires_at"]) == clock.now + dt.timedelta(days=30)
     client = Client()
-    assert client.get("/api/org/me", **bearer(body["token"])).status_code == 200
+    assert client.get("/api/org/me", headers=bearer(body["token"])).status_code == 200
     clock.shift(dt.timedelta(days=30, seconds=1))
-    assert client.get("/api/org/me", **bearer(body["token"])).status_code == 401
+    assert client.get("/api/org/me", headers=bearer(body["token"])).status_code == 401
 
 
 def test_zero_days_means_until_revoked(org: Org, settings: Any) -> None:
@@ -46,13 +46,13 @@ def test_zero_days_means_until_revoked(org: Org, settings: Any) -> None:
 def test_password_change_revokes_tokens(org: Org) -> None:
     key = sign_in("staf").json()["token"]
     client = Client()
-    assert client.get("/api/presence/today", **bearer(key)).status_code == 200
+    assert client.get("/api/presence/today", headers=bearer(key)).status_code == 200
     user = org.staf.user
     assert user is not None
     user.set_password("Sandi-Baru-2026!")
     user.save()
-    assert client.get("/api/presence/today", **bearer(key)).status_code == 401
-    assert client.get("/api/auth/tokens", **bearer(sign_in("staf", "Sandi-Baru-2026!").json()["token"])).json()
+    assert client.get("/api/presence/today", headers=bearer(key)).status_code == 401
+    assert client.get("/api/auth/tokens", headers=bearer(sign_in("staf", "Sandi-Baru-2026!").json()["token"])).json()
 
 
 def test_lookup_is_one_query(org: Org) -> None:
@@ -71,18 +71,18 @@ def test_owner_lists_and_revokes_tokens(org: Org) -> None:
     first = sign_in("staf", label="HP lama").json()
     second = sign_in("staf", label="HP baru").json()
     client = Client()
-    listed = client.get("/api/auth/tokens", **bearer(second["token"])).json()
+    listed = client.get("/api/auth/tokens", headers=bearer(second["token"])).json()
     assert [t["label"] for t in listed] == ["HP baru", "HP lama"]
     assert listed[0]["current"] and not listed[1]["current"]
     assert all(set(t) == {"id", "label", "created_at", "last_used_at", "expires_at", "current"} for t in listed)
     assert first["token"] not in str(listed) and "hash" not in str(listed)
     # someone else's token: 404, not revoked
     other = sign_in("guru").json()
-    assert client.delete(f"/api/auth/tokens/{other['id']}", **bearer(second["token"])).status_code == 404
-    assert client.get("/api/org/me", **bearer(other["token"])).status_code == 200
-    assert client.delete(f"/api/auth/tokens/{first['id']}", **bearer(second["token"])).status_code == 204
-    assert client.get("/api/org/me", **bearer(first["token"])).status_code == 401
-    assert client.delete(f"/api/auth/tokens/{first['id']}", **bearer(second["token"])).status_code == 404
+    assert client.delete(f"/api/auth/tokens/{other['id']}", headers=bearer(second["token"])).status_code == 404
+    assert client.get("/api/org/me", headers=bearer(other["token"])).status_code == 200
+    assert client.delete(f"/api/auth/tokens/{first['id']}", headers=bearer(second["token"])).status_code == 204
+    assert client.get("/api/org/me", headers=bearer(first["token"])).status_code == 401
+    assert client.delete(f"/api/auth/tokens/{first['id']}", headers=bearer(second["token"])).status_code == 404
 
 
 def test_owner_page(org: Org) -> None:
@@ -105,18 +105,18 @@ def test_bkpsdm_lists_and_revokes_in_scope(org: Org) -> None:
     narrow_key = issue(narrow, "laptop")[0]
     regency_key = issue(org.admin_bkpsdm, "laptop")[0]
     client = Client()
-    listed = client.get("/api/org/tokens", **bearer(narrow_key)).json()
+    listed = client.get("/api/org/tokens", headers=bearer(narrow_key)).json()
     ids = {t["id"] for t in listed}
     assert staf["id"] in ids and guru["id"] not in ids
     assert all("hash" not in k and "token" != k for t in listed for k in t)
-    assert client.delete(f"/api/org/tokens/{guru['id']}", **bearer(narrow_key)).status_code == 404
-    assert client.delete(f"/api/org/tokens/{staf['id']}", **bearer(narrow_key)).status_code == 204
-    assert client.get("/api/org/me", **bearer(staf["token"])).status_code == 401
-    assert client.delete(f"/api/org/tokens/{guru['id']}", **bearer(regency_key)).status_code == 204
+    assert client.delete(f"/api/org/tokens/{guru['id']}", headers=bearer(narrow_key)).status_code == 404
+    assert client.delete(f"/api/org/tokens/{staf['id']}", headers=bearer(narrow_key)).status_code == 204
+    assert client.get("/api/org/me", headers=bearer(staf["token"])).status_code == 401
+    assert client.delete(f"/api/org/tokens/{guru['id']}", headers=bearer(regency_key)).status_code == 204
     # operators and staff: not theirs to manage
     op_key = issue(org.operator_dinkes, "laptop")[0]
-    assert client.get("/api/org/tokens", **bearer(op_key)).status_code == 403
-    assert client.delete(f"/api/org/tokens/{staf['id']}", **bearer(op_key)).status_code == 403
+    assert client.get("/api/org/tokens", headers=bearer(op_key)).status_code == 403
+    assert client.delete(f"/api/org/tokens/{staf['id']}", headers=bearer(op_key)).status_code == 403
 
 
 def test_bkpsdm_revokes_in_the_admin(org: Org) -> None:
