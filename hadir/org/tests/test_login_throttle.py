@@ -93,3 +93,17 @@ def test_authenticated_rate_per_account(org: Org, settings: Any) -> None:
     assert client.get("/api/org/me", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 200
     settings.HADIR_API_USER_RATE = ""
     assert client.get("/api/org/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+def test_check_in_and_today_are_not_rate_limited(org: Org, settings: Any) -> None:
+    """The hot path stays out of the per-account rate (its cost measured by bench/checkin.py)."""
+    settings.HADIR_API_USER_RATE = "2/m"
+    key = issue(org.staf.user, "HP")[0]
+    client = Client()
+    for _ in range(4):
+        assert client.get("/api/presence/today", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+        assert client.post("/api/presence/checkins", {}, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 422  # parsed, not throttled
+    assert client.get("/api/presence/history", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    assert client.get("/api/presence/history", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    assert client.get("/api/presence/history", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 429
