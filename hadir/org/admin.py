@@ -327,7 +327,9 @@ class ScopedUserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         qs = super().get_queryset(request)
         if admin_paths(request.user) is None:
             return qs
-        return qs.filter(pk__in=accounts_in_scope(request.user).values("pk"))
+        # BKPSDM also sees the accounts linked to nobody, so that the employee form's account picker finds them
+        scoped = linkable_accounts(request.user) if can_link_accounts(request.user) else accounts_in_scope(request.user)
+        return qs.filter(pk__in=scoped.values("pk"))
 
     def _plain_account_in_scope(self, request: HttpRequest, obj: Any) -> bool:
         # Whoever sets a password acts as the account: an operator never for a head, an atasan or an acting head.

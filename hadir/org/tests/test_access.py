@@ -54,6 +54,11 @@ def test_bkpsdm_links_but_not_super_admin_accounts(org: Org) -> None:
     newcomer = User.objects.create_user(username="pendatang", password=PASSWORD)
     emp = make_employee(org.dinkes_sekretariat, "Pegawai Baru")
     client = login("bkpsdm")
+    found = client.get("/admin/autocomplete/", {
+        "app_label": "org", "model_name": "employee", "field_name": "user", "term": "pendatang"}).json()["results"]
+    assert [r["id"] for r in found] == [str(newcomer.pk)]
+    assert not login("op_dinkes").get("/admin/autocomplete/", {
+        "app_label": "org", "model_name": "employee", "field_name": "user", "term": "pendatang"}).json()["results"]
     answer = client.post(f"/admin/org/employee/{emp.pk}/change/", employee_form(emp, user=newcomer.pk))
     assert answer.status_code == 302, answer.content.decode()[:3000]
     emp.refresh_from_db()
