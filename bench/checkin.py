@@ -70,6 +70,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hadir.settings")
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hadir_bench")
 os.environ.setdefault("HADIR_VAR_DIR", str(Path(tempfile.gettempdir()) / "hadir-bench-var"))
+# One SECRET_KEY for the seeding process and the servers: a token carries its owner's session hash (an HMAC keyed
+# by SECRET_KEY), so tokens seeded under another key would not open the API.
+os.environ.setdefault("SECRET_KEY", "hadir-bench-" + "0" * 40)
 
 from _common import recreate_database  # noqa: E402
 
@@ -114,8 +117,9 @@ def seed(n_employees: int) -> list[str]:
     Employee.locations.through.objects.bulk_create(
         [Employee.locations.through(employee_id=e.pk, worklocation_id=loc.pk) for e in emps])
     keys = [secrets.token_urlsafe(32) for _ in users]
-    ApiToken.objects.bulk_create([ApiToken(user=u, key_hash=hash_token(k), label="bench") for u, k in zip(users, keys,
-                                                                                                          strict=True)])
+    session_hash = users[0].get_session_auth_hash()  # every bench user has the same (unusable) password
+    ApiToken.objects.bulk_create([ApiToken(user=u, key_hash=hash_token(k), label="bench", session_hash=session_hash)
+                                  for u, k in zip(users, keys, strict=True)])
     return keys
 
 

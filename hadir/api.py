@@ -18,6 +18,7 @@ from hadir.mobile.api import router as mobile_router
 from hadir.notify.api import router as notify_router
 from hadir.org.api import auth_router
 from hadir.org.api import router as org_router
+from hadir.org.throttle import PerAccountThrottle
 from hadir.parsing import HadirParser
 from hadir.presence.api import router as presence_router
 from hadir.schedules.api import router as schedules_router
@@ -53,6 +54,7 @@ api = HadirAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     parser=HadirParser(),
+    throttle=[PerAccountThrottle()],  # HADIR_API_USER_RATE per signed-in account (hadir/org/throttle.py)
 )
 install_handlers(api)
 

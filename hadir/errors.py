@@ -15,7 +15,7 @@ from django.http.request import RawPostDataException
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
 
 class DomainError(Exception):
@@ -66,6 +66,12 @@ class TooLarge(DomainError):
     """A file or body over its size limit."""
 
     status = 413
+
+
+class TooManyRequests(DomainError):
+    """Too many attempts: a locked-out login, a rate limit."""
+
+    status = 429
 
 
 class Unprocessable(DomainError):
@@ -163,6 +169,12 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthorizationError)
     def _forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
         return api.create_response(request, error_body(_("Anda tidak berhak melakukan ini.")), status=403)
+
+    @api.exception_handler(Throttled)
+    def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds Retry-After to this answer itself
+        return api.create_response(request, {**error_body(_("Terlalu banyak permintaan; coba lagi sebentar lagi.")),
+                                             "code": "throttled"}, status=429)
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -8,6 +8,7 @@ SECRET_KEY     required when HADIR_DEBUG is off (a random one is made for tests/
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "hadir.web",
     "hadir.mobile",
     "hadir.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out login answers 429 (hadir/org/throttle.py)
 ]
 
 ROOT_URLCONF = "hadir.urls"
@@ -123,6 +126,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Password guessing (hadir/org/throttle.py): django-axes counts failed logins of the pages and of
+# POST /api/auth/token per account and per address, and refuses the next ones for a while before hashing anything.
+AUTHENTICATION_BACKENDS = ["hadir.org.throttle.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "hadir.org.throttle.LoginAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("HADIR_LOGIN_FAILURES_PER_ACCOUNT", "10"))
+HADIR_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("HADIR_LOGIN_FAILURES_PER_ADDRESS", "50"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("HADIR_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_CALLABLE = "hadir.org.throttle.lockout_response"
+AXES_VERBOSE = False
+# The client address is REMOTE_ADDR; behind nginx (HADIR_TRUST_PROXY) the address nginx appended to
+# X-Forwarded-For. Never a header the client sets itself, or every guess would come from a new address.
+if env_bool("HADIR_TRUST_PROXY", False):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = 1
+    NINJA_NUM_PROXIES = 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+    NINJA_NUM_PROXIES = 0
+# API rates (django-ninja throttling, in the cache): POST /api/auth/token per address, authenticated calls per
+# account ("" turns one off). The check-in and today endpoints are not rate-limited (docs/architecture.md §6).
+HADIR_API_TOKEN_RATE = os.environ.get("HADIR_API_TOKEN_RATE", "30/m")
+HADIR_API_USER_RATE = os.environ.get("HADIR_API_USER_RATE", "600/m")
+# API tokens of the phone app: valid this many days after sign-in (0: until revoked); a password change revokes them.
+HADIR_API_TOKEN_DAYS = float(os.environ.get("HADIR_API_TOKEN_DAYS", "30"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -9,9 +9,13 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self) -> None:
         # (imports inside ready(): Django loads models before apps are ready)
+        from hadir.org.scoping import APPROVER_SOURCES
         from hadir.presence.signals import checkins_recorded
 
-        from .services import open_checkin_items
+        from .services import acting_heads, open_checkin_items
+
+        if acting_heads not in APPROVER_SOURCES:
+            APPROVER_SOURCES.append(acting_heads)  # an acting head decides for others like the head
 
         def _checkins_recorded(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
             """Every batch of new check-ins gets its approval policy applied (inside the outbox drain's

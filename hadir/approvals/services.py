@@ -22,7 +22,14 @@ from hadir.audit.services import record, record_many, snapshot
 from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound
 from hadir.notify.services import notify
 from hadir.org.models import Employee, Position, Role, RoleAssignment, Unit, UnitKind, employee_of
-from hadir.org.scoping import can_administer_unit, is_super_admin, path_q, require_admin, scope_queryset
+from hadir.org.scoping import (
+    can_administer_unit,
+    is_super_admin,
+    path_q,
+    require_admin,
+    scope_queryset,
+    self_service_refusal,
+)
 from hadir.presence import outbox
 from hadir.presence.models import CheckIn, Validity
 
@@ -476,6 +483,11 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
 MAX_DELEGATIONS_LISTED = 500
 
 
+def acting_heads() -> Q:
+    """Employees acting for a head today or later (org's `approvers` asks: they decide for others)."""
+    return Q(pk__in=Delegation.objects.filter(end_date__gte=timezone.localdate()).values("delegate_id"))
+
+
 def delegations_for(user: Any) -> QuerySet[Delegation]:
     """The acting heads in the administrator's scope, latest start first."""
     require_admin(user)
@@ -493,6 +505,10 @@ def appoint_acting_head(user: Any, *, position_id: int, delegate_id: int, kind: 
     delegate = Employee.objects.select_related("unit").filter(pk=delegate_id, is_active=True).first()
     if delegate is None or not can_administer_unit(user, delegate.unit):
         raise NotFound(_("Pegawai tidak ditemukan."), field="delegate_id", code="not_found")
+    refused = self_service_refusal(user, employee=delegate)
+    if refused:
+        raise NotAllowed(_("Anda tidak dapat menunjuk diri sendiri sebagai Plt/Plh; mintalah admin BKPSDM."),
+                         field="delegate_id", code="self_appointment")
     d = Delegation(position=position, delegate=delegate, kind=kind, start_date=start_date, end_date=end_date,
                    decree_number=decree_number, created_by=user if user.is_authenticated else None)
     try:

@@ -4,11 +4,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import ForeignKey, Model, Q, QuerySet
+from django.db.models import ForeignKey, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -19,8 +19,24 @@ from .importing.reading import read_upload
 from .importing.report import ImportReport
 from .importing.run import run_import
 from .importing.template import template_workbook
-from .models import ApiToken, Employee, Position, Role, RoleAssignment, Unit, WorkLocation
-from .scoping import admin_paths, can_administer_unit, is_super_admin, path_q, scope_queryset, visible_units
+from .models import ApiToken, Employee, Position, Role, RoleAssignment, Unit, WorkLocation, employee_of
+from .scoping import (
+    ROLE_RANK,
+    accounts_in_scope,
+    admin_paths,
+    can_administer_unit,
+    can_grant_role,
+    can_link_accounts,
+    is_approver,
+    is_super_admin,
+    link_refusal,
+    linkable_accounts,
+    path_q,
+    scope_queryset,
+    self_service_refusal,
+    visible_units,
+)
+from .tokens import revoke
 
 admin.site.site_header = f"Hadir — {settings.HADIR_INSTANSI}"
 admin.site.site_title = "Hadir"
@@ -74,6 +90,26 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             kwargs["queryset"] = WorkLocation.objects.filter(path_q(paths, "unit__"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def refusal(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any]) -> str | None:
+        """Why this save is refused for this user (one sentence, shown on the form), or None. `obj` is the
+        instance with the form's values; `form.changed_data` tells what changed."""
+        return None
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        base = super().get_form(request, obj, change=change, **kwargs)
+        admin_ = self
+
+        class RefusingForm(base):  # type: ignore[valid-type,misc]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                if not self.errors:
+                    message = admin_.refusal(request, self.instance, self)
+                    if message:
+                        self.add_error(None, message)
+
+        RefusingForm.__name__ = base.__name__
+        return RefusingForm
+
     def _unit_of(self, obj: Model) -> Unit | None:
         node: Any = obj
         for part in [p for p in self.unit_lookup.split("__") if p]:
@@ -115,6 +151,12 @@ class PositionAdmin(ScopedAdmin):
     search_fields = ["name", "code", "unit__name"]
     autocomplete_fields = ["unit", "parent"]
 
+    def refusal(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any]) -> str | None:
+        return self_service_refusal(
+            request.user, position=obj if obj.pk else None,
+            new_parent_id=obj.parent_id if "parent" in form.changed_data else None,
+        )
+
 
 @admin.register(Employee)
 class EmployeeAdmin(ScopedAdmin):
@@ -126,13 +168,35 @@ class EmployeeAdmin(ScopedAdmin):
     list_select_related = ["unit", "position"]
     actions = ["create_accounts"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Linking an account gives its holder the employee's powers: only BKPSDM and the super-admin link.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if can_link_accounts(request.user) else [*fields, "user"]
+
+    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user":
+            kwargs["queryset"] = linkable_accounts(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def refusal(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any]) -> str | None:
+        if "user" in form.changed_data:
+            refused = link_refusal(request.user, obj, obj.user)
+            if refused:
+                return refused
+        return self_service_refusal(request.user, employee=obj if obj.pk else None)
+
     @admin.action(description=_("Buat akun login (nama pengguna = NIP/NIK) untuk pegawai terpilih"))
     def create_accounts(self, request: HttpRequest, queryset: QuerySet[Employee]) -> None:
-        """Accounts without a usable password: the operator then sets one (Akun → ubah kata sandi)."""
+        """Accounts without a usable password: the operator then sets one (Akun → ubah kata sandi). An account
+        for a head, an atasan or an acting head is made by BKPSDM only (whoever sets its password acts for them)."""
         user_model = get_user_model()
-        made = 0
+        made = skipped = 0
+        linker = can_link_accounts(request.user)
         for emp in queryset.filter(user__isnull=True).select_related("unit"):
             if not can_administer_unit(request.user, emp.unit):
+                continue
+            if not linker and is_approver(emp):
+                skipped += 1
                 continue
             username = emp.nip or emp.nik
             if not username or user_model.objects.filter(username=username).exists():
@@ -144,6 +208,10 @@ class EmployeeAdmin(ScopedAdmin):
             emp.save(update_fields=["user"])
             made += 1
         self.message_user(request, _("%(n)d akun dibuat; atur kata sandinya lewat menu Akun.") % {"n": made})
+        if skipped:
+            self.message_user(request, _(
+                "%(n)d pegawai adalah kepala unit atau atasan: akunnya hanya dapat dibuat oleh admin BKPSDM."
+            ) % {"n": skipped}, level=messages.WARNING)
 
     def get_urls(self) -> list[URLPattern]:
         extra = [
@@ -202,13 +270,38 @@ class RoleAssignmentAdmin(ScopedAdmin):
     autocomplete_fields = ["user", "unit"]
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # Only a super-admin may make super-admins: the role turns the account into a Django superuser.
+        # Only roles the user holds themself (a super-admin makes super-admins: the role makes a Django superuser).
         if db_field.name == "role" and not is_super_admin(request.user):
-            kwargs["choices"] = [(v, label) for v, label in Role.choices if v != Role.SUPER_ADMIN]
+            held = max((ROLE_RANK.get(Role(r), 0) for r in RoleAssignment.objects.filter(
+                user_id=request.user.pk or 0).values_list("role", flat=True)), default=0)
+            kwargs["choices"] = [(v, label) for v, label in Role.choices
+                                 if v != Role.SUPER_ADMIN and ROLE_RANK[Role(v)] <= held]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user":
+            kwargs["queryset"] = accounts_in_scope(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _may_manage(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is None or can_grant_role(request.user, obj.role, obj.unit)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
+
+    def refusal(self, request: HttpRequest, obj: Any, form: forms.ModelForm[Any]) -> str | None:
+        if not can_grant_role(request.user, obj.role, obj.unit):
+            return str(_("Anda hanya dapat memberikan peran yang Anda pegang sendiri, dalam cakupan unit Anda."))
+        if obj.user_id is not None and obj.user.is_superuser and not is_super_admin(request.user):
+            return str(_("Peran akun super-admin hanya dapat diubah oleh super-admin."))
+        return None
+
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
-        if not is_super_admin(request.user) and (obj.role == Role.SUPER_ADMIN or obj.user.is_superuser):
+        if not can_grant_role(request.user, obj.role, obj.unit) or (
+                obj.user.is_superuser and not is_super_admin(request.user)):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 
@@ -232,21 +325,21 @@ class ScopedUserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
-        paths = admin_paths(request.user)
-        if paths is None:
+        if admin_paths(request.user) is None:
             return qs
-        in_scope = path_q(paths, "employee__unit__") | Q(
-            pk__in=RoleAssignment.objects.filter(path_q(paths, "unit__")).values("user_id")
-        )
-        return qs.filter(in_scope, is_superuser=False).distinct()
+        # BKPSDM also sees the accounts linked to nobody, so that the employee form's account picker finds them
+        scoped = linkable_accounts(request.user) if can_link_accounts(request.user) else accounts_in_scope(request.user)
+        return qs.filter(pk__in=scoped.values("pk"))
 
     def _plain_account_in_scope(self, request: HttpRequest, obj: Any) -> bool:
+        # Whoever sets a password acts as the account: an operator never for a head, an atasan or an acting head.
         return (
             obj.pk != request.user.pk
             and not obj.is_superuser
             and not obj.is_staff
             and not RoleAssignment.objects.filter(user=obj).exists()
             and self.get_queryset(request).filter(pk=obj.pk).exists()
+            and (can_link_accounts(request.user) or not is_approver(employee_of(obj)))
         )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -278,6 +371,30 @@ class ScopedUserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["user", "label", "created_at", "last_used_at", "revoked"]
-    readonly_fields = ["key_hash", "created_at", "last_used_at"]
+    """The phone app's tokens: BKPSDM admins see those of the accounts in their scope and revoke them (a lost
+    phone, a leaver). Keys are never shown, nor their hashes."""
+
+    list_display = ["user", "label", "created_at", "last_used_at", "expires_at", "revoked"]
     list_filter = ["revoked"]
+    search_fields = ["user__username", "user__first_name", "label"]
+    fields = ["user", "label", "created_at", "last_used_at", "expires_at", "revoked", "revoked_at"]
+    readonly_fields = ["user", "label", "created_at", "last_used_at", "expires_at", "revoked", "revoked_at"]
+    list_select_related = ["user"]
+    actions = ["revoke_tokens"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
+        qs = super().get_queryset(request)
+        if not can_link_accounts(request.user):
+            return qs.none()
+        return qs.filter(user__in=accounts_in_scope(request.user).values("pk"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a token is issued at sign-in only (POST /api/auth/token)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoked, not deleted: the row says when and what was in use
+
+    @admin.action(description=_("Cabut token terpilih"), permissions=["change"])
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        n = revoke(queryset)
+        self.message_user(request, _("%(n)d token dicabut; perangkatnya harus masuk lagi.") % {"n": n})

@@ -3,6 +3,7 @@
 # No `from __future__ import annotations` in a module with @paginate views: ninja reads their annotations through
 # its wrapper, in the namespace of ninja.pagination, where strings would not resolve.
 
+import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
@@ -11,10 +12,11 @@ from ninja import Field, File, FilterLookup, FilterSchema, Form, Query, Router, 
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from hadir.pagination import LimitOffset, OptionalText
+from hadir.pagination import LimitOffset, OptionalText, Rendered
 
 from . import services
-from .models import Employee, Unit
+from .models import ApiToken, Employee, Unit, employee_of
+from .throttle import PerAddressThrottle
 
 auth_router = Router(tags=["auth"])
 router = Router(tags=["organisasi"])
@@ -27,13 +29,47 @@ class TokenIn(Schema):
 
 
 class TokenOut(Schema):
-    token: str
+    token: str = Field(description="Kunci token: hanya ditampilkan sekali ini, simpan di perangkat.")
     token_type: str = "Bearer"
+    id: int
+    expires_at: dt.datetime | None = Field(description="Token tidak berlaku lagi sejak saat ini (kosong: sampai "
+                                                       "dicabut). Mengganti kata sandi juga mencabutnya.")
 
 
-@auth_router.post("/token", auth=None, response={201: TokenOut}, summary="Masuk dan terima token API")
-def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
-    return Status(201, {"token": services.sign_in(request, payload.username, payload.password, payload.label)})
+@auth_router.post(
+    "/token", auth=None, response={201: TokenOut}, summary="Masuk dan terima token API",
+    throttle=[PerAddressThrottle()],
+    description="Percobaan yang gagal dihitung per akun dan per alamat: setelah terlalu banyak, jawabannya 429 "
+    "`locked_out` untuk beberapa menit. Permintaan per alamat juga dibatasi (429 `throttled`, lihat Retry-After).",
+)
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
+    key, token = services.sign_in(request, payload.username, payload.password, payload.label)
+    return Status(201, {"token": key, "id": token.pk, "expires_at": token.expires_at})
+
+
+class TokenInfoOut(Schema):
+    id: int
+    label: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None = Field(description="Terakhir dipakai (ketelitian beberapa menit)")
+    expires_at: dt.datetime | None
+    current: bool = Field(description="Token yang dipakai permintaan ini")
+
+
+def token_info(token: ApiToken, request: HttpRequest) -> dict[str, Any]:
+    return {"id": token.pk, "label": token.label, "created_at": token.created_at, "last_used_at": token.last_used_at,
+            "expires_at": token.expires_at, "current": token.pk == getattr(request.user, "hadir_token_id", None)}
+
+
+@auth_router.get("/tokens", response=list[TokenInfoOut], summary="Token API saya yang masih berlaku")
+def list_my_tokens(request: HttpRequest) -> list[dict[str, Any]]:
+    return [token_info(t, request) for t in services.my_tokens(request.user)]
+
+
+@auth_router.delete("/tokens/{token_id}", response={204: None}, summary="Cabut salah satu token saya")
+def revoke_my_token(request: HttpRequest, token_id: int) -> Status[None]:
+    services.revoke_my_token(request.user, token_id)
+    return Status(204, None)
 
 
 class UnitOut(Schema):
@@ -97,6 +133,42 @@ def list_employees(request: HttpRequest, filters: Query[EmployeeFilter],
 @router.get("/employees/{employee_id}", response=EmployeeOut, summary="Satu pegawai")
 def get_employee(request: HttpRequest, employee_id: int) -> Employee:
     return services.employee_for(request.user, employee_id)
+
+
+class AdminTokenOut(Schema):
+    id: int
+    user_id: int
+    username: str
+    employee_name: str | None
+    label: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    expires_at: dt.datetime | None
+
+
+class TokenFilter(FilterSchema):
+    user_id: int | None = None
+    q: Annotated[OptionalText, FilterLookup(["user__username__startswith", "user__employee__name__icontains"])] = (
+        Field(None, max_length=100, description="Awal nama pengguna, atau bagian nama pegawai"))
+
+
+@router.get("/tokens", response=list[AdminTokenOut], summary="Token API akun dalam cakupan Anda (admin BKPSDM)")
+@paginate(LimitOffset, default_limit=100, max_limit=1000)
+def list_tokens(request: HttpRequest, filters: Query[TokenFilter]) -> Rendered[ApiToken, dict[str, Any]]:
+    return Rendered(filters.filter(services.administered_tokens(request.user)), admin_token_out)
+
+
+def admin_token_out(t: ApiToken) -> dict[str, Any]:
+    employee = employee_of(t.user)
+    return {"id": t.pk, "user_id": t.user_id, "username": t.user.get_username(),
+            "employee_name": employee.name if employee else None, "label": t.label, "created_at": t.created_at,
+            "last_used_at": t.last_used_at, "expires_at": t.expires_at}
+
+
+@router.delete("/tokens/{token_id}", response={204: None}, summary="Cabut token API akun dalam cakupan Anda")
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
+    services.revoke_administered_token(request.user, token_id)
+    return Status(204, None)
 
 
 class ImportErrorOut(Schema):

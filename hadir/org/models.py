@@ -351,21 +351,28 @@ class RoleAssignment(models.Model):
 
 
 class ApiToken(models.Model):
-    """Bearer token for native (Android) clients. Only a hash of the key is stored."""
+    """Bearer token for native (Android) clients. Only a hash of the key is stored (hadir/org/tokens.py).
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    It opens the API until it expires, is revoked (by its owner or a BKPSDM admin), or the owner's password
+    changes: `session_hash` is the owner's `get_session_auth_hash()` when it was issued."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("akun"), on_delete=models.CASCADE,
+                             related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
-    label = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked = models.BooleanField(default=False)
+    label = models.CharField(_("nama perangkat"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
+    session_hash = models.CharField(max_length=128, blank=True, default="")
+    revoked = models.BooleanField(_("dicabut"), default=False)
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("token API")
         verbose_name_plural = pgettext_lazy("jamak", "token API")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.label or self.created_at:%Y-%m-%d}"
+        return f"{self.user} · {self.label or f'{self.created_at:%Y-%m-%d}'}"
 
 
 def employee_of(user: User | object) -> Employee | None:

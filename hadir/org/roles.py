@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "org.view_worklocation", "org.add_worklocation", "org.change_worklocation",
         "org.view_roleassignment", "org.add_roleassignment", "org.change_roleassignment",
         "org.delete_roleassignment",
+        "org.view_apitoken", "org.change_apitoken",  # list and revoke the phone app's tokens in scope
     },
     Role.SUPER_ADMIN: set(),  # superusers have every permission
 }

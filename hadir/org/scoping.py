@@ -13,9 +13,11 @@ OPD, a kepala bidang their bidang).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -92,6 +94,117 @@ def is_bkpsdm(user: Any) -> bool:
     return is_super_admin(user) or RoleAssignment.objects.filter(
         user=user, role=Role.ADMIN_BKPSDM, unit__parent__isnull=True
     ).exists()
+
+
+# --- who may hand out power: roles, account links, approvers ---------------------------------------------------
+
+# A role outranks the ones below it: a BKPSDM admin may do what an operator may, over their own subtree.
+ROLE_RANK = {Role.OPERATOR_OPD: 1, Role.ADMIN_BKPSDM: 2, Role.SUPER_ADMIN: 3}
+
+# Apps above org that make someone act as an approver (approvals: an acting head, Plt/Plh) add a function here in
+# their AppConfig.ready(); each returns a Q on Employee matching those employees (see `approvers`).
+APPROVER_SOURCES: list[Callable[[], Q]] = []
+
+
+def _covers(path: str, unit: Unit | None) -> bool:
+    return unit is not None and (unit.path == path or unit.path.startswith(path + "."))
+
+
+def can_grant_role(user: Any, role: str, unit: Unit | None) -> bool:
+    """May `user` hand out (or take away) `role` over `unit`? Only a role they hold themselves, at the same or a
+    higher rank, over a subtree that contains `unit`. Super-admin only by a super-admin."""
+    if is_super_admin(user):
+        return True
+    if role == Role.SUPER_ADMIN or unit is None or not getattr(user, "is_authenticated", False):
+        return False
+    wanted = ROLE_RANK.get(Role(role), 99)
+    return any(
+        ROLE_RANK.get(Role(held), 0) >= wanted and _covers(path, unit)
+        for held, path in RoleAssignment.objects.filter(user=user, unit__isnull=False)
+        .values_list("role", "unit__path")
+    )
+
+
+def can_link_accounts(user: Any) -> bool:
+    """Linking a login account to an employee record gives its holder that employee's powers (an atasan
+    approves, a head watches the OPD): only BKPSDM admins and the super-admin do it."""
+    return is_super_admin(user) or RoleAssignment.objects.filter(user=user, role=Role.ADMIN_BKPSDM).exists()
+
+
+def accounts_in_scope(user: Any) -> QuerySet[Any]:
+    """Login accounts an administrator may see: those of employees in their units and of administrators of
+    their units (super-admin accounts only for a super-admin)."""
+    qs = get_user_model()._default_manager.all()
+    paths = admin_paths(user)
+    if paths is None:
+        return qs
+    in_scope = path_q(paths, "employee__unit__") | Q(
+        pk__in=RoleAssignment.objects.filter(path_q(paths, "unit__")).values("user_id")
+    )
+    return qs.filter(in_scope, is_superuser=False).distinct()
+
+
+def linkable_accounts(user: Any) -> QuerySet[Any]:
+    """Accounts `user` may link to an employee: those in their scope and accounts linked to nobody that hold no
+    role (made by the super-admin for a newcomer); none for who may not link at all."""
+    if not can_link_accounts(user):
+        return get_user_model()._default_manager.none()
+    if is_super_admin(user):
+        return get_user_model()._default_manager.all()
+    loose = get_user_model()._default_manager.filter(
+        employee__isnull=True, hadir_roles__isnull=True, is_superuser=False)
+    return get_user_model()._default_manager.filter(
+        Q(pk__in=accounts_in_scope(user).values("pk")) | Q(pk__in=loose.values("pk")))
+
+
+def link_refusal(user: Any, employee: Employee, account: Any) -> str | None:
+    """Why `user` may not link `account` to `employee` (a sentence), or None when they may."""
+    if not can_link_accounts(user):
+        return _("Hanya admin BKPSDM yang dapat menghubungkan akun login ke data pegawai.")
+    if not can_administer_unit(user, employee.unit):
+        return _("Pegawai ini di luar cakupan Anda.")
+    if account is None:
+        return None
+    if account.is_superuser and not is_super_admin(user):
+        return _("Akun super-admin hanya dapat dihubungkan oleh super-admin.")
+    for role, unit in [(ra.role, ra.unit) for ra in RoleAssignment.objects.filter(user=account).select_related("unit")]:
+        if not can_grant_role(user, role, unit):
+            return _("Akun ini memegang peran %(role)s yang tidak Anda pegang; hanya pemegang peran itu yang dapat "
+                     "menghubungkannya ke data pegawai.") % {"role": Role(role).label}
+    if not linkable_accounts(user).filter(pk=account.pk).exists():
+        return _("Akun ini di luar cakupan Anda.")
+    return None
+
+
+def approvers() -> QuerySet[Employee]:
+    """Employees who decide for others: heads, holders of a position with subordinates, acting heads."""
+    q = Q(position__is_head=True) | Q(position__subordinates__isnull=False)
+    for source in APPROVER_SOURCES:
+        q |= source()
+    return Employee.objects.filter(q).distinct()
+
+
+def is_approver(employee: Employee | None) -> bool:
+    return employee is not None and approvers().filter(pk=employee.pk).exists()
+
+
+def self_service_refusal(user: Any, *, employee: Employee | None = None, position: Position | None = None,
+                         new_parent_id: int | None = None) -> str | None:
+    """An operator must not shape their own powers: change their own employee record, their own position, or put
+    a position under the one they hold. BKPSDM admins and the super-admin may. A sentence when refused, else None."""
+    if can_link_accounts(user):
+        return None
+    me = employee_of(user)
+    if me is None:
+        return None
+    if employee is not None and employee.pk == me.pk:
+        return _("Anda tidak dapat mengubah data kepegawaian Anda sendiri; mintalah admin BKPSDM.")
+    if me.position_id is not None:
+        if position is not None and position.pk == me.position_id:
+            return _("Anda tidak dapat mengubah jabatan yang Anda pegang sendiri; mintalah admin BKPSDM.")
+        if new_parent_id is not None and new_parent_id == me.position_id:
+            return _("Anda tidak dapat menjadikan jabatan Anda atasan jabatan lain; mintalah admin BKPSDM.")
+    return None
 
 
 def subordinates(employee: Employee, *, direct_only: bool = True) -> QuerySet[Employee]:

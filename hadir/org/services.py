@@ -7,31 +7,78 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.contrib.auth import authenticate
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hadir.errors import NotAuthenticated, NotFound, TooLarge
+from hadir.errors import NotAllowed, NotAuthenticated, NotFound, TooLarge, TooManyRequests
 
 from .importing.columns import KINDS
 from .importing.reading import read_upload
 from .importing.report import ImportReport
 from .importing.run import run_import
 from .importing.template import template_workbook
-from .models import Employee, Unit, WorkLocation, employee_of
-from .scoping import admin_paths, is_super_admin, require_admin, scope_queryset, visible_units
-from .tokens import issue_token
+from .models import ApiToken, Employee, Unit, WorkLocation, employee_of
+from .scoping import (
+    accounts_in_scope,
+    admin_paths,
+    can_link_accounts,
+    is_super_admin,
+    require_admin,
+    scope_queryset,
+    visible_units,
+)
+from .throttle import lockout_message
+from .tokens import issue, live_tokens, revoke
 
 MAX_UNITS_LISTED = 5000
 SHOWN_IMPORT_ERRORS = 3
 
 
-def sign_in(request: HttpRequest, username: str, password: str, label: str = "") -> str:
-    """A new API token for valid credentials of an active account."""
+def sign_in(request: HttpRequest, username: str, password: str, label: str = "") -> tuple[str, ApiToken]:
+    """A new API token (key, row) for valid credentials of an active account.
+
+    `authenticate` gets the request, as django-axes documents for logins outside a login form: axes counts a
+    failure per account and per address, and once either is locked out refuses before the password is hashed
+    (hadir/org/throttle.py)."""
     user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise TooManyRequests(lockout_message(request), code="locked_out")
     if user is None or not user.is_active:
         raise NotAuthenticated(_("Nama pengguna atau kata sandi salah."), code="bad_credentials")
-    return issue_token(user, label)
+    return issue(user, label)
+
+
+# --- API tokens: the owner's list, and BKPSDM's ------------------------------------------------------------------
+
+def my_tokens(user: Any) -> list[ApiToken]:
+    """The signed-in user's tokens that still open the API (never their keys)."""
+    return live_tokens(user)
+
+
+def revoke_my_token(user: Any, token_id: int) -> None:
+    if not revoke(ApiToken.objects.filter(pk=token_id, user_id=user.pk)):
+        raise NotFound(_("Token tidak ditemukan."), code="not_found")
+
+
+def _require_token_admin(user: Any) -> None:
+    if not can_link_accounts(user):
+        raise NotAllowed(_("Token API hanya dapat dikelola pemiliknya dan admin BKPSDM."), code="forbidden")
+
+
+def administered_tokens(user: Any) -> QuerySet[ApiToken]:
+    """Unrevoked, unexpired tokens of the accounts in a BKPSDM admin's scope, newest first."""
+    _require_token_admin(user)
+    return (ApiToken.objects.filter(user__in=accounts_in_scope(user).values("pk"), revoked=False)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+            .select_related("user", "user__employee").order_by("-created_at", "-pk"))
+
+
+def revoke_administered_token(user: Any, token_id: int) -> None:
+    _require_token_admin(user)
+    if not revoke(ApiToken.objects.filter(pk=token_id, user__in=accounts_in_scope(user).values("pk"))):
+        raise NotFound(_("Token tidak ditemukan."), code="not_found")
 
 
 @dataclass

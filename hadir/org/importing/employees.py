@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from hadir.org.identity import IdentityError, parse_nik, parse_nip
 from hadir.org.models import Employee, EmployeeKind, Position, Sex, WorkLocation
+from hadir.org.scoping import approvers, can_link_accounts, self_service_refusal
 
 from .cells import (
     EMPLOYEE_KIND_ALIASES,
@@ -88,6 +89,10 @@ def check_employees(ctx: Context, rows: list[Row]) -> Writer:
                 ctx.error(row.number, "nip" if nip and existing.nip == nip else "nik",
                           _("sudah terdaftar (%(name)s); gunakan mode perbarui untuk mengubah data pegawai yang ada")
                           % {"name": existing.name}, nip or nik)
+                continue
+            refused = self_service_refusal(ctx.user, employee=existing) if ctx.user is not None else None
+            if refused:
+                ctx.error(row.number, "nip" if nip else "nik", refused, nip or nik)
                 continue
             other = in_db_nik.get(nik) if nik else None
             if other is not None and other.pk != existing.pk:
@@ -182,9 +187,22 @@ def check_employees(ctx: Context, rows: list[Row]) -> Writer:
             hashed = make_password(password) if password else make_password(None)
             wanted = [e.nip or e.nik for e in new + old if e.user_id is None]
             taken = set(user_model.objects.filter(username__in=wanted).values_list("username", flat=True))
+            # Whoever knows the password acts as the account: accounts for heads, atasan and acting heads are
+            # made by BKPSDM (or the super-admin) only.
+            held_back: set[int] = set()
+            if ctx.user is not None and not can_link_accounts(ctx.user):
+                leading = set(Position.objects.filter(is_head=True).values_list("pk", flat=True)) | set(
+                    Position.objects.filter(subordinates__isnull=False).values_list("pk", flat=True))
+                deciding = set(approvers().filter(pk__in=[e.pk for e in old]).values_list("pk", flat=True))
+                held_back = {id(e) for e in new + old
+                             if e.user_id is None and (e.position_id in leading or e.pk in deciding)}
+                if held_back:
+                    ctx.report.warnings.append(_(
+                        "%(n)d pegawai adalah kepala unit atau atasan: akunnya tidak dibuat (hanya admin BKPSDM).")
+                        % {"n": len(held_back)})
             for e in new + old:
                 username = e.nip or e.nik
-                if e.user_id is None and username and username not in taken:
+                if e.user_id is None and username and username not in taken and id(e) not in held_back:
                     user = user_model(username=username, password=hashed, first_name=e.name[:150])
                     e.user = user
             users: list[Any] = [e.user for e in new + old if e.user is not None and e.user.pk is None]
