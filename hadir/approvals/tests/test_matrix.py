@@ -224,10 +224,13 @@ def test_overdue_items_escalate(org: Org) -> None:
     assert (item.escalation_level, item.approver_position_id) == (1, org.kadis.position_id)
     assert can_decide(org.kadis.user, item) and not can_decide(org.sekretaris.user, item)
     assert escalate_overdue(now + dt.timedelta(days=3)) == 0  # still level 1
-    assert escalate_overdue(now + dt.timedelta(days=4, minutes=1)) == 1
+    # the kepala dinas is the top of the staff member's chain: the item stays there (BKPSDM is not an atasan)
+    assert escalate_overdue(now + dt.timedelta(days=4, minutes=1)) == 0
+    assert escalate_overdue(now + dt.timedelta(days=30)) == 0
     item.refresh_from_db()
-    assert item.approver_position_id is None and can_decide(org.admin_bkpsdm, item)
-    assert AuditEntry.objects.filter(action="approval.escalate").count() == 2
+    assert (item.escalation_level, item.approver_position_id) == (1, org.kadis.position_id)
+    assert not can_decide(org.admin_bkpsdm, item)
+    assert AuditEntry.objects.filter(action="approval.escalate").count() == 1
 
 
 def test_routing_cost_does_not_grow_with_the_opd(org: Org, django_assert_max_num_queries: Any) -> None:
