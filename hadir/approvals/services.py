@@ -505,9 +505,10 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
     for item in pending.iterator(chunk_size=500):
         employee = item.employee
         unit = employee.unit
-        if unit.pk not in policies:
-            policies[unit.pk] = policy_for_unit(unit)
-        _mode, days = policies[unit.pk]
+        opd = unit.opd_id or unit.pk  # the policy is the OPD's (or the regency's)
+        if opd not in policies:
+            policies[opd] = policy_for_unit(unit)
+        _mode, days = policies[opd]
         chain = tuple(structure.chain_for(employee))
         if chain not in chains:
             chains[chain] = slots(list(chain), today)
