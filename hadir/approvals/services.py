@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -485,6 +485,21 @@ class EscalationDigest:
         return sent
 
 
+def _pending_in_batches(size: int = 500) -> Iterator[ApprovalItem]:
+    """Pending items in pk order, fetched in batches by key, no cursor left open between them: the run writes as
+    it goes, and on SQLite an open read would pin a snapshot that a write of another connection (the demo's
+    server beside the job thread) makes impossible to upgrade ("database is locked"); pgbouncer in transaction
+    pooling cannot keep a server-side cursor either."""
+    last = 0
+    while True:
+        batch = list(ApprovalItem.objects.filter(status=ItemStatus.PENDING, pk__gt=last)
+                     .select_related("employee__unit").order_by("pk")[:size])
+        yield from batch
+        if len(batch) < size:
+            return
+        last = batch[-1].pk
+
+
 _AUDIT_ACTIONS = {routing.ESCALATE: "approval.escalate", routing.REROUTE: "approval.reroute",
                   routing.STAY: "approval.relevel"}
 
@@ -501,8 +516,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
     chains: dict[tuple[int, ...], list[routing.Slot]] = {}
     digest = EscalationDigest()
     moved = 0
-    pending = ApprovalItem.objects.filter(status=ItemStatus.PENDING).select_related("employee__unit").order_by("pk")
-    for item in pending.iterator(chunk_size=500):
+    for item in _pending_in_batches():
         employee = item.employee
         unit = employee.unit
         opd = unit.opd_id or unit.pk  # the policy is the OPD's (or the regency's)

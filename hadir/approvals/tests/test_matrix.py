@@ -311,3 +311,11 @@ def test_items_flooded_to_bkpsdm_return_to_the_top_of_their_chain(org: Org) -> N
     item.refresh_from_db()
     assert (item.approver_position_id, item.escalation_level) == (org.kadis.position_id, 1)
     assert can_decide(org.kadis.user, item) and not can_decide(org.admin_bkpsdm, item)
+
+
+def test_the_escalation_reads_pending_items_in_batches_without_an_open_cursor(org: Org) -> None:
+    from hadir.approvals.services import _pending_in_batches
+
+    ids = [ApprovalItem.objects.get(checkin=store_checkin(org.staf)).pk for _ in range(5)]
+    ApprovalItem.objects.filter(pk=ids[2]).update(status=ItemStatus.APPROVED)
+    assert [i.pk for i in _pending_in_batches(size=2)] == [ids[0], ids[1], ids[3], ids[4]]
