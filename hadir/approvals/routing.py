@@ -20,7 +20,8 @@ atasan langsung) to top (normally the OPD head); an item's escalation level is i
      while someone can act again, a transfer) goes to its level of today's chain, at most the top;
   3. BKPSDM (approver None) decides only items of employees whose chain has nobody able to act (the OPD head's
      own, or a whole chain vacant).
-One run moves an item at most once, so "dieskalasi N×" never exceeds the chain's length − 1.
+One run moves an item at most once. As the level is the item's place among those who can act, "dieskalasi N×"
+in the inbox never exceeds that chain's length − 1 (an old level beyond it is corrected without a move).
 """
 
 from __future__ import annotations
