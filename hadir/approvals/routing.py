@@ -8,7 +8,20 @@ are derived from the unit tree the way regencies run them:
     kepala seksi → kepala bidang, sekretaris and kepala bidang → kepala dinas);
   - the head of an OPD has no atasan inside Hadir (Sekda/Bupati): BKPSDM decides.
 A vacant position (no holder, no acting head on the date) passes the item one level up; nobody
-approves themself; an escalated item skips the approvers it already waited for.
+approves themself.
+
+Escalation (`route`, run hourly by the escalation job) — the positions of an employee's chain that can act
+on a day (a holder or a Plt/Plh other than the employee) are numbered 0 (the first who can act, normally the
+atasan langsung) to top (normally the OPD head); an item's escalation level is its place in that list:
+  1. an item that waited the OPD's `escalate_after_days` at its approver moves ONE level up and waits the full
+     period again there; never past the top (at the top it stays until decided);
+  2. an item whose approver can no longer act (position vacant, no Plt/Plh) moves at once to the next position
+     above that can act (the top, if none above can); one whose approver is off the employee's chain (BKPSDM
+     while someone can act again, a transfer) goes to its level of today's chain, at most the top;
+  3. BKPSDM (approver None) decides only items of employees whose chain has nobody able to act (the OPD head's
+     own, or a whole chain vacant).
+One run moves an item at most once. As the level is the item's place among those who can act, "dieskalasi N×"
+in the inbox never exceeds that chain's length − 1 (an old level beyond it is corrected without a move).
 """
 
 from __future__ import annotations
@@ -96,23 +109,74 @@ class Resolution:
     position_id: int | None  # None: no one in the tree — BKPSDM decides
     approver_ids: frozenset[int]
     vacant_skipped: int  # positions passed because vacant (or only the subject)
+    level: int = 0  # place among the positions that can act: 0 = the first, `top` = the last
+    top: int = 0
+
+
+def acting(chain: Sequence[Slot], subject_id: int) -> list[tuple[int, Slot]]:
+    """(index in `chain`, slot) of the superior slots someone other than the subject can act for, nearest first."""
+    return [(i, slot) for i, slot in enumerate(chain) if slot.approvers(subject_id)]
+
+
+def _at(chain: Sequence[Slot], subject_id: int, able: list[tuple[int, Slot]], level: int) -> Resolution:
+    if not able:
+        return Resolution(None, frozenset(), len(chain))
+    level = max(0, min(level, len(able) - 1))
+    index, slot = able[level]
+    return Resolution(slot.position_id, slot.approvers(subject_id), index - level, level, len(able) - 1)
 
 
 def resolve(chain: Sequence[Slot], subject_id: int, escalation: int = 0) -> Resolution:
-    """The effective approver for `subject_id`: the first superior slot with someone other than the
-    subject in it, after passing `escalation` such approvers (items that waited too long)."""
-    skipped = 0
-    remaining = escalation
-    for slot in chain:
-        approvers = slot.approvers(subject_id)
-        if not approvers:
-            skipped += 1
-            continue
-        if remaining:
-            remaining -= 1
-            continue
-        return Resolution(slot.position_id, approvers, skipped)
-    return Resolution(None, frozenset(), skipped)
+    """The approver for `subject_id` at level `escalation`: the first superior slot with someone other than the
+    subject in it, then `escalation` such slots further up — never past the last one (the top of the chain that
+    can act). Nobody in the chain able to act: BKPSDM (position None)."""
+    return _at(chain, subject_id, acting(chain, subject_id), escalation)
+
+
+# --- escalation -------------------------------------------------------------------------------
+
+STAY = ""
+ESCALATE = "escalate"
+REROUTE = "reroute"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a pending item belongs after one run of the escalation job. `move` is ESCALATE (waited long enough:
+    one level up), REROUTE (its approver cannot act or is off the chain) or STAY (the level may still have been
+    corrected: the approver is unchanged and nobody is told)."""
+
+    move: str
+    resolution: Resolution
+
+    @property
+    def position_id(self) -> int | None:
+        return self.resolution.position_id
+
+    @property
+    def level(self) -> int:
+        return self.resolution.level
+
+
+def route(chain: Sequence[Slot], subject_id: int, *, position_id: int | None, level: int, waited_days: float,
+          escalate_after_days: int) -> Route:
+    """One item in one escalation run (module docstring): at most one move. `position_id`/`level`: where it waits
+    now; `waited_days`: since it reached that approver; `escalate_after_days` <= 0 turns escalation off."""
+    able = acting(chain, subject_id)
+    if not able:
+        return Route(STAY if position_id is None else REROUTE, _at(chain, subject_id, able, 0))
+    places = [slot.position_id for _i, slot in able]
+    if position_id in places:
+        here = places.index(position_id)
+        if 0 < escalate_after_days <= waited_days and here < len(able) - 1:
+            return Route(ESCALATE, _at(chain, subject_id, able, here + 1))
+        return Route(STAY, _at(chain, subject_id, able, here))
+    in_chain = [slot.position_id for slot in chain]
+    if position_id is not None and position_id in in_chain:  # fell vacant: the next above that can act
+        vacant_at = in_chain.index(position_id)
+        above = [n for n, (i, _slot) in enumerate(able) if i > vacant_at]
+        return Route(REROUTE, _at(chain, subject_id, able, above[0] if above else len(able) - 1))
+    return Route(REROUTE, _at(chain, subject_id, able, level))
 
 
 # --- which check-ins need approval -------------------------------------------------------------
@@ -132,10 +196,3 @@ def needs_approval(mode: str, *, kind: str, source: str, verdict: str, fraud_fla
     if mode == "apel":
         return kind in APEL_KINDS
     return False
-
-
-def escalation_due(age_days: float, escalate_after_days: int, current_level: int) -> int:
-    """The escalation level an item of this age should be at (one level per period waited)."""
-    if escalate_after_days <= 0:
-        return current_level
-    return max(current_level, int(age_days // escalate_after_days))

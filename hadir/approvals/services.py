@@ -1,5 +1,5 @@
 """Tiered approval: open items for check-ins and leave requests, find who decides, decide (one or
-in bulk), escalate what waited too long. Every decision is audited (hadir.audit) and marks the days it
+in bulk), escalate what waited too long (one level per period, summarised per approver). Every decision is audited (hadir.audit) and marks the days it
 changes in the presence outbox, so their daily status is recomputed. A decided leave item is handed to the
 leave workflow (a higher layer) through the `request_decided` signal. Administrators appoint acting heads
 (Plt/Plh) and set each OPD's policy."""
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -432,49 +434,132 @@ def decide_many(item_ids: list[int], user: Any, approve: bool, reason: str = "")
 # --- escalation --------------------------------------------------------------------------------
 
 
+class EscalationDigest:
+    """What one escalation run brought to each approver, sent as ONE notification per person (whatever the number
+    of items and positions that reached them): how many items, why, and whose."""
+
+    NAMES_LISTED = 5
+
+    def __init__(self) -> None:
+        self._by_employee: dict[int, Counter[tuple[str, str]]] = defaultdict(Counter)  # approver employee
+        self._bkpsdm: list[tuple[str, str, str]] = []  # (unit path, employee name, move)
+
+    def add(self, resolution: routing.Resolution, employee: Employee, move: str) -> None:
+        if resolution.position_id is None:
+            self._bkpsdm.append((employee.unit.path, employee.name, move))
+            return
+        for approver_id in resolution.approver_ids:
+            self._by_employee[approver_id][(employee.name, move)] += 1
+
+    def per_user(self) -> dict[Any, Counter[tuple[str, str]]]:
+        """{user: Counter((employee name, move))} of everyone who receives items."""
+        users: dict[Any, Counter[tuple[str, str]]] = defaultdict(Counter)
+        approvers = Employee.objects.filter(pk__in=list(self._by_employee), user__isnull=False).select_related("user")
+        for approver in approvers:
+            users[approver.user].update(self._by_employee[approver.pk])
+        if self._bkpsdm:
+            admins = list(RoleAssignment.objects.filter(role=Role.ADMIN_BKPSDM, unit__isnull=False).values_list("unit__path", "user"))
+            by_id = get_user_model().objects.in_bulk({user_id for _path, user_id in admins})
+            for path, name, move in self._bkpsdm:
+                for scope, user_id in admins:
+                    if path == scope or path.startswith(scope + "."):
+                        users[by_id[user_id]][(name, move)] += 1
+        return users
+
+    def send(self) -> int:
+        """Notify each recipient once; returns how many were notified."""
+        sent = 0
+        for user, counts in self.per_user().items():
+            total = sum(counts.values())
+            late = sum(n for (_name, move), n in counts.items() if move == routing.ESCALATE)
+            per_name: Counter[str] = Counter()
+            for (name, _move), n in counts.items():
+                per_name[name] += n
+            ranked = sorted(per_name.items(), key=lambda pair: (-pair[1], pair[0]))
+            names = ", ".join(f"{name} ({n})" for name, n in ranked[:self.NAMES_LISTED])
+            if len(ranked) > self.NAMES_LISTED:
+                names += _(", dan %(n)d pegawai lain") % {"n": len(ranked) - self.NAMES_LISTED}
+            body = _("%(n)d item persetujuan kini menunggu keputusan Anda: %(late)d belum diputuskan atasan "
+                     "sebelumnya dalam batas waktu, %(vacant)d karena jabatan penyetuju kosong. Pegawai: "
+                     "%(names)s.") % {"n": total, "late": late, "vacant": total - late, "names": names}
+            try:
+                notify(user, _("Eskalasi persetujuan: %(n)d item") % {"n": total}, body, url="/persetujuan/",
+                       kind="approval")
+            except Exception:  # a notification must never block the approval flow
+                log.exception("notify failed for user %s", user.pk)
+                continue
+            sent += 1
+        return sent
+
+
+def _pending_in_batches(size: int = 500) -> Iterator[ApprovalItem]:
+    """Pending items in pk order, fetched in batches by key, no cursor left open between them: the run writes as
+    it goes, and on SQLite an open read would pin a snapshot that a write of another connection (the demo's
+    server beside the job thread) makes impossible to upgrade ("database is locked"); pgbouncer in transaction
+    pooling cannot keep a server-side cursor either."""
+    last = 0
+    while True:
+        batch = list(ApprovalItem.objects.filter(status=ItemStatus.PENDING, pk__gt=last)
+                     .select_related("employee__unit").order_by("pk")[:size])
+        yield from batch
+        if len(batch) < size:
+            return
+        last = batch[-1].pk
+
+
+_AUDIT_ACTIONS = {routing.ESCALATE: "approval.escalate", routing.REROUTE: "approval.reroute",
+                  routing.STAY: "approval.relevel"}
+
+
 def escalate_overdue(now: dt.datetime | None = None) -> int:
-    """Move items that waited longer than their policy allows one approver up per period; also
-    re-route items whose approver position fell vacant. Returns how many items moved. Each new
-    approver gets one notification per run, however many items reached them."""
+    """One run of the escalation job (the rule: hadir.approvals.routing, `route`). Each pending item moves at most
+    once: one level up after waiting its OPD's `escalate_after_days` at its approver (never past the top of the
+    chain that can act), or at once to the next approver when its own can no longer act. Every change is audited;
+    each person who received items gets one summary notification. Returns how many items moved."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     structure = Structure()
     policies: dict[int, tuple[str, int]] = {}
-    resolutions: dict[tuple[int, int], routing.Resolution] = {}
-    arrived: dict[int | None, tuple[routing.Resolution, Employee, int]] = {}
+    chains: dict[tuple[int, ...], list[routing.Slot]] = {}
+    digest = EscalationDigest()
     moved = 0
-    pending = ApprovalItem.objects.filter(status=ItemStatus.PENDING).select_related("employee__unit")
-    for item in pending.iterator(chunk_size=500):
+    for item in _pending_in_batches():
         employee = item.employee
         unit = employee.unit
-        if unit.pk not in policies:
-            policies[unit.pk] = policy_for_unit(unit)
-        _mode, days = policies[unit.pk]
-        age_days = (now - item.created_at).total_seconds() / 86400
-        level = routing.escalation_due(age_days, days, item.escalation_level)
-        key = (employee.pk, level)
-        if key not in resolutions:
-            resolutions[key] = resolve_for(employee, today, level, structure)
-        resolution = resolutions[key]
-        if level == item.escalation_level and resolution.position_id == item.approver_position_id:
+        opd = unit.opd_id or unit.pk  # the policy is the OPD's (or the regency's)
+        if opd not in policies:
+            policies[opd] = policy_for_unit(unit)
+        _mode, days = policies[opd]
+        chain = tuple(structure.chain_for(employee))
+        if chain not in chains:
+            chains[chain] = slots(list(chain), today)
+        waited_days = (now - (item.escalated_at or item.created_at)).total_seconds() / 86400
+        where = routing.route(chains[chain], employee.pk, position_id=item.approver_position_id,
+                              level=item.escalation_level, waited_days=waited_days, escalate_after_days=days)
+        if (where.position_id, where.level) == (item.approver_position_id, item.escalation_level):
             continue
+        before = {"escalation_level": item.escalation_level, "approver_position_id": item.approver_position_id}
+        after = {"escalation_level": where.level, "approver_position_id": where.position_id}
+        changes: dict[str, Any] = dict(after)
+        if where.move != routing.STAY:
+            changes["escalated_at"] = now  # the wait starts again at the new approver
+        reason = {
+            routing.ESCALATE: _("Belum diputuskan dalam %(days)d hari.") % {"days": days},
+            routing.REROUTE: _("Penyetuju tidak dapat memutuskan (jabatan kosong atau bukan atasan pegawai)."),
+            routing.STAY: _("Tingkat eskalasi disesuaikan dengan rantai atasan."),
+        }[where.move]
         with transaction.atomic():
-            changed = ApprovalItem.objects.filter(pk=item.pk, status=ItemStatus.PENDING).update(
-                escalation_level=level, approver_position_id=resolution.position_id, escalated_at=now
-            )
+            changed = ApprovalItem.objects.filter(  # a concurrent run that moved it first wins
+                pk=item.pk, status=ItemStatus.PENDING, approver_position_id=item.approver_position_id,
+                escalation_level=item.escalation_level,
+            ).update(**changes)
             if not changed:
                 continue
-            record(None, "approval.escalate", item,
-                   {"escalation_level": item.escalation_level, "approver_position_id": item.approver_position_id},
-                   {"escalation_level": level, "approver_position_id": resolution.position_id},
-                   _("Belum diputuskan dalam %(days)d hari atau atasan kosong.") % {"days": days})
-        moved += 1
-        _res, first, count = arrived.get(resolution.position_id, (resolution, employee, 0))
-        arrived[resolution.position_id] = (resolution, first, count + 1)
-    for resolution, employee, count in arrived.values():
-        _notify_approvers(resolution, employee, _("Eskalasi persetujuan: %(n)d item") % {"n": count},
-                          _("%(n)d item persetujuan (antara lain milik %(name)s) dialihkan kepada Anda karena "
-                            "belum diputuskan atau atasan langsung kosong.") % {"n": count, "name": employee.name})
+            record(None, _AUDIT_ACTIONS[where.move], item, before, after, reason)
+        if where.move != routing.STAY:
+            moved += 1
+            digest.add(where.resolution, employee, where.move)
+    digest.send()
     return moved
 
 

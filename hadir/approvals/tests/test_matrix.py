@@ -224,10 +224,13 @@ def test_overdue_items_escalate(org: Org) -> None:
     assert (item.escalation_level, item.approver_position_id) == (1, org.kadis.position_id)
     assert can_decide(org.kadis.user, item) and not can_decide(org.sekretaris.user, item)
     assert escalate_overdue(now + dt.timedelta(days=3)) == 0  # still level 1
-    assert escalate_overdue(now + dt.timedelta(days=4, minutes=1)) == 1
+    # the kepala dinas is the top of the staff member's chain: the item stays there (BKPSDM is not an atasan)
+    assert escalate_overdue(now + dt.timedelta(days=4, minutes=1)) == 0
+    assert escalate_overdue(now + dt.timedelta(days=30)) == 0
     item.refresh_from_db()
-    assert item.approver_position_id is None and can_decide(org.admin_bkpsdm, item)
-    assert AuditEntry.objects.filter(action="approval.escalate").count() == 2
+    assert (item.escalation_level, item.approver_position_id) == (1, org.kadis.position_id)
+    assert not can_decide(org.admin_bkpsdm, item)
+    assert AuditEntry.objects.filter(action="approval.escalate").count() == 1
 
 
 def test_routing_cost_does_not_grow_with_the_opd(org: Org, django_assert_max_num_queries: Any) -> None:
@@ -265,3 +268,54 @@ def test_escalation_notifies_each_new_approver_once(org: Org) -> None:
     assert escalate_overdue(timezone.now() + dt.timedelta(days=1, minutes=1)) == 3
     notes = Notification.objects.filter(user=org.kadis.user)
     assert notes.count() == 1 and "3 item" in notes.get().subject
+
+
+def test_vacated_approvers_reroute_at_once_with_one_summary_each(org: Org) -> None:
+    """The sekretaris moves away: the items waiting for them go to the kepala dinas in the next run, without
+    waiting out the escalation period, as one notification; with the kepala dinas gone too, nobody in the chain
+    can act and BKPSDM gets them — again one notification, in the reader's language."""
+    from django.utils import translation
+
+    from hadir.notify.models import Notification
+
+    for _ in range(3):
+        store_checkin(org.staf)
+    store_checkin(org.kabid)  # already with the kepala dinas: not part of the summary
+    org.sekretaris.position = None
+    org.sekretaris.save()
+    with translation.override("en"):
+        assert escalate_overdue() == 3
+    items = ApprovalItem.objects.filter(employee=org.staf)
+    assert {(i.approver_position_id, i.escalation_level) for i in items} == {(org.kadis.position_id, 0)}
+    note = Notification.objects.get(user=org.kadis.user)
+    assert note.subject == "Approvals escalated: 3 items"
+    assert "0 not decided in time" in note.body and "3 because the approver's position is vacant" in note.body
+    assert f"{org.staf.name} (3)" in note.body
+    assert escalate_overdue() == 0  # nothing more to do
+
+    org.kadis.position = None
+    org.kadis.save()
+    assert escalate_overdue() == 4  # the staf's 3 and the kabid's 1: nobody above can act
+    assert set(ApprovalItem.objects.values_list("approver_position_id", flat=True)) == {None}
+    summary = Notification.objects.get(user=org.admin_bkpsdm)
+    assert "4 item" in summary.subject and f"{org.staf.name} (3), {org.kabid.name} (1)" in summary.body
+    assert Notification.objects.filter(user=org.kadis.user).count() == 1
+
+
+def test_items_flooded_to_bkpsdm_return_to_the_top_of_their_chain(org: Org) -> None:
+    """Items the old job pushed past the kepala dinas ("dieskalasi 9×" at BKPSDM) go back to the kepala dinas at
+    the top level of a 2-level chain: "dieskalasi 1×"."""
+    item = ApprovalItem.objects.get(checkin=store_checkin(org.staf))
+    ApprovalItem.objects.filter(pk=item.pk).update(approver_position=None, escalation_level=9)
+    assert escalate_overdue() == 1
+    item.refresh_from_db()
+    assert (item.approver_position_id, item.escalation_level) == (org.kadis.position_id, 1)
+    assert can_decide(org.kadis.user, item) and not can_decide(org.admin_bkpsdm, item)
+
+
+def test_the_escalation_reads_pending_items_in_batches_without_an_open_cursor(org: Org) -> None:
+    from hadir.approvals.services import _pending_in_batches
+
+    ids = [ApprovalItem.objects.get(checkin=store_checkin(org.staf)).pk for _ in range(5)]
+    ApprovalItem.objects.filter(pk=ids[2]).update(status=ItemStatus.APPROVED)
+    assert [i.pk for i in _pending_in_batches(size=2)] == [ids[0], ids[1], ids[3], ids[4]]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from hadir.approvals.routing import (
+    ESCALATE,
+    REROUTE,
+    STAY,
     PositionNode,
     Slot,
     UnitNode,
-    escalation_due,
     needs_approval,
     resolve,
+    route,
     superior_chain,
 )
 
@@ -76,7 +79,8 @@ S = 7  # the subject's employee id
         ("subject removed from shared slot", [Slot(1, frozenset({1}), frozenset({S}))], 0, 1, {1}),
         ("escalated once", [Slot(1, frozenset({1})), Slot(2, frozenset({2}))], 1, 2, {2}),
         ("escalation skips vacancies too", [Slot(1, frozenset({1})), Slot(2), Slot(3, frozenset({3}))], 1, 3, {3}),
-        ("past the top: BKPSDM", [Slot(1, frozenset({1}))], 1, None, set()),
+        ("never past the top", [Slot(1, frozenset({1}))], 1, 1, {1}),
+        ("far past the top: still the top", [Slot(1, frozenset({1})), Slot(2, frozenset({2}))], 9, 2, {2}),
         ("all vacant: BKPSDM", [Slot(1), Slot(2)], 0, None, set()),
         ("no chain: BKPSDM", [], 0, None, set()),
     ],
@@ -107,9 +111,61 @@ def test_needs_approval(mode: str, kind: str, source: str, verdict: str, flags: 
     assert needs_approval(mode, kind=kind, source=source, verdict=verdict, fraud_flags=flags) is expected
 
 
+def held(*positions: int) -> list[Slot]:
+    """A chain whose positions are held by an employee of the same number (0: vacant)."""
+    return [Slot(p, frozenset({p})) if p > 0 else Slot(-p) for p in positions]
+
+
+TWO = held(1, 2)  # sekretaris → kepala dinas
+THREE = held(1, 2, 3)  # kepala subbagian → sekretaris → kepala dinas
+
+
 @pytest.mark.parametrize(
-    ("age", "days", "level", "expected"),
-    [(0.5, 3, 0, 0), (2.99, 3, 0, 0), (3.0, 3, 0, 1), (6.5, 3, 1, 2), (1, 3, 2, 2), (10, 0, 0, 0)],
+    ("case", "chain", "at", "level", "waited", "days", "expected"),
+    [
+        # (position, level) where the item waits, days waited there, policy → (move, position, level)
+        ("fresh", TWO, 1, 0, 0.5, 3, (STAY, 1, 0)),
+        ("not yet", TWO, 1, 0, 2.99, 3, (STAY, 1, 0)),
+        ("waited the period: one level", TWO, 1, 0, 3.0, 3, (ESCALATE, 2, 1)),
+        ("waited 29 days: still one level", THREE, 1, 0, 29, 3, (ESCALATE, 2, 1)),
+        ("next period at the new level", THREE, 2, 1, 3.5, 3, (ESCALATE, 3, 2)),
+        ("at the top (OPD head): stays", TWO, 2, 1, 29, 3, (STAY, 2, 1)),
+        ("escalation off", TWO, 1, 0, 29, 0, (STAY, 1, 0)),
+        ("OPD head's own item: BKPSDM, stays", [], None, 0, 29, 3, (STAY, None, 0)),
+        ("escalation skips a vacancy", held(1, 0, 3), 1, 0, 3, 3, (ESCALATE, 3, 1)),
+        ("Plt/Plh fills the vacancy", [Slot(1, delegate_ids=frozenset({9})), Slot(2, frozenset({2}))], 1, 0, 1, 3,
+         (STAY, 1, 0)),
+        ("next slot only the subject (Plt of own atasan): top", [Slot(1, frozenset({1})),
+                                                                 Slot(2, delegate_ids=frozenset({S}))],
+         1, 0, 9, 3, (STAY, 1, 0)),
+        # re-routing: at once, whatever the wait; the wait starts again
+        ("approver fell vacant: next above", held(0, 2), 1, 0, 0.1, 3, (REROUTE, 2, 0)),
+        ("middle fell vacant: next above", held(1, 0, 3), 2, 1, 0.1, 3, (REROUTE, 3, 1)),
+        ("top fell vacant: the top that can act", held(1, 0), 2, 1, 0.1, 3, (REROUTE, 1, 0)),
+        ("whole chain vacant: BKPSDM", held(0, 0), 1, 0, 0.1, 3, (REROUTE, None, 0)),
+        ("BKPSDM, then a head appointed", held(1), None, 0, 0.1, 3, (REROUTE, 1, 0)),
+        ("flooded to BKPSDM (9×): back to the top", TWO, None, 9, 0.1, 3, (REROUTE, 2, 1)),
+        ("off the chain (transfer): same level", TWO, 99, 1, 0.1, 3, (REROUTE, 2, 1)),
+        # the level is the place in the chain that can act: corrected without a move
+        ("vacancy below: level follows, no move", held(0, 2, 3), 2, 1, 0.1, 3, (STAY, 2, 0)),
+        ("9× at the top of a 2-level chain", TWO, 2, 9, 0.1, 3, (STAY, 2, 1)),
+    ],
 )
-def test_escalation_due(age: float, days: int, level: int, expected: int) -> None:
-    assert escalation_due(age, days, level) == expected
+def test_route(case: str, chain: list[Slot], at: int | None, level: int, waited: float, days: int,
+               expected: tuple[str, int | None, int]) -> None:
+    result = route(chain, S, position_id=at, level=level, waited_days=waited, escalate_after_days=days)
+    assert (result.move, result.position_id, result.level) == expected
+
+
+def test_route_moves_an_unattended_item_one_level_per_period() -> None:
+    """Hourly runs over a month on a three-level chain: one move per period waited, then it rests at the top."""
+    at: int | None = 1
+    level, since = 0, 0.0
+    moves: list[tuple[float, int | None]] = []
+    for hour in range(1, 30 * 24):
+        now = hour / 24
+        result = route(THREE, S, position_id=at, level=level, waited_days=now - since, escalate_after_days=3)
+        if result.move != STAY:
+            at, level, since = result.position_id, result.level, now
+            moves.append((now, at))
+    assert moves == [(3.0, 2), (6.0, 3)] and level == 2

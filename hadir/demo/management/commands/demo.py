@@ -1,7 +1,8 @@
 """`hadir demo`: create the database, seed Kabupaten Contoh (once), run every app's demo data, serve.
 
 The apps' demo data (`hadir/<app>/demo.py`, `seed(rng, today) -> list[str]`) run after the organisation is
-seeded, in the order of hadir.demo.hooks.DEMO_HOOKS.
+seeded, in the order of hadir.demo.hooks.DEMO_HOOKS. While it serves, the periodic jobs of
+settings.CELERY_BEAT_SCHEDULE run in a thread beside the server (hadir.demo.scheduler; no beat to start).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from hadir.demo.hooks import DEMO_HOOKS, DemoHook
+from hadir.demo.scheduler import DemoScheduler
 from hadir.org.models import Unit
 from hadir.org.seed import demo_logins, seed_regency
 
@@ -36,6 +38,8 @@ class Command(BaseCommand):
                             help="port server (bawaan $PORT atau 8000)")
         parser.add_argument("--no-serve", action="store_true", help="isi data saja, jangan jalankan server")
         parser.add_argument("--no-hooks", action="store_true", help="lewati data contoh aplikasi lain")
+        parser.add_argument("--no-jobs", action="store_true",
+                            help="jangan jalankan tugas berkala (eskalasi, tutup hari, …) di samping server")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["employees"] < 10:
@@ -80,6 +84,11 @@ class Command(BaseCommand):
         if opts["no_serve"]:
             return
         port = opts["port"]
+        if not opts["no_jobs"]:
+            jobs = DemoScheduler()
+            jobs.start()
+            self.stdout.write(f"== Tugas berkala berjalan di latar ({len(jobs.jobs)}): "
+                              + ", ".join(job.name for job in jobs.jobs))
         self.stdout.write(self.style.SUCCESS(f"== Hadir berjalan di http://127.0.0.1:{port}/  (Ctrl+C untuk berhenti)"))
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
 
