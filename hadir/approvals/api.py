@@ -6,14 +6,18 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
-from ninja import Field, FilterSchema, Query, Router, Schema, Status
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, File, FilterSchema, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from hadir.errors import NotFound
 from hadir.org.models import Unit
 from hadir.pagination import LimitOffset, Rendered
+from hadir.presence.models import Correction
 
-from . import services
+from . import corrections, services
 from .models import ApprovalItem, Delegation, ItemKind
 
 router = Router(tags=["approvals"])
@@ -53,6 +57,15 @@ class LeaveBrief(Schema):
     has_document: bool
 
 
+class CorrectionBrief(Schema):
+    id: int
+    date: dt.date
+    kind: str
+    time: dt.time
+    reason: str
+    evidence_url: str | None
+
+
 class ItemOut(Schema):
     id: int
     kind: str
@@ -63,6 +76,7 @@ class ItemOut(Schema):
     employee: EmployeeBrief
     checkin: CheckInBrief | None
     leave: LeaveBrief | None
+    correction: CorrectionBrief | None
     decided_at: dt.datetime | None
     reason: str
 
@@ -76,6 +90,7 @@ def item_out(item: ApprovalItem) -> dict[str, Any]:
     emp = item.employee
     checkin = item.checkin if item.kind == ItemKind.CHECKIN else None
     leave = item.leave_request if item.kind == ItemKind.LEAVE else None
+    correction = item.correction if item.kind == ItemKind.CORRECTION else None
     return {
         "id": item.pk,
         "kind": item.kind,
@@ -100,13 +115,18 @@ def item_out(item: ApprovalItem) -> dict[str, Any]:
             "reason": leave.reason, "letter_number": leave.letter_number, "destination": leave.destination,
             "has_document": bool(leave.document),
         },
+        "correction": None if correction is None else {
+            "id": correction.pk, "date": correction.date, "kind": correction.kind, "time": correction.time,
+            "reason": correction.reason,
+            "evidence_url": f"/api/approvals/corrections/{correction.pk}/evidence" if correction.evidence else None,
+        },
         "decided_at": item.decided_at,
         "reason": item.reason,
     }
 
 
 class ApprovalInboxFilter(FilterSchema):
-    kind: Literal["checkin", "leave"] | None = None
+    kind: Literal["checkin", "leave", "correction"] | None = None
 
 
 @router.get("/inbox", response=ApprovalInboxOut, summary="Item yang menunggu keputusan saya")
@@ -227,3 +247,89 @@ def get_policy(request: HttpRequest, unit_id: int) -> dict[str, Any]:
 @router.put("/policies/{unit_id}", response=PolicyOut, summary="Atur kebijakan persetujuan Pemda/OPD")
 def put_policy(request: HttpRequest, unit_id: int, payload: PolicyIn) -> dict[str, Any]:
     return policy_out(services.set_policy(request.user, unit_id, payload.mode, payload.escalate_after_days))
+
+
+# --- koreksi presensi ----------------------------------------------------------------------------
+
+
+class CorrectionOut(Schema):
+    id: int
+    employee_id: int
+    employee_name: str
+    date: dt.date
+    kind: str
+    kind_label: str
+    time: dt.time
+    reason: str
+    status: str
+    status_label: str
+    evidence_url: str | None
+    filed_at: dt.datetime
+    filed_by_someone_else: bool
+    decided_at: dt.datetime | None
+    decision_reason: str
+
+
+def correction_out(c: Correction) -> dict[str, Any]:
+    return {
+        "id": c.pk, "employee_id": c.employee_id, "employee_name": c.employee.name, "date": c.date, "kind": c.kind,
+        "kind_label": c.get_kind_display(), "time": c.time, "reason": c.reason, "status": c.status,
+        "status_label": c.get_status_display(),
+        "evidence_url": f"/api/approvals/corrections/{c.pk}/evidence" if c.evidence else None,
+        "filed_at": c.filed_at, "filed_by_someone_else": c.filed_by_id is not None and c.filed_by_id != c.employee.user_id,
+        "decided_at": c.decided_at, "decision_reason": c.decision_reason,
+    }
+
+
+class CorrectionIn(Schema):
+    date: dt.date = Field(description="Tanggal kerja yang dikoreksi (YYYY-MM-DD)")
+    kind: Literal["masuk", "pulang"]
+    time: dt.time = Field(description="Jam presensi yang benar, waktu setempat (HH:MM)")
+    reason: str = Field(..., min_length=1, max_length=300)
+    employee_id: int | None = Field(None, description="Untuk operator/BKPSDM: pegawai yang diwakili")
+
+
+class CorrectionFilter(FilterSchema):
+    status: Literal["pending", "approved", "rejected", "cancelled"] | None = None
+    employee_id: int | None = None
+
+
+@router.post("/corrections", response={201: CorrectionOut}, summary="Ajukan koreksi presensi (multipart)",
+             description="Lupa presensi atau mesin mati: tanggal, masuk/pulang, jam, alasan, dan `evidence` (foto "
+             "atau surat: PDF/JPEG/PNG, maks. 5 MB). Operator OPD dan admin BKPSDM dapat mengajukan atas nama "
+             "pegawai di unit yang dikelolanya (`employee_id`). Diputuskan berjenjang seperti presensi lain.")
+def create_correction(request: HttpRequest, payload: Form[CorrectionIn],
+                      evidence: UploadedFile | None = File(None)) -> Status[dict[str, Any]]:  # noqa: B008
+    employee = corrections.employee_to_file_for(request.user, payload.employee_id)
+    created = corrections.file_correction(employee, request.user, corrections.CorrectionInput(
+        date=payload.date, kind=payload.kind, time=payload.time, reason=payload.reason, evidence=evidence))
+    return Status(201, correction_out(created))
+
+
+@router.get("/corrections", response=list[CorrectionOut], summary="Koreksi presensi yang dapat saya lihat")
+@paginate(LimitOffset, default_limit=100, max_limit=500)
+def list_corrections(request: HttpRequest, filters: Query[CorrectionFilter]) -> Rendered[Correction, dict[str, Any]]:
+    return Rendered(filters.filter(corrections.corrections_for(request.user)), correction_out)
+
+
+@router.get("/corrections/{correction_id}", response=CorrectionOut, summary="Satu koreksi presensi")
+def get_correction(request: HttpRequest, correction_id: int) -> dict[str, Any]:
+    return correction_out(corrections.visible_correction(request.user, correction_id))
+
+
+@router.post("/corrections/{correction_id}/cancel", response=CorrectionOut, summary="Batalkan koreksi yang menunggu")
+def cancel_correction(request: HttpRequest, correction_id: int) -> dict[str, Any]:
+    found = corrections.visible_correction(request.user, correction_id)
+    return correction_out(corrections.cancel_correction(found, request.user))
+
+
+@router.get("/corrections/{correction_id}/evidence", summary="Unduh bukti koreksi", response={200: None})
+def get_correction_evidence(request: HttpRequest, correction_id: int) -> FileResponse:
+    found = corrections.visible_correction(request.user, correction_id)
+    if not found.evidence:
+        raise NotFound(_("Koreksi ini tidak memiliki bukti."), code="not_found")
+    ext = str(found.evidence.name).rsplit(".", 1)[-1]
+    response = FileResponse(found.evidence.open("rb"), content_type=found.evidence_type or "application/octet-stream",
+                            as_attachment=False, filename=f"bukti-koreksi-{found.pk}.{ext}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

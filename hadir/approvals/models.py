@@ -31,6 +31,11 @@ class ApprovalPolicy(models.Model):
         "eskalasi setelah (hari)", default=3, validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text="Item yang belum diputuskan selama ini naik ke atasan berikutnya.",
     )
+    correction_monthly_limit = models.PositiveSmallIntegerField(
+        _("batas koreksi presensi per bulan"), null=True, blank=True, validators=[MaxValueValidator(31)],
+        help_text=_("Koreksi presensi yang boleh diajukan seorang pegawai per bulan (kosong: bawaan "
+                    "HADIR_CORRECTION_MONTHLY_LIMIT)."),
+    )
     updated_at = models.DateTimeField("diubah", auto_now=True)
 
     class Meta:
@@ -93,6 +98,7 @@ class Delegation(models.Model):
 class ItemKind(models.TextChoices):
     CHECKIN = "checkin", _("Presensi")
     LEAVE = "leave", _("Izin/cuti/dinas luar")
+    CORRECTION = "correction", _("Koreksi presensi")
 
 
 class ItemStatus(models.TextChoices):
@@ -106,11 +112,13 @@ class ApprovalItem(models.Model):
     """One thing waiting for an atasan. `approver_position` is the position whose holder (or acting
     head) decides; None means no one in the tree can, so BKPSDM administrators decide."""
 
-    kind = models.CharField("jenis", max_length=10, choices=ItemKind.choices)
+    kind = models.CharField("jenis", max_length=12, choices=ItemKind.choices)
     checkin = models.OneToOneField("presence.CheckIn", null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="approval_item")
     leave_request = models.OneToOneField("leave.LeaveRequest", null=True, blank=True, on_delete=models.CASCADE,
                                          related_name="approval_item")
+    correction = models.OneToOneField("presence.Correction", null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="approval_item")
     employee = models.ForeignKey(Employee, verbose_name="pegawai", on_delete=models.CASCADE,
                                  related_name="approval_items")
     approver_position = models.ForeignKey(Position, verbose_name="jabatan penyetuju", null=True, blank=True,
@@ -134,9 +142,12 @@ class ApprovalItem(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="checkin", checkin__isnull=False, leave_request__isnull=True)
-                           | Q(kind="leave", leave_request__isnull=False, checkin__isnull=True)),
-                name="approval_item_one_subject",
+                condition=(Q(kind="checkin", checkin__isnull=False, leave_request__isnull=True,
+                             correction__isnull=True)
+                           | Q(kind="leave", leave_request__isnull=False, checkin__isnull=True, correction__isnull=True)
+                           | Q(kind="correction", correction__isnull=False, checkin__isnull=True,
+                               leave_request__isnull=True)),
+                name="approval_item_one_subject_v2",
             ),
         ]
 

@@ -33,7 +33,8 @@ from hadir.org.scoping import (
     self_service_refusal,
 )
 from hadir.presence import outbox
-from hadir.presence.models import CheckIn, Validity
+from hadir.presence.corrections import apply_correction, reject_correction
+from hadir.presence.models import CheckIn, Correction, Validity
 
 from . import routing
 from .models import ApprovalItem, ApprovalMode, ApprovalPolicy, Delegation, ItemKind, ItemStatus
@@ -217,14 +218,16 @@ def inbox(user: Any, on: dt.date | None = None) -> QuerySet[ApprovalItem]:
     if me is not None:
         qs = qs.exclude(employee=me)
     return qs.select_related(
-        "employee__unit", "employee__position", "approver_position", "checkin__location", "leave_request"
+        "employee__unit", "employee__position", "approver_position", "checkin__location", "leave_request",
+        "correction"
     ).order_by("created_at", "pk")
 
 
 def items_by_id(ids: list[int]) -> list[ApprovalItem]:
     """The items, in the order of `ids`, with what showing them needs."""
     rows = ApprovalItem.objects.select_related(
-        "employee__unit", "employee__position", "approver_position", "checkin__location", "leave_request"
+        "employee__unit", "employee__position", "approver_position", "checkin__location", "leave_request",
+        "correction"
     ).in_bulk(ids)
     return [rows[i] for i in ids]
 
@@ -232,7 +235,7 @@ def items_by_id(ids: list[int]) -> list[ApprovalItem]:
 # --- opening items -----------------------------------------------------------------------------
 
 
-def _notify_approvers(resolution: routing.Resolution, employee: Employee, subject: str, body: str,
+def notify_approvers(resolution: routing.Resolution, employee: Employee, subject: str, body: str,
                       url: str = "/persetujuan/") -> None:
     users: list[Any]
     if resolution.position_id is None:
@@ -323,7 +326,7 @@ def open_leave_item(req: Any) -> ApprovalItem:
     item = ApprovalItem.objects.create(
         kind=ItemKind.LEAVE, leave_request=req, employee=employee, approver_position_id=resolution.position_id,
     )
-    _notify_approvers(
+    notify_approvers(
         resolution, employee, _("Pengajuan %(kind)s dari %(name)s") % {"kind": req.get_kind_display(),
                                                                       "name": employee.name},
         _("%(kind)s %(start)s–%(end)s menunggu persetujuan Anda.") % {
@@ -373,6 +376,26 @@ def _decide_checkins(items: list[ApprovalItem], user: Any, approve: bool, reason
     return {(c.employee_id, c.local_date) for c in checkins}
 
 
+def _decide_correction(correction: Correction, user: Any, approve: bool, reason: str) -> None:
+    """An approved correction becomes a manual check-in (its day recomputed through the outbox); either way the
+    decision is audited and the employee told."""
+    before = snapshot(correction, ["status"])
+    if approve:
+        apply_correction(correction, user, reason)
+    else:
+        reject_correction(correction, user, reason)
+    record(user, "correction.approve" if approve else "correction.reject", correction, before,
+           snapshot(correction, ["status", "checkin"]), reason)
+    owner = correction.employee.user
+    if owner is not None:
+        word = _("disetujui") if approve else _("ditolak")
+        _notify_user(owner, _("Koreksi presensi Anda %(word)s") % {"word": word},
+                     _("Koreksi %(kind)s tanggal %(date)s pukul %(time)s %(word)s.%(reason)s") % {
+                         "kind": correction.get_kind_display().lower(), "date": correction.date.strftime("%d/%m/%Y"),
+                         "time": correction.time.strftime("%H.%M"), "word": word,
+                         "reason": f" {reason}" if reason else ""})
+
+
 def _check_reason(approve: bool, reason: str) -> str:
     reason = (reason or "").strip()
     if not approve and not reason:
@@ -384,7 +407,8 @@ def _check_reason(approve: bool, reason: str) -> str:
 def _locked(ids: Iterable[int]) -> list[ApprovalItem]:
     return list(
         ApprovalItem.objects.select_for_update(of=("self",)).filter(pk__in=list(ids))
-        .select_related("employee__unit", "employee__user", "leave_request").order_by("pk")
+        .select_related("employee__unit", "employee__user", "leave_request", "correction__employee__user")
+        .order_by("pk")
     )
 
 
@@ -423,6 +447,8 @@ def decide_many(item_ids: list[int], user: Any, approve: bool, reason: str = "")
         for item in items:
             if item.kind == ItemKind.LEAVE:  # the leave workflow applies it (and may refuse: all or nothing)
                 request_decided.send(sender=ApprovalItem, item=item, by=user, approved=approve, reason=reason)
+            elif item.kind == ItemKind.CORRECTION and item.correction is not None:
+                _decide_correction(item.correction, user, approve, reason)
             item.status, item.decided_by, item.decided_at, item.reason = status, user, now, reason[:300]
         ApprovalItem.objects.filter(pk__in=ids).update(status=status, decided_by=user, decided_at=now,
                                                        reason=reason[:300])

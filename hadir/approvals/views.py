@@ -43,7 +43,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 
     kind = request.GET.get("jenis", "")
     qs = inbox(request.user)
-    if kind in (ItemKind.CHECKIN, ItemKind.LEAVE):
+    if kind in ItemKind.values:
         qs = qs.filter(kind=kind)
     items = list(qs[:PAGE])
     for item in items:
