@@ -6,6 +6,7 @@ page fills itself from /api/presence/today, /api/presence/history and /api/org/m
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from functools import lru_cache
@@ -13,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext
@@ -26,6 +28,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from hadir.approvals import corrections as approval_corrections
+from hadir.errors import DomainError, InvalidRequest
 from hadir.org.models import employee_of, is_valid_device_key
 
 from .services import bind_device, notify_refused_device
@@ -254,3 +258,39 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 
 never_cache_login = never_cache(MobileLoginView.as_view())
+
+
+@login_required(login_url="mobile:login")
+@ensure_csrf_cookie
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Koreksi presensi from the phone: the form (date, masuk/pulang, time, reason, evidence) and the employee's own
+    corrections with their status. Filing needs a connection (the evidence is uploaded at once)."""
+    employee = employee_of(request.user)
+    if employee is None:
+        return redirect("home")
+    form_error, form_field, filed = "", "", None
+    values = {"date": "", "kind": "masuk", "time": "", "reason": ""}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in values}
+        try:
+            data = approval_corrections.CorrectionInput(
+                date=_parse(dt.date.fromisoformat, values["date"], "date"), kind=values["kind"],
+                time=_parse(dt.time.fromisoformat, values["time"], "time"), reason=values["reason"][:300],
+                evidence=request.FILES.get("evidence"))
+            filed = approval_corrections.file_correction(employee, request.user, data)
+            values = {"date": "", "kind": "masuk", "time": "", "reason": ""}
+        except DomainError as exc:
+            form_error, form_field = exc.message, exc.field or ""
+    mine = approval_corrections.corrections_for(request.user).filter(employee=employee)[:30]
+    return render(request, "mobile/corrections.html", {
+        "values": values, "form_error": form_error, "form_field": form_field, "filed": filed, "mine": mine,
+        "limit": approval_corrections.monthly_limit(employee),
+    }, status=400 if form_error else 200)
+
+
+def _parse(parse: Any, raw: str, field: str) -> Any:
+    try:
+        return parse(raw)
+    except ValueError:
+        message = _("Tanggal tidak valid (YYYY-MM-DD).") if field == "date" else _("Jam tidak valid (JJ:MM).")
+        raise InvalidRequest(message, field=field, code="invalid") from None

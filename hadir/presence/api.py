@@ -273,6 +273,7 @@ class HistoryDayOut(Schema):
     missing_in: bool
     missing_out: bool
     excuse_ref: str
+    corrected: bool = Field(description="Hari ini memuat presensi dari koreksi yang disetujui")
     apel_pagi: str = Field(description='"hadir", "tidak" atau "" (tidak ada apel / belum ditentukan)')
     apel_sore: str = Field(description='"hadir", "tidak" atau "" (tidak ada apel / belum ditentukan)')
 
@@ -294,7 +295,7 @@ def history(request: HttpRequest, filters: Query[HistoryFilter]) -> dict[str, An
          "is_working_day": r.is_working_day, "first_in": r.first_in, "last_out": r.last_out,
          "late_minutes": r.late_minutes, "late_category": r.late_category, "early_minutes": r.early_minutes,
          "early_category": r.early_category, "missing_in": r.missing_in, "missing_out": r.missing_out,
-         "excuse_ref": r.excuse_ref, "apel_pagi": r.apel_pagi, "apel_sore": r.apel_sore}
+         "excuse_ref": r.excuse_ref, "corrected": r.corrected, "apel_pagi": r.apel_pagi, "apel_sore": r.apel_sore}
         for r in rows
     ]
     return {
