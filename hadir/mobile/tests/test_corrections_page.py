@@ -24,7 +24,7 @@ def png() -> SimpleUploadedFile:
 
 def test_file_a_correction_from_the_phone(org: Org, clock: Clock) -> None:
     c = Client()
-    c.force_login(org.staf.user)
+    c.force_login(org.staf.user)  # type: ignore[arg-type]
     page = c.get("/m/koreksi/")
     assert page.status_code == 200 and 'id="correction-form"' in page.content.decode()
     assert 'href="/m/koreksi/"' in c.get("/m/").content.decode()  # reachable from the app's tabs
@@ -37,7 +37,7 @@ def test_file_a_correction_from_the_phone(org: Org, clock: Clock) -> None:
 
 def test_bad_input_is_shown_and_nothing_stored(org: Org, clock: Clock) -> None:
     c = Client()
-    c.force_login(org.staf.user)
+    c.force_login(org.staf.user)  # type: ignore[arg-type]
     bad = c.post("/m/koreksi/", {"date": "2026-11-30", "kind": "masuk", "time": "07:00", "reason": "x",
                                  "evidence": png()})  # in the future
     assert bad.status_code == 400 and "masa depan" in bad.content.decode()
