@@ -233,7 +233,23 @@ CELERY_BEAT_SCHEDULE["presence-close-days"] = {"task": "hadir.presence.close_day
 CELERY_BEAT_SCHEDULE["terminals-hourly"] = {"task": "terminals.hourly", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["terminals-check-offline"] = {"task": "terminals.check_offline", "schedule": 600.0}
 HADIR_TERMINAL_OFFLINE_MINUTES = int(os.environ.get("HADIR_TERMINAL_OFFLINE_MINUTES", "15"))
-HADIR_TERMINAL_TRUST_PROXY = env_bool("HADIR_TERMINAL_TRUST_PROXY", False)
+# terminals (ZKTeco ADMS push), all from the environment. A push counts only from an approved terminal that comes
+# from its IP allow-list or shows its push key (hadir/terminals/README.md). Behind nginx the client address is
+# the X-Forwarded-For entry the N trusted proxies appended (HADIR_TERMINAL_TRUSTED_PROXIES; HADIR_TRUST_PROXY
+# or the older HADIR_TERMINAL_TRUST_PROXY mean one), never the first entry.
+HADIR_TERMINAL_TRUSTED_PROXIES = int(os.environ.get(
+    "HADIR_TERMINAL_TRUSTED_PROXIES",
+    "1" if env_bool("HADIR_TERMINAL_TRUST_PROXY", False) or env_bool("HADIR_TRUST_PROXY", False) else "0"))
+HADIR_TERMINAL_REGISTER_NETWORKS = os.environ.get("HADIR_TERMINAL_REGISTER_NETWORKS", "")
+HADIR_TERMINAL_REGISTER_PER_HOUR = int(os.environ.get("HADIR_TERMINAL_REGISTER_PER_HOUR", "5"))
+HADIR_TERMINAL_PENDING_MAX = int(os.environ.get("HADIR_TERMINAL_PENDING_MAX", "50"))
+HADIR_TERMINAL_PENDING_HELD_MAX = int(os.environ.get("HADIR_TERMINAL_PENDING_HELD_MAX", "20000"))
+HADIR_TERMINAL_MAX_BODY_BYTES = int(os.environ.get("HADIR_TERMINAL_MAX_BODY_BYTES", str(1024 * 1024)))
+HADIR_TERMINAL_MAX_LINES = int(os.environ.get("HADIR_TERMINAL_MAX_LINES", "5000"))
+HADIR_TERMINAL_OPERLOG_KEEP = int(os.environ.get("HADIR_TERMINAL_OPERLOG_KEEP", "5000"))
+HADIR_TERMINAL_SEEN_EVERY_SECONDS = int(os.environ.get("HADIR_TERMINAL_SEEN_EVERY_SECONDS", "60"))
+HADIR_TERMINAL_COMMANDS_PER_POLL = int(os.environ.get("HADIR_TERMINAL_COMMANDS_PER_POLL", "20"))
+HADIR_TERMINAL_NOON_SPLIT = os.environ.get("HADIR_TERMINAL_NOON_SPLIT", "12:00")
 HADIR_DAY_CLOSE_GRACE_MINUTES = int(os.environ.get("HADIR_DAY_CLOSE_GRACE_MINUTES", "60"))
 # approvals: which check-ins wait for the atasan when no ApprovalPolicy row exists (none|all|flagged|apel).
 HADIR_APPROVAL_MODE = os.environ.get("HADIR_APPROVAL_MODE", "flagged")

@@ -171,6 +171,18 @@ def patch_terminal(request: HttpRequest, terminal_id: int, payload: TerminalPatc
     return _out(terminal)
 
 
+class PushKeyOut(Schema):
+    push_key: str = Field(description="Kunci push; hanya ditampilkan sekali.")
+    path: str = Field(description="Alamat server di mesin: /iclock/k/<kunci>/")
+
+
+@router.post("/{terminal_id}/push-key", response=PushKeyOut,
+             summary="Buat kunci push baru (kunci lama langsung tidak berlaku; ditampilkan sekali)")
+def push_key(request: HttpRequest, terminal_id: int) -> dict[str, str]:
+    key = services.make_push_key(request.user, services.terminal_for(request.user, terminal_id))
+    return {"push_key": key, "path": f"/iclock/k/{key}/"}
+
+
 @router.post("/{terminal_id}/commands", response={201: list[CommandOut]}, summary="Antrekan perintah ke mesin")
 def add_command(request: HttpRequest, terminal_id: int, payload: CommandIn) -> Status[list[TerminalCommand]]:
     terminal = services.terminal_for(request.user, terminal_id)

@@ -46,6 +46,8 @@ def seed(rng: random.Random, today: dt.date) -> list[str]:
             timezone=loc.timezone, status=TerminalStatus.ACTIVE, activated_at=now - dt.timedelta(days=120),
             created_at=now - dt.timedelta(days=121), firmware=f"Ver 8.0.4.{rng.randint(1, 9)}",
             info={"DeviceName": rng.choice(MODELS)}, last_ip=f"10.{20 + i}.1.201",
+            # its OPD LAN, and this machine for the simulator (`hadir terminals simulate`)
+            ip_allowlist=f"10.{20 + i}.1.0/24, 127.0.0.1, ::1",
             attlog_stamp=str(rng.randint(10_000, 99_999)),
         ))
     Terminal.objects.bulk_create(terminals)

@@ -9,7 +9,10 @@ and its logs are held (stored, not converted) until an administrator assigns the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import ipaddress
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -51,6 +54,10 @@ def ip_allowed(allowlist: str, ip: str) -> bool:
     return any(addr in net for net in nets)
 
 
+def hash_push_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+
+
 class Terminal(models.Model):
     serial_number = models.CharField("nomor seri (SN)", max_length=64, unique=True)
     name = models.CharField("nama", max_length=200, blank=True)
@@ -68,6 +75,10 @@ class Terminal(models.Model):
     ip_allowlist = models.TextField(
         "IP yang diizinkan", blank=True,
         help_text="Kosongkan untuk menerima dari mana saja. Pisahkan dengan koma; boleh CIDR (192.168.1.0/24).",
+    )
+    push_key_hash = models.CharField(
+        "kunci push (hash)", max_length=64, blank=True, editable=False,
+        help_text="SHA-256 dari kunci push; kuncinya sendiri hanya ditampilkan sekali saat dibuat.",
     )
     created_at = models.DateTimeField("terdaftar", default=utc_now)
     activated_at = models.DateTimeField("diaktifkan", null=True, blank=True)
@@ -117,6 +128,20 @@ class Terminal(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def is_secured(self) -> bool:
+        """A terminal proves itself by its network (allow-list) or by its push key; without either it is not."""
+        return bool(self.ip_allowlist.strip() or self.push_key_hash)
+
+    def new_push_key(self) -> str:
+        """Make a new push key, keep only its hash (caller saves) and return the key: shown once, never again."""
+        key = secrets.token_urlsafe(24)
+        self.push_key_hash = hash_push_key(key)
+        return key
+
+    def push_key_matches(self, key: str) -> bool:
+        return bool(self.push_key_hash and key) and hmac.compare_digest(self.push_key_hash, hash_push_key(key))
 
     @property
     def utc_offset_hours(self) -> int:

@@ -28,7 +28,7 @@ from hadir.org.scoping import admin_paths, can_administer_unit, is_bkpsdm, is_su
 from hadir.presence import pipeline
 
 from . import protocol
-from .conf import noon_split, seen_every_seconds
+from .conf import noon_split, operlog_keep, seen_every_seconds
 from .models import (
     AttLog,
     AttLogState,
@@ -201,9 +201,14 @@ def schedule_conversion(terminal_id: int) -> None:
 
 
 def store_operlog(terminal: Terminal, rows: Iterable[tuple[str, str]], stamp: str = "") -> int:
-    objs = [OperLog(terminal=terminal, kind=kind, raw=line) for kind, line in rows]
+    """Store OPERLOG/user lines; only the newest HADIR_TERMINAL_OPERLOG_KEEP rows per terminal are kept."""
+    keep = operlog_keep()
+    objs = [OperLog(terminal=terminal, kind=kind, raw=line) for kind, line in rows][-keep:]
     with transaction.atomic():
         OperLog.objects.bulk_create(objs, batch_size=500)
+        cutoff = list(OperLog.objects.filter(terminal=terminal).order_by("-id").values_list("id", flat=True)[keep:keep + 1])
+        if cutoff:
+            OperLog.objects.filter(terminal=terminal, id__lte=cutoff[0]).delete()
         if stamp:
             Terminal.objects.filter(pk=terminal.pk).update(operlog_stamp=stamp[:32])
     return len(objs)
@@ -341,7 +346,7 @@ def _audit(actor: Any, action: str, target: Any, before: dict[str, Any], after: 
 def snapshot(terminal: Terminal) -> dict[str, Any]:
     return {"status": terminal.status, "name": terminal.name, "unit_id": terminal.unit_id,
             "location_id": terminal.location_id, "timezone": terminal.timezone,
-            "ip_allowlist": terminal.ip_allowlist}
+            "ip_allowlist": terminal.ip_allowlist, "push_key": bool(terminal.push_key_hash)}
 
 
 def assign_terminal(terminal: Terminal, *, unit: Unit, location: WorkLocation, name: str | None = None,
@@ -357,6 +362,10 @@ def assign_terminal(terminal: Terminal, *, unit: Unit, location: WorkLocation, n
             terminal.name = name
         if ip_allowlist is not None:
             terminal.ip_allowlist = ip_allowlist
+        if not terminal.is_secured and terminal.last_ip:
+            # Approved without an allow-list or a key: trust the address it has been talking from, nothing else
+            # (the operator widens the list or makes a push key when the office's address changes).
+            terminal.ip_allowlist = terminal.last_ip
         if terminal.status != TerminalStatus.ACTIVE:
             terminal.activated_at = timezone.now()
         terminal.status = TerminalStatus.ACTIVE
@@ -597,6 +606,18 @@ def update_terminal(user: Any, terminal: Terminal, *, name: str | None = None, s
         release_held(terminal)
     _audit(user, "terminal.update", terminal, before, snapshot(terminal))
     return terminal
+
+
+def make_push_key(user: Any, terminal: Terminal) -> str:
+    """A new push key for an assigned terminal in the user's scope (the old one stops working at once).
+    Returns the key: shown to the operator once, only its hash is kept."""
+    if terminal.unit is None or not can_administer_unit(user, terminal.unit):
+        raise NotAllowed(_("Tetapkan mesin ke unit terlebih dahulu."), code="forbidden")
+    before = snapshot(terminal)
+    key = terminal.new_push_key()
+    terminal.save(update_fields=["push_key_hash"])
+    _audit(user, "terminal.push_key", terminal, before, snapshot(terminal))
+    return key
 
 
 def queue_for(user: Any, terminal: Terminal, command: str, *, employee_ids: list[int] | None = None,

@@ -24,6 +24,7 @@ class SimulatedTerminal:
     info: str = "Ver 6.60 Apr 28 2017,12,10,3456,192.168.1.201,10,7,15,0,111"
     source_headers: dict[str, str] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
+    push_key: str = ""  # the terminal's push key: sent in the path, /iclock/k/<key>/cdata
     _conn: http.client.HTTPConnection | None = None
 
     def _connection(self) -> http.client.HTTPConnection:
@@ -38,6 +39,8 @@ class SimulatedTerminal:
             self._conn = None
 
     def request(self, method: str, path: str, params: dict[str, str], body: str | bytes = "") -> Reply:
+        if self.push_key and path.startswith("/iclock/"):
+            path = f"/iclock/k/{self.push_key}/" + path.removeprefix("/iclock/")
         url = f"{path}?{urlencode(params)}"
         headers = {"User-Agent": "iClock Proxy/1.09", "Content-Type": "text/plain", **self.source_headers}
         data = body.encode() if isinstance(body, str) else body

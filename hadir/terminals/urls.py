@@ -14,6 +14,12 @@ urlpatterns = [
     re_path(r"^getrequest(?:\.aspx)?/?$", adms.getrequest, name="getrequest"),
     re_path(r"^devicecmd(?:\.aspx)?/?$", adms.devicecmd, name="devicecmd"),
     re_path(r"^(?:ping|registry|push)(?:\.aspx)?/?$", adms.ping, name="ping"),
+    # The same endpoints with the terminal's push key in the path (server address on the device:
+    # https://host/iclock/k/<key>/ — for firmwares and proxies that keep a path).
+    re_path(r"^k/(?P<key>[A-Za-z0-9_\-]{16,128})/cdata(?:\.aspx)?/?$", adms.cdata, name="cdata-key"),
+    re_path(r"^k/(?P<key>[A-Za-z0-9_\-]{16,128})/getrequest(?:\.aspx)?/?$", adms.getrequest, name="getrequest-key"),
+    re_path(r"^k/(?P<key>[A-Za-z0-9_\-]{16,128})/devicecmd(?:\.aspx)?/?$", adms.devicecmd, name="devicecmd-key"),
+    re_path(r"^k/(?P<key>[A-Za-z0-9_\-]{16,128})/(?:ping|registry|push)(?:\.aspx)?/?$", adms.ping, name="ping-key"),
     path("pantau/", pages.overview, name="overview"),
     path("pantau/<int:unit_id>/", pages.opd_terminals, name="opd"),
 ]

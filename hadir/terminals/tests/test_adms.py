@@ -52,7 +52,7 @@ def pins(org: Org) -> Org:
 @pytest.fixture
 def active_terminal(pins: Org) -> Terminal:
     t = Terminal.objects.create(serial_number="CKJE201160123", name="Lobi Dinkes", unit=pins.dinkes,
-                                location=pins.loc_dinkes, status=TerminalStatus.ACTIVE)
+                                location=pins.loc_dinkes, status=TerminalStatus.ACTIVE, ip_allowlist="127.0.0.1, ::1")
     return t
 
 

@@ -35,7 +35,7 @@ def pins(org: Org) -> Org:
 
 def test_terminal_day_over_http(live_server: Any, pins: Org, fake_pipeline: Any) -> None:
     Terminal.objects.create(serial_number="CKJE201160123", name="Lobi", unit=pins.dinkes, location=pins.loc_dinkes,
-                            status=TerminalStatus.ACTIVE)
+                            status=TerminalStatus.ACTIVE, ip_allowlist="127.0.0.1, ::1")
     term = SimulatedTerminal(live_server.url, "CKJE201160123")
     # handshake
     reply = term.handshake()
@@ -83,7 +83,7 @@ def test_unknown_serial_and_ip_allowlist_over_http(live_server: Any, pins: Org, 
 def test_real_pipeline_over_http(live_server: Any, pins: Org) -> None:
     """End to end through hadir.presence.pipeline."""
     Terminal.objects.create(serial_number="REAL1", unit=pins.dinkes, location=pins.loc_dinkes,
-                            status=TerminalStatus.ACTIVE)
+                            status=TerminalStatus.ACTIVE, ip_allowlist="127.0.0.1, ::1")
     term = SimulatedTerminal(live_server.url, "REAL1")
     now = dt.datetime.now(WIB).replace(microsecond=0, tzinfo=None) - dt.timedelta(minutes=3)
     lines = [attlog_line("1001", now, 0), attlog_line("1002", now, 1)]

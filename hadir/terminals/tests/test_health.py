@@ -78,7 +78,7 @@ def test_office_hours_where_nobody_is_assigned_yet(org: Org, day: dt.date, hours
     national holidays."""
     empty = make_unit("UPT Baru", UnitKind.UPT, org.dinkes, code="UPT-BARU")
     terminal = Terminal.objects.create(serial_number="SN-UPT", name="Lobi UPT", unit=empty,
-                                       status=TerminalStatus.ACTIVE)
+                                       status=TerminalStatus.ACTIVE, ip_allowlist="127.0.0.1, ::1")
     assert health.office_hours(terminal, day) == hours
 
 
@@ -121,7 +121,7 @@ def test_opd_page_lists_terminals_for_its_operator_only(org: Org, terminal: Term
     TerminalDownDay.objects.create(terminal=terminal, opd=org.dinkes, date=MONDAY, office_start=dt.time(7, 30),
                                    office_end=dt.time(16))
     Terminal.objects.create(serial_number="OTHER", name="Aula Disdik", unit=org.disdik, location=org.loc_disdik,
-                            status=TerminalStatus.ACTIVE)
+                            status=TerminalStatus.ACTIVE, ip_allowlist="127.0.0.1, ::1")
     client = Client()
     client.force_login(org.operator_dinkes)
     resp = client.get(f"/iclock/pantau/{org.dinkes.pk}/")
