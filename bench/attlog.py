@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hadir.settings")
+os.environ.setdefault("SECRET_KEY", "hadir-bench-" + "0" * 40)  # required with HADIR_DEBUG off
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"  # ingest only; conversion belongs to the worker
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 
@@ -95,7 +96,7 @@ def main() -> int:
 
     def baseline_round(rnd: int) -> dict[str, float]:
         """The same rows inserted straight into the table (no HTTP, no Django): the floor to compare with."""
-        base_term = Terminal.objects.create(serial_number=f"BENCHBASE{rnd}", status=TerminalStatus.ACTIVE)
+        base_term = Terminal.objects.create(serial_number=f"BENCHBASE{rnd}", status=TerminalStatus.ACTIVE, ip_allowlist="127.0.0.1, ::1")
         now = dt.datetime.now(dt.UTC)
         rows = []
         for line in make_lines(total, args.pins, start):
@@ -124,7 +125,7 @@ def main() -> int:
         return out
 
     def endpoint_round(rnd: int, port: int | None) -> tuple[float, float, int, int]:
-        terminals = [Terminal.objects.create(serial_number=f"BENCH{rnd}T{i}", status=TerminalStatus.ACTIVE)
+        terminals = [Terminal.objects.create(serial_number=f"BENCH{rnd}T{i}", status=TerminalStatus.ACTIVE, ip_allowlist="127.0.0.1, ::1")
                      for i in range(n_terms)]
         batches = {t.serial_number: [make_lines(min(args.batch, per_term - k), args.pins, start, k)
                                      for k in range(0, per_term, args.batch)] for t in terminals}
@@ -186,7 +187,7 @@ def main() -> int:
                     break
                 except OSError:
                     time.sleep(0.1)
-            warm = Terminal.objects.create(serial_number="BENCHWARM", status=TerminalStatus.ACTIVE)
+            warm = Terminal.objects.create(serial_number="BENCHWARM", status=TerminalStatus.ACTIVE, ip_allowlist="127.0.0.1, ::1")
             for _ in range(args.workers * 2):  # warm every worker (imports, connections)
                 SimulatedTerminal(f"http://127.0.0.1:{port}", warm.serial_number).handshake()
         else:

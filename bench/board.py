@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hadir.settings")
+os.environ.setdefault("SECRET_KEY", "hadir-bench-" + "0" * 40)  # required with HADIR_DEBUG off
 os.environ.setdefault("HADIR_VAR_DIR", "/tmp/hadir-bench-board")
 
 STATUS_MIX = [  # (status, weight, late minutes range)

@@ -6,6 +6,7 @@ Messages are written in Bahasa Indonesia; a client that sends `Accept-Language: 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -14,6 +15,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.debug import SafeExceptionReporterFilter
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
@@ -198,3 +200,12 @@ def install_handlers(api: NinjaAPI) -> None:
     def _form_where_json_expected(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
         # multipart data already read as a form (the session's CSRF check does) for an operation that wants JSON
         return _domain_error(request, InvalidRequest(_("Isi permintaan bukan JSON yang valid."), code="bad_json"))
+
+
+class SecretHidingReporterFilter(SafeExceptionReporterFilter):
+    """Django's filter masks settings named like API|TOKEN|KEY|SECRET|PASS|SIGNATURE; DATABASE_URL, REDIS_URL,
+    the broker URL and other URLs with credentials in them are masked too (settings, and the environment the
+    debug page shows in META)."""
+
+    hidden_settings = re.compile(
+        "API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DATABASE|URL|DSN|BROKER|REDIS|CACHES", flags=re.I)

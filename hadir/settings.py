@@ -3,7 +3,7 @@
 DATABASE_URL   default: SQLite file under ./var/ (postgresql://... in production)
 REDIS_URL      unset: local-memory cache and eager tasks; set: Redis cache + Celery broker
 HADIR_DEBUG    "1" only for the demo / development
-SECRET_KEY     required when HADIR_DEBUG is off (a random one is made for tests/demo)
+SECRET_KEY     required when HADIR_DEBUG is off; the demo (HADIR_DEBUG=1) and the tests make one once in var/
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,7 +37,31 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("HADIR_DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment. Without one, the demo (DEBUG) and the test run (pytest sets PYTEST_VERSION)
+    make one once in var/secret_key and every process reuses it (sessions survive restarts and several workers);
+    a server without DEBUG refuses to start."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if not DEBUG and "PYTEST_VERSION" not in os.environ:
+        raise ImproperlyConfigured(
+            "SECRET_KEY wajib diisi bila HADIR_DEBUG mati (produksi): buat dengan "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` dan simpan di berkas lingkungan "
+            "(docs/deploy.md). / SECRET_KEY is required when HADIR_DEBUG is off.")
+    path = VAR_DIR / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -74,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",  # a locked-out login answers 429 (hadir/org/throttle.py)
 ]
 
@@ -87,6 +115,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",  # {{ csp_nonce }} for the few inline scripts
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -170,6 +199,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Private files are streamed by permission-checking views (hadir/files.py); behind nginx set this to its
+# `internal` location (docs/deploy.md §6) and nginx sends the bytes (X-Accel-Redirect).
+HADIR_MEDIA_ACCEL_PREFIX = os.environ.get("HADIR_MEDIA_ACCEL_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -300,6 +332,37 @@ CELERY_BEAT_SCHEDULE["presence-drain-outbox"] = {"task": "hadir.presence.drain_o
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+
+# Security headers (docs/deploy.md §6). With TLS (SECURE_COOKIES=1) HTTPS is enforced: HSTS for a year and a
+# redirect to https — except /iclock/, which ZKTeco terminals often reach over plain HTTP.
+_https = not DEBUG and env_bool("SECURE_COOKIES", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if _https else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _https)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _https)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _https)
+SECURE_REDIRECT_EXEMPT = [r"^iclock/"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy for every page: scripts only from Hadir itself (the few inline ones carry the request's
+# nonce), nothing framed, no plugins; images also from the map tile server. Styles allow inline style
+# attributes (Leaflet, the charts' bar widths).
+_tiles = urlsplit(os.environ.get("HADIR_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"))
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"] + ([f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.netloc else []),
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# A debug page (the demo) never shows a secret: settings and environment entries naming a key, password, token,
+# database or URL (DATABASE_URL carries the password) are masked.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "hadir.errors.SecretHidingReporterFilter"
 # Production behind nginx (docs/deploy.md): trust its X-Forwarded-Proto so HTTPS is recognised, and
 # pgbouncer in transaction-pooling mode cannot keep the server-side cursors .iterator() uses.
 if env_bool("HADIR_TRUST_PROXY", False):

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -22,5 +20,5 @@ urlpatterns = [
     path("akun/", include("hadir.org.urls")),
     path("", include("hadir.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ URL, not even in the demo: selfies, letters and evidence are personal data, streamed only by views
+# that check who asks (approvals, leave, presence admin; X-Accel-Redirect is documented in docs/deploy.md).

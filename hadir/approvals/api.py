@@ -6,13 +6,15 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Field, File, FilterSchema, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from hadir.errors import NotFound
+from hadir.files import private_file
 from hadir.org.models import Unit
 from hadir.pagination import LimitOffset, Rendered
 from hadir.presence.models import Correction
@@ -324,12 +326,10 @@ def cancel_correction(request: HttpRequest, correction_id: int) -> dict[str, Any
 
 
 @router.get("/corrections/{correction_id}/evidence", summary="Unduh bukti koreksi", response={200: None})
-def get_correction_evidence(request: HttpRequest, correction_id: int) -> FileResponse:
+def get_correction_evidence(request: HttpRequest, correction_id: int) -> HttpResponseBase:
     found = corrections.visible_correction(request.user, correction_id)
     if not found.evidence:
         raise NotFound(_("Koreksi ini tidak memiliki bukti."), code="not_found")
     ext = str(found.evidence.name).rsplit(".", 1)[-1]
-    response = FileResponse(found.evidence.open("rb"), content_type=found.evidence_type or "application/octet-stream",
-                            as_attachment=False, filename=f"bukti-koreksi-{found.pk}.{ext}")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(found.evidence, content_type=found.evidence_type or "application/octet-stream",
+                        filename=f"bukti-koreksi-{found.pk}.{ext}")

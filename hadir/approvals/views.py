@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hadir.errors import DomainError
+from hadir.files import private_file
 from hadir.presence.fraud import FLAG_LABELS
 
 from .models import ApprovalItem, ItemKind, ItemStatus
@@ -61,7 +63,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def checkin_photo(request: HttpRequest, pk: int) -> FileResponse:
+def checkin_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The selfie of a check-in waiting for (or decided by) this user: the atasan needs it to judge,
     nobody else gets it from here."""
     item = (ApprovalItem.objects.filter(pk=pk, kind=ItemKind.CHECKIN)
@@ -72,7 +74,4 @@ def checkin_photo(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     name = str(item.checkin.photo.name)
     content_type = "image/png" if name.lower().endswith(".png") else "image/jpeg"
-    response = FileResponse(item.checkin.photo.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(item.checkin.photo, content_type=content_type, cache_control="private, max-age=300")

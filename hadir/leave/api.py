@@ -7,11 +7,13 @@ import datetime as dt
 from functools import partial
 from typing import Annotated, Any, Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Field, File, FilterLookup, FilterSchema, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from hadir.files import private_file
 from hadir.pagination import LimitOffset, Rendered
 
 from . import rules, services
@@ -148,10 +150,8 @@ def post_cancel(request: HttpRequest, request_id: int, payload: CancelIn) -> dic
 
 
 @router.get("/requests/{request_id}/document", summary="Unduh dokumen pendukung", response={200: None})
-def get_document(request: HttpRequest, request_id: int) -> FileResponse:
+def get_document(request: HttpRequest, request_id: int) -> HttpResponseBase:
     req = services.request_with_document(request.user, request_id)
     ext = str(req.document.name).rsplit(".", 1)[-1]
-    response = FileResponse(req.document.open("rb"), content_type=req.document_type or "application/octet-stream",
-                            as_attachment=False, filename=f"dokumen-{req.pk}.{ext}")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(req.document, content_type=req.document_type or "application/octet-stream",
+                        filename=f"dokumen-{req.pk}.{ext}")

@@ -6,12 +6,14 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hadir.errors import DomainError
+from hadir.files import private_file
 from hadir.org.models import employee_of
 
 from . import rules
@@ -68,12 +70,10 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def document(request: HttpRequest, pk: int) -> FileResponse:
+def document(request: HttpRequest, pk: int) -> HttpResponseBase:
     req = LeaveRequest.objects.filter(visible_to(request.user)).filter(pk=pk).first()
     if req is None or not req.document:
         raise Http404
     ext = str(req.document.name).rsplit(".", 1)[-1]
-    response = FileResponse(req.document.open("rb"), content_type=req.document_type or "application/octet-stream",
-                            filename=f"dokumen-{req.pk}.{ext}")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(req.document, content_type=req.document_type or "application/octet-stream",
+                        filename=f"dokumen-{req.pk}.{ext}")

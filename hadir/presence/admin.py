@@ -12,12 +12,14 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from hadir.files import private_file
 from hadir.org.admin import ScopedAdmin
 from hadir.org.scoping import can_administer_unit
 
@@ -101,7 +103,7 @@ class CheckInAdmin(ReadOnlyScopedAdmin):
         extra = [path("<int:pk>/swafoto/", self.admin_site.admin_view(self.photo_view), name="presence_checkin_photo")]
         return extra + super().get_urls()
 
-    def photo_view(self, request: HttpRequest, pk: int) -> FileResponse:
+    def photo_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         row = get_object_or_404(self.get_queryset(request).select_related("employee__unit"), pk=pk)
         if not self.has_view_permission(request, row) or not can_administer_unit(request.user, row.employee.unit):
             raise PermissionDenied
@@ -109,12 +111,9 @@ class CheckInAdmin(ReadOnlyScopedAdmin):
             raise Http404
         ext = str(row.photo.name).rsplit(".", 1)[-1].lower()
         try:
-            handle = row.photo.open("rb")
+            return private_file(row.photo, content_type=PHOTO_TYPES.get(ext, "application/octet-stream"))
         except FileNotFoundError:
             raise Http404 from None
-        response = FileResponse(handle, content_type=PHOTO_TYPES.get(ext, "application/octet-stream"))
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 @admin.register(DailyStatus)
