@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hadir.middleware.HadirLocaleMiddleware",
+    "hadir.middleware.RejectNulBytesMiddleware",  # \0 in any input: 400, never a 500 from PostgreSQL
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
