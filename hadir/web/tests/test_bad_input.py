@@ -45,7 +45,7 @@ def test_nul_characters_are_a_400_with_a_message(org: Org, token: str, what: str
                                                  body: str | None, ctype: str | None, status: int) -> None:
     before = (ApiToken.objects.count(), CheckIn.objects.count())
     client = Client(headers={"Authorization": f"Bearer {token}"})
-    answer = client.get(path) if method == "get" else client.post(path, body, content_type=ctype)
+    answer = client.get(path) if method == "get" else client.post(path, body, content_type=ctype or "")
     assert answer.status_code == status
     assert answer.json()["message"] == "Masukan berisi karakter NUL (\\0) yang tidak diizinkan."
     assert (ApiToken.objects.count(), CheckIn.objects.count()) == before
@@ -67,6 +67,7 @@ def test_login_page_with_nul_is_a_400(org: Org) -> None:
 def test_a_document_with_zero_bytes_is_not_mistaken_for_nul_input(org: Org) -> None:
     """Binary uploads carry NUL bytes; only the text fields of a multipart body are inspected."""
     client = Client()
+    assert org.staf.user is not None
     client.force_login(org.staf.user)
     today = timezone.localdate()
     upload = SimpleUploadedFile("surat.pdf", b"%PDF-1.4\n\x00\x01\x02\n%%EOF", content_type="application/pdf")

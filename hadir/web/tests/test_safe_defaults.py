@@ -109,7 +109,7 @@ def test_private_files_go_through_nginx_when_configured(org: Org, settings: Any)
     checkin.photo.save("wajah.jpg", ContentFile(b"\xff\xd8\xff\xe0 not really"), save=False)
     settings.HADIR_MEDIA_ACCEL_PREFIX = "/_berkas/"
     response = private_file(checkin.photo, content_type="image/jpeg")
-    assert response["X-Accel-Redirect"] == "/_berkas/" + checkin.photo.name
+    assert response["X-Accel-Redirect"] == f"/_berkas/{checkin.photo.name}"
     assert response.get("Content-Length") in (None, "0")
     settings.HADIR_MEDIA_ACCEL_PREFIX = ""
     streamed = private_file(checkin.photo, content_type="image/jpeg")
