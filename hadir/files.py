@@ -8,13 +8,17 @@ worker is not tied up streaming a file. Without it (the demo, tests) Django stre
 
 from __future__ import annotations
 
+import io
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
+from PIL import Image, ImageOps
 
 
 def private_file(field: FieldFile, *, content_type: str, filename: str | None = None,
@@ -35,3 +39,45 @@ def private_file(field: FieldFile, *, content_type: str, filename: str | None = 
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = cache_control
     return response
+
+
+# What an uploaded image is saved as: the decoded pixels only. Re-encoding drops EXIF (GPS, device serials),
+# embedded thumbnails and whatever was appended after the image data (an HTML or script payload).
+REENCODE: dict[str, tuple[str, dict[str, Any]]] = {"JPEG": ("JPEG", {"quality": 90, "optimize": True}), "PNG": ("PNG", {"optimize": True}),
+            "WEBP": ("WEBP", {"quality": 90}), "MPO": ("JPEG", {"quality": 90, "optimize": True})}
+
+
+def reencode_image(upload: IO[bytes]) -> tuple[bytes, str]:
+    """Decode an already-validated image and encode it again in its own format (JPEG/PNG/WebP), turned upright
+    by its EXIF orientation, without metadata. Returns (bytes, format)."""
+    upload.seek(0)
+    with Image.open(upload) as img:
+        fmt, options = REENCODE.get(img.format or "", ("PNG", {"optimize": True}))
+        image = ImageOps.exif_transpose(img)
+        if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        out = io.BytesIO()
+        image.save(out, format=fmt, **options)
+    upload.seek(0)
+    return out.getvalue(), fmt
+
+
+def stored_upload(upload: File[bytes], content_type: str) -> File[bytes]:
+    """What to store for a validated upload: images re-encoded (`reencode_image`), other kinds (PDF) as sent."""
+    if content_type.startswith("image/"):
+        data, _fmt = reencode_image(upload)
+        return ContentFile(data)
+    return upload
+
+
+# Spreadsheet formula injection (CSV/Excel): a cell whose text starts with one of these is run as a formula by
+# Excel/LibreOffice. Every export writes text through `spreadsheet_text`.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """`value` for a spreadsheet cell: text that would start a formula gets a leading apostrophe (shown as text,
+    OWASP's advice); numbers, dates and other types pass through unchanged (a negative number stays a number)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value

@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from hadir.audit.services import record, snapshot
 from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound, TooLarge
+from hadir.files import stored_upload
 from hadir.leave import rules as document_rules
 from hadir.org.models import Employee, employee_of
 from hadir.org.scoping import admin_paths, can_administer_unit, path_q
@@ -148,7 +149,7 @@ def file_correction(employee: Employee, by: Any, data: CorrectionInput) -> Corre
                                 reason=reason[:300], evidence_type=evidence_type,
                                 filed_by=by if getattr(by, "is_authenticated", False) else None)
         if data.evidence is not None:
-            correction.evidence.save(f"bukti.{ext}", data.evidence, save=False)
+            correction.evidence.save(f"bukti.{ext}", stored_upload(data.evidence, evidence_type), save=False)
         correction.save()
         record(by, "correction.file", correction, {}, snapshot(correction), reason)
         resolution = resolve_for(employee, timezone.localdate())

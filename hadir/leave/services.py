@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from hadir.approvals.services import actable_position_ids, close_leave_item, open_leave_item
 from hadir.audit.services import record, snapshot
 from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound, TooLarge
+from hadir.files import stored_upload
 from hadir.notify.services import notify
 from hadir.org.identity import IdentityError, parse_nip
 from hadir.org.models import Employee, employee_of
@@ -226,7 +227,7 @@ def request_leave(employee: Employee, by: Any, data: LeaveInput) -> LeaveRequest
             document_type=doc_type,
         )
         if data.document is not None:
-            req.document.save(f"dokumen.{doc_ext}", data.document, save=False)
+            req.document.save(f"dokumen.{doc_ext}", stored_upload(data.document, doc_type), save=False)
         req.save()
         record(by, "leave.request", req, {}, snapshot(req), data.reason.strip())
         open_leave_item(req)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import warnings
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from hadir.errors import DomainError, TooLarge, Unprocessable
+from hadir.files import reencode_image
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MIN_SIDE_PX = 64
@@ -67,3 +69,11 @@ def validate_photo(photo: UploadedFile) -> str:
             code="photo_too_small",
         )
     return f"selfie.{ACCEPTED_FORMATS[fmt]}"
+
+
+def clean_photo(photo: UploadedFile) -> ContentFile[bytes]:
+    """Validate a selfie (`validate_photo`) and return what is stored: the image decoded and encoded again, without
+    EXIF or trailing bytes (hadir.files.reencode_image)."""
+    name = validate_photo(photo)
+    data, _fmt = reencode_image(photo)
+    return ContentFile(data, name=name)

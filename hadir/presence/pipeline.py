@@ -28,7 +28,7 @@ from . import fraud, outbox
 from .checks import CheckInAttempt, evaluate, workday
 from .hotpath import insert_checkin, load_context
 from .models import CheckIn, CheckInSource, Validity, Verdict
-from .photos import validate_photo
+from .photos import clean_photo
 
 
 def workday_now(employee: Employee, at: dt.datetime) -> tuple[WorkDay, list[WorkLocation]]:
@@ -57,7 +57,8 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
         existing = CheckIn.objects.select_related("location").get(pk=ctx.history.existing_id)
         return _owned_or_conflict(existing, attempt.employee), False
     client_uuid = attempt.client_uuid or uuid.uuid4()
-    photo_name = validate_photo(attempt.photo) if attempt.photo is not None else ""  # refused: nothing stored
+    # refused: nothing stored; accepted: the image re-encoded (no EXIF, nothing appended after the image data)
+    photo_file = clean_photo(attempt.photo) if attempt.photo is not None else None
 
     decision = evaluate(attempt, ctx, now)
     assert decision.local_date is not None
@@ -72,9 +73,8 @@ def record_checkin(attempt: CheckInAttempt) -> tuple[CheckIn, bool]:
         reason_code=decision.reason_code, reason=decision.reason[:300], fraud_flags=decision.flags,
         validity=Validity.PENDING if needs_approval else Validity.NOT_REQUIRED,
     )
-    if attempt.photo is not None:
-        attempt.photo.name = photo_name
-        row.photo = attempt.photo  # type: ignore[assignment]
+    if photo_file is not None:
+        row.photo = photo_file  # type: ignore[assignment]
     try:
         insert_checkin(row)  # the row and its outbox entry, or neither
     except IntegrityError:

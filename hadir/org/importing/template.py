@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from hadir.files import spreadsheet_text
+
 from .columns import COLUMNS, KIND_ALIASES
 
 COLUMN_NOTES: dict[str, str] = {
@@ -55,7 +57,8 @@ def template_workbook(kind: str) -> bytes:
     for cell in notes[1]:
         cell.font = Font(bold=True)
     for col in columns:
-        notes.append([col.label, "ya" if col.required else "", ", ".join(col.aliases), COLUMN_NOTES.get(col.key, "")])
+        notes.append([spreadsheet_text(v) for v in
+                      (col.label, "ya" if col.required else "", ", ".join(col.aliases), COLUMN_NOTES.get(col.key, ""))])
     for letter, width in zip("ABCD", (18, 8, 40, 50), strict=True):
         notes.column_dimensions[letter].width = width
     buffer = io.BytesIO()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from hadir.presence.models import CheckIn, DirtyDay, Validity
 from hadir.presence.signals import checkins_recorded
@@ -283,6 +285,24 @@ def test_selfie_jpeg_stored(staf_api: Any, clock: Clock, settings: Any) -> None:
     assert row.photo.name == f"selfie/2026/11/{row.client_uuid}.jpg"
     assert (settings.MEDIA_ROOT / row.photo.name).exists()
     assert row.mock_location is False and row.accuracy_m == 12.5
+
+
+def test_selfie_is_stored_reencoded_without_exif_or_appended_html(staf_api: Any, clock: Clock, settings: Any) -> None:
+    """A JPEG with GPS EXIF and an HTML payload after its end marker: stored as the pixels only."""
+    exif = Image.Exif()
+    exif[0x010F] = "HP-Mata-Mata"  # Make
+    exif[0x0112] = 6  # Orientation: rotated 90°; the stored image is turned upright
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 150, 100)).save(buf, format="JPEG", exif=exif)
+    sent = buf.getvalue() + b"<html><script>alert('xss')</script></html>"
+    photo = SimpleUploadedFile("selfie.jpg", sent, content_type="image/jpeg")
+    r = staf_api.post_multipart("/checkins", {**multipart(), "photo": photo})
+    assert r.status_code == 201, r.content
+    stored = (settings.MEDIA_ROOT / CheckIn.objects.get().photo.name).read_bytes()
+    assert b"<script>" not in stored and b"HP-Mata-Mata" not in stored
+    assert stored.endswith(b"\xff\xd9")  # ends at the JPEG end marker
+    with Image.open(io.BytesIO(stored)) as img:
+        assert img.format == "JPEG" and img.size == (240, 320) and not img.getexif()
 
 
 def test_selfie_named_jpg_but_really_png_is_stored_as_png(staf_api: Any, clock: Clock) -> None:
