@@ -61,7 +61,7 @@ def new_context(browser: Any, made: list[Any], lat: float, lon: float, accuracy:
 def login(ctx: Any, base: str, username: str = "staf") -> Any:
     page = ctx.new_page()
     page.goto(f"{base}/m/masuk/")
-    page.wait_for_function("document.getElementById('id_device_key').value.length > 20")
+    wait_until(page, "document.getElementById('id_device_key').value.length > 20")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
@@ -164,7 +164,7 @@ def test_offline_checkin_is_queued_then_synced_exactly_once(
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     page.wait_for_selector("body[data-ready='1']")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
 
     ctx.set_offline(True)
     page.wait_for_selector("#net-banner:not([hidden])")
@@ -221,7 +221,7 @@ def test_second_device_is_refused_until_an_admin_resets(
 
     other = new_context(browser, contexts, loc.latitude, loc.longitude).new_page()
     other.goto(f"{live_server.url}/m/masuk/")
-    other.wait_for_function("document.getElementById('id_device_key').value.length > 20")
+    wait_until(other, "document.getElementById('id_device_key').value.length > 20")
     assert device_key(other) != first_key
     other.fill("#id_username", "staf")
     other.fill("#id_password", PASSWORD)
@@ -279,7 +279,7 @@ def test_history_of_the_month(
     assert "November 2026" in page.inner_text("#month-label")
     shot(page, screenshot_dir, f"history-{tz.split('/')[1].lower()}")
     page.click("#month-prev")
-    page.wait_for_function("document.getElementById('month-label').textContent.includes('Oktober')")
+    wait_until(page, "document.getElementById('month-label').textContent.includes('Oktober')")
     page.wait_for_selector("#history-summary:has-text('Belum ada data')")
 
 
@@ -293,7 +293,7 @@ def test_installable_and_english(
     page = ctx.new_page()
     page.goto(f"{live_server.url}/m/masuk/")
     assert page.inner_text("label[for=id_password]") == "Password"
-    page.wait_for_function("document.getElementById('id_device_key').value.length > 20")
+    wait_until(page, "document.getElementById('id_device_key').value.length > 20")
     page.fill("#id_username", "guru")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
@@ -316,7 +316,7 @@ def test_installable_and_english(
     assert errors <= {"in-incognito"}, errors
 
     # Switching the language re-renders the app; the worker's offline copy of the shell follows it.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     page.click("#lang-form button")
     page.wait_for_selector("body[data-ready='1']")
     assert page.inner_text("#btn-start") == "Mulai presensi"
@@ -349,7 +349,7 @@ def test_service_worker_sends_the_queue_itself(
     page = login(new_context(browser, contexts, loc.latitude, loc.longitude), live_server.url)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     page.wait_for_selector("body[data-ready='1']")
     item_uuid = str(uuid.uuid4())
     page.evaluate(

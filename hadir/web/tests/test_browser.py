@@ -36,6 +36,9 @@ def _board_settings(settings: Any) -> None:
     settings.HADIR_BOARD_REFRESH_SECONDS = 1
     # A tile server that cannot be reached: the page must work without tiles.
     settings.HADIR_MAP_TILE_URL = "https://tiles.example.invalid/{z}/{x}/{y}.png"
+    # as settings.py does for HADIR_TILE_URL: the page's Content-Security-Policy admits the tile server's images
+    settings.SECURE_CSP = {**settings.SECURE_CSP,
+                           "img-src": [*settings.SECURE_CSP["img-src"], "https://tiles.example.invalid"]}
 
 
 @pytest.fixture
@@ -153,7 +156,7 @@ def test_board_filters_search_refresh_map_and_drilldown(
     DailyStatus.objects.filter(employee=board_day.staf_bidang, date=today).update(
         status=DayStatus.HADIR, first_in=dt.datetime.now(dt.UTC))
     outbox.bump_generations([today])
-    page.wait_for_function("document.getElementById('c-belum').innerText === '1'")
+    page.wait_for_function("() => document.getElementById('c-belum').innerText === '1'")  # a function: CSP has no eval
     assert page.inner_text("#c-hadir") == "3"
 
     # Drill down: OPD → unit → employee's days.
