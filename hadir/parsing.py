@@ -60,6 +60,10 @@ class HadirParser(Parser):
             if not isinstance(body, dict):
                 raise Unprocessable(_("Isi permintaan harus berupa objek JSON."), code="bad_json")
             return body
+        for key, values in data.lists():  # multipart text fields (the middleware leaves multipart bodies alone)
+            if "\x00" in key or any(isinstance(v, str) and "\x00" in v for v in values):
+                raise InvalidRequest(_("Masukan berisi karakter NUL (\\0) yang tidak diizinkan."), field=key,
+                                     code="nul_byte")
         parsed = super().parse_querydict(data, list_fields, request)
         return {key: value for key, value in parsed.items() if value != ""}
 

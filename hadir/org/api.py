@@ -188,8 +188,19 @@ class ImportOut(Schema):
     warnings: list[str]
 
 
-class ImportFailedOut(ImportOut):
+class ImportFailedOut(Schema):
+    """A refused import (403/422): the report with its row errors — or, when the request itself is malformed (no
+    file, an unknown kind), the common error body ({message, errors, code}) with the report fields absent."""
+
     message: str
+    errors: list[dict[str, Any]]
+    code: str | None = None
+    kind: str | None = None
+    ok: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    warnings: list[str] = []
 
 
 @router.post(

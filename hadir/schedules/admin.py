@@ -198,7 +198,7 @@ ROTATION_ANCHOR = dt.date(2024, 1, 1)
 class RotationForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.none(),
                                   help_text=_("Semua pegawai aktif unit ini beserta sub-unitnya."))
-    month = forms.RegexField(label=_("Bulan"), regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+    month = forms.RegexField(label=_("Bulan"), regex=r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$",
                              help_text=_("Format YYYY-MM, mis. 2026-12."),
                              error_messages={"invalid": _("Tulis bulan sebagai YYYY-MM, mis. 2026-12.")})
     rotation = forms.CharField(label=_("Rotasi"), initial="pagi,pagi,siang,siang,malam,-,-",

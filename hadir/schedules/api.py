@@ -89,7 +89,7 @@ def holidays(request: HttpRequest, q: Query[YearQuery]) -> dict[str, Any]:
 
 
 class RosterQuery(Schema):
-    month: str = Field(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Bulan, YYYY-MM")
+    month: str = Field(..., pattern=r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$", description="Bulan, YYYY-MM (2000–2100)")
 
 
 class RosterDayOut(Schema):
