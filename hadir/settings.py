@@ -273,6 +273,8 @@ HADIR_TERMINAL_OFFLINE_MINUTES = int(os.environ.get("HADIR_TERMINAL_OFFLINE_MINU
 HADIR_TERMINAL_TRUSTED_PROXIES = int(os.environ.get(
     "HADIR_TERMINAL_TRUSTED_PROXIES",
     "1" if env_bool("HADIR_TERMINAL_TRUST_PROXY", False) or env_bool("HADIR_TRUST_PROXY", False) else "0"))
+# discipline: employee kinds PP 94/2021 covers (levels, dismissal warnings); PPPK per the regency, TKK not.
+HADIR_DISCIPLINE_KINDS = os.environ.get("HADIR_DISCIPLINE_KINDS", "pns,cpns")
 HADIR_TERMINAL_REGISTER_NETWORKS = os.environ.get("HADIR_TERMINAL_REGISTER_NETWORKS", "")
 HADIR_TERMINAL_REGISTER_PER_HOUR = int(os.environ.get("HADIR_TERMINAL_REGISTER_PER_HOUR", "5"))
 HADIR_TERMINAL_PENDING_MAX = int(os.environ.get("HADIR_TERMINAL_PENDING_MAX", "50"))

@@ -12,7 +12,7 @@ from hadir.org.models import Employee
 from hadir.org.scoping import BoardScope
 from hadir.presence.models import DailyStatus, DayStatus
 
-from .rules import AbsenceSummary, severity, summarize
+from .rules import AbsenceSummary, pp94_applies, severity, summarize
 
 
 @dataclass
@@ -52,7 +52,7 @@ def absence_report(scope: BoardScope, year: int, until: dt.date, *, opd: int | N
     )
     out = [
         AbsentEmployee(p["id"], p["name"], p["nip"] or "", p["kind"], p["unit__name"], p["unit__opd__name"] or "",
-                       summarize(facts[p["id"]]))
+                       summarize(facts[p["id"]], covered=pp94_applies(p["kind"])))
         for p in people
     ]
     out.sort(key=lambda a: (-severity(a.summary), -a.summary.total_tk, -a.summary.current_streak, a.name))
@@ -78,4 +78,6 @@ def year_summaries(employee_ids: list[int], day: dt.date) -> dict[int, AbsenceSu
     ).values_list("employee_id", "date", "status", "is_working_day")
     for emp_id, date, status, working in rows:
         facts[emp_id].append((date, status, working))
-    return {emp_id: summarize(facts.get(emp_id, [])) for emp_id in employee_ids}
+    kinds = dict(Employee.objects.filter(pk__in=employee_ids).values_list("pk", "kind"))
+    return {emp_id: summarize(facts.get(emp_id, []), covered=pp94_applies(kinds.get(emp_id, "")))
+            for emp_id in employee_ids}

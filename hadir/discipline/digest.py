@@ -39,6 +39,7 @@ class AbsentToday:
     status: str  # "belum" | "tk"
     streak: int = 0  # consecutive working days of TK up to the day before (PP 94/2021 watch)
     year_tk: int = 0  # TK working days so far this year
+    pp94: bool = True  # PP 94/2021 covers this employee's kind (HADIR_DISCIPLINE_KINDS)
 
 
 @dataclass
@@ -74,7 +75,7 @@ class OpdDigest:
                 nip = f", NIP {a.nip}" if a.nip else ""
                 lines.append(f"- {a.name}{nip} — {a.unit}")
             lines.append("")
-        watch = [a for a in self.absent if a.streak >= 3 or a.year_tk >= 3]
+        watch = [a for a in self.absent if a.pp94 and (a.streak >= 3 or a.year_tk >= 3)]
         if watch:
             lines.append("Perhatian (PP 94/2021):")
             for a in sorted(watch, key=lambda a: (-a.streak, -a.year_tk, a.name)):
@@ -164,7 +165,7 @@ def _add_streaks(absent: list[AbsentToday], day: dt.date) -> None:
     summaries = year_summaries([a.id for a in absent], day)
     for a in absent:
         summary = summaries[a.id]
-        a.streak, a.year_tk = summary.current_streak, summary.total_tk
+        a.streak, a.year_tk, a.pp94 = summary.current_streak, summary.total_tk, summary.covered
 
 
 def send_daily_digest(day: dt.date, *, refresh: bool = True) -> int:

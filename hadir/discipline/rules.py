@@ -21,6 +21,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from hadir.presence.models import DayStatus
 
 DISMISSAL_CONSECUTIVE_DAYS = 10
@@ -89,24 +91,37 @@ class AbsenceSummary:
     longest_start: dt.date | None = None
     longest_end: dt.date | None = None
     tk_days: list[dt.date] = field(default_factory=list)
+    covered: bool = True  # does PP 94/2021 apply to this employee's kind (`pp94_applies`)?
 
     @property
     def dismissal_risk(self) -> bool:
-        return self.longest_streak >= DISMISSAL_CONSECUTIVE_DAYS
+        return self.covered and self.longest_streak >= DISMISSAL_CONSECUTIVE_DAYS
 
     @property
     def sanction(self) -> Sanction | None:
-        return sanction_for(self.total_tk, self.longest_streak)
+        return sanction_for(self.total_tk, self.longest_streak) if self.covered else None
 
 
-def summarize(days: Iterable[tuple[dt.date, str, bool]]) -> AbsenceSummary:
+def discipline_kinds() -> frozenset[str]:
+    """Employee kinds PP 94/2021 covers here (HADIR_DISCIPLINE_KINDS, default "pns,cpns"). The regulation is the
+    discipline of PNS (CPNS included); PPPK follow it only where the regency says so; TKK/honorer never by
+    default — their contracts govern them."""
+    raw = str(getattr(settings, "HADIR_DISCIPLINE_KINDS", "pns,cpns"))
+    return frozenset(k.strip().lower() for k in raw.split(",") if k.strip())
+
+
+def pp94_applies(kind: str) -> bool:
+    return kind in discipline_kinds()
+
+
+def summarize(days: Iterable[tuple[dt.date, str, bool]], *, covered: bool = True) -> AbsenceSummary:
     """Streaks over (date, status, is_working_day) facts, in any order.
 
     Only working days count: a libur or non-working day neither extends nor breaks a streak, nor
     does "belum" (a day not yet closed). Any day at work or excused breaks it. Working days with no
     fact at all are unknown and do not break a streak either (the daily closing writes TK rows).
     """
-    out = AbsenceSummary()
+    out = AbsenceSummary(covered=covered)
     run = 0
     run_start: dt.date | None = None
     for day, status, working in sorted(days):

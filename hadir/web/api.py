@@ -95,6 +95,8 @@ class AbsenceOut(Schema):
     longest_streak: int
     dismissal_risk: bool
     sanction: SanctionOut | None
+    kind: str
+    pp94_applies: bool
     tk_days: list[dt.date]
 
 
@@ -157,7 +159,7 @@ def absence(request: HttpRequest, year: int | None = None, opd: int | None = Non
         items.append({
             "id": r.id, "name": r.name, "nip": r.nip, "opd": r.opd, "unit": r.unit, "total_tk": s.total_tk,
             "current_streak": s.current_streak, "longest_streak": s.longest_streak,
-            "dismissal_risk": s.dismissal_risk, "tk_days": s.tk_days,
+            "dismissal_risk": s.dismissal_risk, "tk_days": s.tk_days, "kind": r.kind, "pp94_applies": s.covered,
             "sanction": {"name": sanction.name, "level": sanction.level} if sanction else None,
         })
     return {"year": year, "items": items}

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from hadir.audit.models import AuditEntry
 from hadir.audit.services import trail
 from hadir.discipline.absences import absence_report, employees_with_tk
-from hadir.discipline.rules import DISMISSAL_CONSECUTIVE_DAYS, SANCTIONS, bracket_counts, sanction_for_days, summarize
+from hadir.discipline.rules import (
+    DISMISSAL_CONSECUTIVE_DAYS,
+    SANCTIONS,
+    bracket_counts,
+    pp94_applies,
+    sanction_for_days,
+    summarize,
+)
 from hadir.errors import DomainError
 from hadir.org.models import Employee, EmployeeKind, Unit
 from hadir.org.scoping import BoardScope, board_scope
@@ -199,7 +206,8 @@ def absence(request: HttpRequest) -> HttpResponse:
         shown = risk
     elif selected:
         sanction = next((s for s in SANCTIONS if s.code == selected), None)
-        shown = [r for r in rows if sanction and sanction_for_days(r.summary.total_tk) == sanction]
+        shown = [r for r in rows
+                 if sanction and r.summary.covered and sanction_for_days(r.summary.total_tk) == sanction]
     else:
         shown = [r for r in rows if r.summary.sanction is not None]
     return render(request, "web/absence.html", {
@@ -222,7 +230,7 @@ def absence_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
     start, end = dt.date(year, 1, 1), min(today, dt.date(year, 12, 31))
     facts = list(DailyStatus.objects.filter(employee=emp, date__gte=start, date__lte=end).values_list(
         "date", "status", "is_working_day", "excuse_ref"))
-    summary = summarize((d, s, w) for d, s, w, _r in facts)
+    summary = summarize(((d, s, w) for d, s, w, _r in facts), covered=pp94_applies(emp.kind))
     by_day = {d: (s, w, r) for d, s, w, r in facts}
     months = []
     for m in range(1, (end.month if year == end.year else 12) + 1):

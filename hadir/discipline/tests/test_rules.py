@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
-from hadir.discipline.rules import DISMISSAL, sanction_for, sanction_for_days, summarize
+from hadir.discipline.rules import DISMISSAL, pp94_applies, sanction_for, sanction_for_days, summarize
 
 # (cumulative TK working days in a year, expected sanction name or None, level)
 THRESHOLDS = [
@@ -98,3 +99,24 @@ def test_streak_dates_and_order_independence() -> None:
     assert s.longest_start == MON + dt.timedelta(days=1)
     assert s.longest_end == MON + dt.timedelta(days=6)
     assert s.tk_days == [MON + dt.timedelta(days=d) for d in (1, 2, 3, 6)]
+
+
+# PP 94/2021 is the discipline regulation of PNS (CPNS included); PPPK only where the regency applies it; TKK never
+# by default. (kind, HADIR_DISCIPLINE_KINDS, covered)
+KIND_CASES = [
+    ("pns", "pns,cpns", True), ("cpns", "pns,cpns", True), ("pppk", "pns,cpns", False),
+    ("pppk_pw", "pns,cpns", False), ("tkk", "pns,cpns", False), ("pppk", "pns,cpns,pppk", True),
+    ("tkk", "pns,cpns,pppk", False), ("pns", " PNS , CPNS ", True),
+]
+
+
+@pytest.mark.parametrize(("kind", "setting", "covered"), KIND_CASES)
+def test_pp94_covers_only_the_configured_kinds(settings: Any, kind: str, setting: str, covered: bool) -> None:
+    settings.HADIR_DISCIPLINE_KINDS = setting
+    assert pp94_applies(kind) is covered
+    # 12 consecutive working days of TK: a PNS is at dismissal risk; a TKK keeps the count but gets no level
+    days = [(dt.date(2026, 3, 2) + dt.timedelta(days=i), "tk", True) for i in range(12)]
+    summary = summarize(days, covered=pp94_applies(kind))
+    assert summary.total_tk == 12 and summary.longest_streak == 12
+    assert summary.dismissal_risk is covered
+    assert (summary.sanction is not None) is covered

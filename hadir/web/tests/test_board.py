@@ -211,6 +211,28 @@ def test_absence_lists_and_drilldown(org: Org) -> None:
     assert "Rina Marlina" in op and "Dewi Lestari" not in op
 
 
+def test_pp94_levels_only_for_the_kinds_it_covers(org: Org, settings: Any) -> None:
+    """A TKK absent 12 working days in a row keeps their TK count, but no PP 94/2021 level and no dismissal risk."""
+    settings.HADIR_DISCIPLINE_KINDS = "pns,cpns"
+    org.staf.kind = "tkk"
+    org.staf.save(update_fields=["kind"])
+    _tk_run(org.staf, dt.date(2026, 10, 5), 12)
+    _tk_run(org.guru, dt.date(2026, 10, 5), 12)  # a PNS
+    c = login("bkpsdm")
+    risk = c.get("/dasbor/ketidakhadiran/?tahun=2026&ambang=risiko").content.decode()
+    assert "Rina Marlina" in risk and "Dewi Lestari" not in risk
+    detail = c.get(f"/dasbor/ketidakhadiran/{org.staf.pk}/?tahun=2026").content.decode()
+    assert 'id="s-total">12<' in detail
+    assert "PP 94/2021 tidak berlaku untuk jenis pegawai ini" in detail and "Pemberhentian dengan hormat" not in detail
+    items = {i["name"].split(",")[0]: i for i in c.get("/api/dashboard/absence?year=2026").json()["items"]}
+    assert items["Dewi Lestari"]["pp94_applies"] is False and items["Dewi Lestari"]["sanction"] is None
+    assert items["Dewi Lestari"]["dismissal_risk"] is False and items["Dewi Lestari"]["total_tk"] == 12
+    assert items["Rina Marlina"]["pp94_applies"] is True and items["Rina Marlina"]["dismissal_risk"] is True
+    settings.HADIR_DISCIPLINE_KINDS = "pns,cpns,tkk"  # a regency that applies it to everyone
+    items = {i["name"].split(",")[0]: i for i in c.get("/api/dashboard/absence?year=2026").json()["items"]}
+    assert items["Dewi Lestari"]["dismissal_risk"] is True
+
+
 def test_charts_rates(org: Org) -> None:
     monday = dt.date(2026, 11, 16)
     for i in range(5):
