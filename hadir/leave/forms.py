@@ -21,7 +21,7 @@ class LeaveForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
-    def __init__(self, *args: Any, employee_kind: str = "pns", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, employee_kind: str = "pns", sex: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = rules.ALLOWED_KINDS.get(employee_kind, frozenset())
+        allowed = rules.kinds_for(employee_kind, sex)
         self.fields["kind"].choices = [(k.value, k.label) for k in LeaveKind if k.value in allowed]  # type: ignore[attr-defined]

@@ -129,9 +129,19 @@ def service_years(service_start: dt.date | None, on: dt.date) -> int | None:
     return max(0, years)
 
 
+def kinds_for(employee_kind: str, sex: str | None = None) -> frozenset[str]:
+    """The kinds an employee may file: by employee kind (ALLOWED_KINDS), and cuti melahirkan only for women
+    (PP 11/2017 Pasal 325; PP 49/2018 for PPPK). `sex` None: not known to the caller, not narrowed."""
+    allowed = ALLOWED_KINDS.get(employee_kind, frozenset())
+    if sex is not None and sex != "P":
+        allowed = allowed - {CUTI_MELAHIRKAN}
+    return allowed
+
+
 def check_request(kind: str, employee_kind: str, start: dt.date, end: dt.date,
-                  service_start: dt.date | None) -> list[tuple[str, str]]:
-    """Problems with a request as (field, Indonesian message); empty when it may be filed."""
+                  service_start: dt.date | None, *, sex: str | None = None) -> list[tuple[str, str]]:
+    """Problems with a request as (field, Indonesian message); empty when it may be filed. `sex` ("L"/"P", ""
+    when not recorded) is checked for cuti melahirkan when given."""
     problems: list[tuple[str, str]] = []
     if kind not in KIND_LABELS:
         return [("kind", _("Jenis izin/cuti tidak dikenal."))]
@@ -145,6 +155,17 @@ def check_request(kind: str, employee_kind: str, start: dt.date, end: dt.date,
         problems.append(("end_date", _("%(kind)s paling lama %(n)d bulan.") % {"kind": label, "n": limit.months}))
     if limit.days and (end - start).days + 1 > limit.days:
         problems.append(("end_date", _("%(kind)s paling lama %(n)d hari.") % {"kind": label, "n": limit.days}))
+    if kind == CUTI_MELAHIRKAN and sex is not None:
+        if sex == "":
+            problems.append(("kind", _("Jenis kelamin pegawai belum tercatat; minta operator OPD melengkapinya "
+                                       "sebelum mengajukan cuti melahirkan.")))
+        elif sex != "P":
+            problems.append(("kind", _("Cuti melahirkan hanya untuk pegawai perempuan.")))
+    if limit.min_service_years >= 5 and service_start is None:
+        # cuti besar and CLTN rest on five years of continuous service: not granted on an unknown start
+        problems.append(("kind", _("%(kind)s memerlukan masa kerja %(n)d tahun, tetapi tanggal mulai masa kerja "
+                                   "pegawai belum tercatat; minta operator OPD melengkapinya.")
+                         % {"kind": label, "n": limit.min_service_years}))
     if limit.min_service_years:
         years = service_years(service_start, start)
         if years is not None and years < limit.min_service_years:

@@ -157,7 +157,8 @@ def backdate_days() -> int:
 
 
 def _validate(employee: Employee, data: LeaveInput, today: dt.date) -> None:
-    problems = rules.check_request(data.kind, employee.kind, data.start_date, data.end_date, service_start(employee))
+    problems = rules.check_request(data.kind, employee.kind, data.start_date, data.end_date, service_start(employee),
+                                   sex=employee.sex)
     if problems:
         field, message = problems[0]
         raise InvalidRequest(message, field=field, code="invalid_request")
@@ -349,7 +350,7 @@ def own_employee(user: Any) -> Employee:
 
 def filable_kinds(employee: Employee) -> list[LeaveKind]:
     """The kinds this employee may file (a PPPK or honorer has no cuti besar, for instance)."""
-    allowed = rules.ALLOWED_KINDS.get(employee.kind, frozenset())
+    allowed = rules.kinds_for(employee.kind, employee.sex)
     return [k for k in LeaveKind if k.value in allowed]
 
 

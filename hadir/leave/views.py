@@ -27,7 +27,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     emp = employee_of(request.user)
     if emp is None:
         return render(request, "leave/no_employee.html", {"nav": "leave"}, status=403)
-    form = LeaveForm(request.POST or None, request.FILES or None, employee_kind=emp.kind)
+    form = LeaveForm(request.POST or None, request.FILES or None, employee_kind=emp.kind, sex=emp.sex)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

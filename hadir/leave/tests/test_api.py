@@ -8,6 +8,7 @@ from typing import Any
 from django.test import Client
 
 from hadir.approvals.models import ApprovalItem
+from hadir.audit.models import AuditEntry
 from hadir.leave.models import LeaveRequest
 from hadir.testing import Org
 
@@ -123,3 +124,21 @@ def test_labels_follow_accept_language(org: Org) -> None:
         ("Permission for important reasons", "Awaiting approval")]
     indonesian = _client(org.staf.user, "id").get("/api/leave/requests").json()
     assert [(r["kind_label"], r["status_label"]) for r in indonesian] == [("Izin alasan penting", "Menunggu persetujuan")]
+
+
+def test_leave_a_man_is_not_entitled_to_is_refused_and_nothing_is_stored(org: Org) -> None:
+    org.staf.sex = "L"
+    org.staf.save(update_fields=["sex"])
+    monday = clear_week()
+    before = (LeaveRequest.objects.count(), ApprovalItem.objects.count(), AuditEntry.objects.count())
+    form = {"kind": "cuti_melahirkan", "start_date": monday.isoformat(),
+            "end_date": (monday + dt.timedelta(days=30)).isoformat(), "reason": "Persalinan"}
+    answer = _client(org.staf.user).post("/api/leave/requests", form)
+    assert answer.status_code == 400
+    assert answer.json()["message"] == "Cuti melahirkan hanya untuk pegawai perempuan."
+    assert _client(org.staf.user, "en").post("/api/leave/requests", form).json()["message"] == \
+        "Maternity leave is for female employees only."
+    assert (LeaveRequest.objects.count(), ApprovalItem.objects.count(), AuditEntry.objects.count()) == before
+    offered = _client(org.staf.user).get("/api/leave/kinds")
+    assert offered.status_code == 200
+    assert "cuti_melahirkan" not in offered.content.decode() and "cuti_tahunan" in offered.content.decode()

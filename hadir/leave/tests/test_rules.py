@@ -143,3 +143,28 @@ def test_day_status_and_geofence_sets_cover_every_kind() -> None:
     assert set(rules.DAY_STATUS) == set(rules.KIND_LABELS)
     assert {rules.DAY_STATUS[k] for k in rules.DUTY_KINDS} == {"dl"}
     assert rules.DAY_STATUS[rules.CUTI_SAKIT] == "sakit" and rules.DAY_STATUS[rules.IZIN_PENTING] == "izin"
+
+
+# PP 11/2017 Pasal 325 (PNS) and PP 49/2018 (PPPK): cuti melahirkan is for a woman giving birth; cuti besar and
+# CLTN rest on at least 5 years of continuous service (Pasal 315, 335). (kind, sex, service start, problem?)
+CONDITION_TABLE = [
+    (rules.CUTI_MELAHIRKAN, "P", D(2015, 1, 5), None),
+    (rules.CUTI_MELAHIRKAN, "L", D(2015, 1, 5), "Cuti melahirkan hanya untuk pegawai perempuan."),
+    (rules.CUTI_MELAHIRKAN, "", D(2015, 1, 5), "Jenis kelamin pegawai belum tercatat"),
+    (rules.CUTI_BESAR, "L", D(2015, 1, 5), None),
+    (rules.CUTI_BESAR, "L", D(2023, 1, 5), "memerlukan masa kerja paling sedikit 5 tahun"),
+    (rules.CUTI_BESAR, "P", None, "tanggal mulai masa kerja pegawai belum tercatat"),
+    (rules.CLTN, "P", None, "tanggal mulai masa kerja pegawai belum tercatat"),
+    (rules.CUTI_TAHUNAN, "L", None, None),  # unknown start: entitled (the quota decides)
+]
+
+
+@pytest.mark.parametrize(("kind", "sex", "service", "problem"), CONDITION_TABLE)
+def test_leave_conditions(kind: str, sex: str, service: dt.date | None, problem: str | None) -> None:
+    problems = rules.check_request(kind, "pns", D(2026, 3, 2), D(2026, 3, 6), service, sex=sex)
+    if problem is None:
+        assert problems == []
+    else:
+        assert problems and problem in problems[0][1]
+    if kind == rules.CUTI_MELAHIRKAN:
+        assert (rules.CUTI_MELAHIRKAN in rules.kinds_for("pns", sex)) is (sex == "P")
