@@ -192,6 +192,13 @@ def install_handlers(api: NinjaAPI) -> None:
     def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _domain_error(request, TooLarge(_("Isi permintaan terlalu besar."), code="too_large"))
 
+    # An id or number beyond the database's integer (SQLite raises before the query; PostgreSQL compares a larger
+    # number as numeric and finds nothing): the caller's input, never a 500.
+    @api.exception_handler(OverflowError)
+    def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        return _domain_error(request, Unprocessable(_("Angka di luar jangkauan yang dapat diproses."),
+                                                    code="out_of_range"))
+
     @api.exception_handler(MultiPartParserError)
     def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
         return _domain_error(request, InvalidRequest(_("Isi permintaan tidak dapat dibaca."), code="bad_body"))

@@ -42,7 +42,8 @@ class ScheduleWorkDayOut(Schema):
 
 
 class TodayQuery(Schema):
-    date: dt.date | None = Field(None, description="Tanggal setempat (YYYY-MM-DD); kosong = hari ini")
+    date: dt.date | None = Field(None, ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31),
+                                 description="Tanggal setempat (YYYY-MM-DD, 2000–2100); kosong = hari ini")
     employee_id: int | None = Field(None, description="Untuk operator/atasan: jadwal pegawai lain dalam cakupannya")
 
 

@@ -9,11 +9,14 @@ for a long run). Derandomized: a failure found once is found again.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -48,6 +51,18 @@ def bkpsdm(org: Org, settings_overrides: None) -> dict[str, str]:
 
 
 @pytest.fixture
+def direct_wsgi() -> Iterator[None]:
+    """schemathesis calls the WSGI app itself, whose request signals close the database connection — the test's
+    transaction with it. Django's test client disconnects that handler the same way (and connects it again after
+    each of its requests: so this fixture comes after the ones that sign in through the test client)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def settings_overrides(settings: Any) -> None:
     # the fuzzer is one client making thousands of calls: no rate limit or login lockout in its way
     settings.HADIR_API_USER_RATE = ""
@@ -61,11 +76,11 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_api_as_an_employee(case: Any, employee: dict[str, str]) -> None:
+def test_api_as_an_employee(case: Any, employee: dict[str, str], direct_wsgi: None) -> None:
     case.call_and_validate(headers=employee, checks=CHECKS)
 
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_api_as_bkpsdm(case: Any, bkpsdm: dict[str, str]) -> None:
+def test_api_as_bkpsdm(case: Any, bkpsdm: dict[str, str], direct_wsgi: None) -> None:
     case.call_and_validate(headers=bkpsdm, checks=CHECKS)

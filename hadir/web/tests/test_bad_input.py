@@ -58,10 +58,14 @@ def test_nul_message_in_english_when_asked(org: Org) -> None:
     assert answer.json()["message"] == "The input contains a NUL character (\\0), which is not allowed."
 
 
-def test_login_page_with_nul_is_a_400(org: Org) -> None:
-    answer = Client().post("/masuk/", {"username": "staf\x00", "password": PASSWORD})
+def test_login_page_with_nul_is_refused(org: Org) -> None:
+    client = Client()
+    answer = client.post("/masuk/", "username=staf%00&password=x", content_type="application/x-www-form-urlencoded")
     assert answer.status_code == 400
     assert "NUL" in answer.content.decode()
+    # multipart: Django's form validator refuses the field, the page answers with the form again
+    answer = client.post("/masuk/", {"username": "staf\x00", "password": PASSWORD})
+    assert answer.status_code == 200 and "_auth_user_id" not in client.session
 
 
 def test_a_document_with_zero_bytes_is_not_mistaken_for_nul_input(org: Org) -> None:
@@ -108,3 +112,24 @@ def test_body_over_the_limit_is_a_413(org: Org, token: str, settings: Any) -> No
         "/api/presence/checkins", '{"kind": "masuk", "note": "' + "x" * 20_000 + '"}', content_type="application/json")
     assert answer.status_code == 413
     assert answer.json()["message"]
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("post", "/api/approvals/items/3634944795886441066793034317824/decision"),
+    ("get", "/api/leave/requests/99999999999999999999999999"),
+])
+def test_ids_beyond_the_integer_range_are_a_4xx(org: Org, method: str, path: str) -> None:
+    client = Client()
+    client.force_login(org.admin_bkpsdm)
+    answer = client.get(path) if method == "get" else client.post(
+        path, {"decision": "approve", "reason": "x"}, content_type="application/json")
+    assert 400 <= answer.status_code < 500, answer.content
+    assert answer.json()["message"]
+
+
+def test_bulk_ids_beyond_the_integer_range_are_a_4xx(org: Org) -> None:
+    client = Client()
+    client.force_login(org.admin_bkpsdm)
+    answer = client.post("/api/approvals/bulk", {"decision": "reject", "reason": "x", "ids": [2**96]},
+                         content_type="application/json")
+    assert 400 <= answer.status_code < 500, answer.content
