@@ -30,6 +30,7 @@ from hadir.org.models import Employee, Unit
 from hadir.org.scoping import BoardScope
 from hadir.presence.models import COMPLIANT_STATUSES, DayStatus
 from hadir.presence.outbox import status_generation
+from hadir.presence.rates import attendance_rate
 
 PRESENT = [DayStatus.HADIR, DayStatus.PSW]
 EXCUSED = [DayStatus.IZIN, DayStatus.SAKIT, DayStatus.CUTI, DayStatus.DINAS_LUAR]
@@ -63,9 +64,10 @@ class Counts:
     tk: int = 0
     libur: int = 0
     compliant: int = 0
+    dl: int = 0  # of izin: dinas luar, which the attendance rate counts as attended
 
     def add(self, other: Counts) -> None:
-        for name in ("total", *CATEGORIES, "compliant"):
+        for name in ("total", *CATEGORIES, "compliant", "dl"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
@@ -79,10 +81,8 @@ class Counts:
 
     @property
     def rate(self) -> float | None:
-        """Share present or excused among those expected, 0–100."""
-        if not self.expected:
-            return None
-        return 100.0 * (self.present + self.izin) / self.expected
+        """The one attendance rate (hadir.presence.rates): present and DL against present, DL, TK and belum."""
+        return attendance_rate(self.present + self.dl, self.tk + self.belum)
 
 
 @dataclass
@@ -175,6 +175,8 @@ def compute_board(scope: BoardScope, day: dt.date, f: Filters, *, use_cache: boo
         setattr(c, category, getattr(c, category) + n)
         if status in COMPLIANT_STATUSES and not late and not early:
             c.compliant += n
+        if status == DayStatus.DINAS_LUAR:
+            c.dl += n
     names = dict(Unit.objects.filter(pk__in=[k for k in by_opd if k]).values_list("pk", "name"))
     rows: list[OpdRow] = []
     total = Counts()

@@ -1,45 +1,42 @@
 """Attendance rate per OPD per day and per week, and server-side SVG geometry for the charts.
 
-Rate = (present + excused) / expected, where expected excludes libur and "belum" (a day not closed
-yet: today's not-yet-arrived are unknown, not absent); a working-day employee without a DailyStatus
-row counts as absent only on the board (today), not here: history uses the rows the daily closing
-wrote.
+The rate is the one of hadir.presence.rates (the board's too), over the DailyStatus rows of working days. A day
+or week is a column only when someone in scope worked it; the regency's figure pools everyone's days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
 
 from hadir.org.scoping import BoardScope
-from hadir.presence.models import DailyStatus, DayStatus
-
-ATTENDED = [DayStatus.HADIR, DayStatus.TERLAMBAT, DayStatus.PSW, DayStatus.IZIN, DayStatus.SAKIT, DayStatus.CUTI,
-            DayStatus.DINAS_LUAR]
+from hadir.presence.models import DailyStatus
+from hadir.presence.rates import RATE_ATTENDED, RATE_LEFT_OUT, RATE_NOT_ATTENDED, attendance_rate
 
 
 @dataclass
 class Series:
     opd_id: int
     name: str
-    points: dict[dt.date, float | None]  # period start → rate 0–100 (None: no working day)
+    points: dict[dt.date, float | None]  # period start → rate 0–100 (None: nobody expected)
+    sums: dict[dt.date, tuple[int, int]] = field(default_factory=dict)  # period → (attended, not attended)
 
 
 def _rates(scope: BoardScope, start: dt.date, end: dt.date, weekly: bool,
            opd: int | None) -> tuple[list[dt.date], list[Series]]:
     qs = DailyStatus.objects.filter(date__gte=start, date__lte=end, is_working_day=True).exclude(
-        # libur is not expected at work; belum is a day not closed yet (today): unknown, not absent
-        status__in=[DayStatus.LIBUR, DayStatus.BELUM]
+        status__in=RATE_LEFT_OUT  # excused or not at work that day: neither attended nor absent
     ).filter(scope.q("employee__unit__"))
     if opd:
         qs = qs.filter(employee__unit__opd_id=opd)
     qs = qs.annotate(period=TruncWeek("date") if weekly else F("date"))
     rows = qs.order_by().values("employee__unit__opd_id", "employee__unit__opd__name", "period").annotate(
-        expected=Count("id"), attended=Count("id", filter=Q(status__in=ATTENDED))
+        attended=Count("id", filter=Q(status__in=RATE_ATTENDED)),
+        not_attended=Count("id", filter=Q(status__in=RATE_NOT_ATTENDED)),
     )
     series: dict[int, Series] = {}
     periods: set[dt.date] = set()
@@ -50,7 +47,8 @@ def _rates(scope: BoardScope, start: dt.date, end: dt.date, weekly: bool,
             p = p.date()
         periods.add(p)
         s = series.setdefault(key, Series(key, r["employee__unit__opd__name"] or "—", {}))
-        s.points[p] = 100.0 * r["attended"] / r["expected"] if r["expected"] else None
+        s.sums[p] = (r["attended"], r["not_attended"])
+        s.points[p] = attendance_rate(r["attended"], r["not_attended"])
     ordered = sorted(periods)
     return ordered, sorted(series.values(), key=lambda s: s.name)
 
@@ -67,13 +65,18 @@ def weekly_rates(scope: BoardScope, end: dt.date, weeks: int = 8,
 
 
 def overall(series: list[Series]) -> dict[dt.date, float]:
-    """Unweighted mean across OPDs per period (each OPD counts once)."""
-    acc: dict[dt.date, list[float]] = defaultdict(list)
+    """The regency's rate per period: everyone's days pooled (as the board's total), not a mean of OPD rates."""
+    acc: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
     for s in series:
-        for p, v in s.points.items():
-            if v is not None:
-                acc[p].append(v)
-    return {p: sum(vs) / len(vs) for p, vs in acc.items() if vs}
+        for p, (attended, not_attended) in s.sums.items():
+            acc[p][0] += attended
+            acc[p][1] += not_attended
+    out: dict[dt.date, float] = {}
+    for p, (attended, not_attended) in acc.items():
+        rate = attendance_rate(attended, not_attended)
+        if rate is not None:
+            out[p] = rate
+    return out
 
 
 @dataclass

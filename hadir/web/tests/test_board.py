@@ -248,14 +248,44 @@ def test_charts_rates(org: Org) -> None:
     assert by["Dinas Kesehatan"].points[monday] == pytest.approx(50.0)
     assert by["Dinas Kesehatan"].points[monday + dt.timedelta(days=4)] == pytest.approx(100.0)
     assert by["Dinas Pendidikan"].points[monday] == pytest.approx(100.0)
-    status(org.kabid, DayStatus.BELUM, monday)  # not closed yet: neither present nor absent
+    status(org.kabid, DayStatus.BELUM, monday)  # no check-in (yet): counts against the rate, as on the board
     periods, series = daily_rates(scope, dt.date(2026, 11, 20), 5)
-    assert {s.name: s for s in series}["Dinas Kesehatan"].points[monday] == pytest.approx(50.0)
+    assert {s.name: s for s in series}["Dinas Kesehatan"].points[monday] == pytest.approx(100 / 3)
     w_periods, w_series = weekly_rates(scope, dt.date(2026, 11, 20), 2)
     assert w_periods == [monday]
-    assert {s.name: s.points[monday] for s in w_series}["Dinas Kesehatan"] == pytest.approx(80.0)
+    # the week: kadis 5 hadir, staf 2 TK + 3 cuti (left out), kabid 1 belum → 5 / 8
+    assert {s.name: s.points[monday] for s in w_series}["Dinas Kesehatan"] == pytest.approx(62.5)
     html = c.get("/dasbor/grafik/").content.decode()
     assert "<svg" in html and 'id="heat-daily"' in html
+
+
+# One rate (hadir.presence.rates), from the seeds: dinas luar counts as present, leave is excused (left out),
+# TK and not-yet-checked-in count against; libur is not a working day. (statuses of one OPD's day, rate)
+RATE_CASES = [
+    ([DayStatus.HADIR, DayStatus.HADIR, DayStatus.TK, DayStatus.TK], 50.0),
+    ([DayStatus.HADIR, DayStatus.DINAS_LUAR, DayStatus.TK, DayStatus.CUTI], 100 * 2 / 3),
+    ([DayStatus.TERLAMBAT, DayStatus.PSW, DayStatus.SAKIT, DayStatus.IZIN], 100.0),
+    ([DayStatus.HADIR, DayStatus.BELUM, DayStatus.CUTI, DayStatus.TK], 100 / 3),
+    ([DayStatus.CUTI, DayStatus.SAKIT, DayStatus.IZIN, DayStatus.CUTI], None),
+]
+
+
+@pytest.mark.parametrize(("statuses", "rate"), RATE_CASES)
+def test_board_and_charts_give_the_same_rate(org: Org, clock: Any, statuses: list[str], rate: float | None) -> None:
+    day = dt.date(2026, 11, 18)  # a Wednesday
+    for emp, st in zip([org.kadis, org.sekretaris, org.kabid, org.staf], statuses, strict=True):
+        status(emp, st, day)
+    status(org.staf_bidang, DayStatus.LIBUR, day)  # the OPD's fifth: not a working day for them (left out)
+    scope = board_scope(org.admin_bkpsdm)
+    assert scope is not None
+    board = compute_board(scope, day, Filters(opd=org.dinkes.pk), use_cache=False)
+    dinkes_chart = {s.name: s for s in daily_rates(scope, day, 1, opd=org.dinkes.pk)[1]}.get("Dinas Kesehatan")
+    chart_rate = dinkes_chart.points.get(day) if dinkes_chart else None
+    if rate is None:
+        assert board.total.rate is None and chart_rate is None
+    else:
+        assert board.total.rate == pytest.approx(rate)
+        assert chart_rate == pytest.approx(rate)
 
 
 def test_readiness(org: Org) -> None:
