@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from hadir.pagination import LimitOffset, Page
@@ -71,6 +71,7 @@ class DashboardEmployeeOut(Schema):
     late_category: str
     early_minutes: int
     early_category: str
+    corrected: bool = Field(False, description="Hari ini diubah oleh koreksi presensi yang disetujui")
 
 
 class DashboardEmployeesOut(Schema):

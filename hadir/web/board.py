@@ -209,6 +209,7 @@ class EmployeeRow:
     early_category: str
     excuse_ref: str
     tz: str = "Asia/Jakarta"
+    corrected: bool = False  # the day was changed by an approved koreksi presensi
 
     @property
     def first_in_local(self) -> dt.datetime | None:
@@ -249,7 +250,7 @@ _RANK_Q = [
     COMPLIANT_Q,
 ]
 _FIELDS = ("id", "name", "nip", "kind", "unit__name", "unit__opd__name", "st", "ds__first_in", "ds__last_out",
-           "ds__late_minutes", "ds__late_category", "ds__early_minutes", "ds__early_category", "ds__excuse_ref")
+           "ds__late_minutes", "ds__late_category", "ds__early_minutes", "ds__early_category", "ds__excuse_ref", "ds__corrected")
 
 
 def _rank_sizes(c: Counts) -> list[int]:
@@ -312,7 +313,7 @@ def employee_rows(scope: BoardScope, day: dt.date, f: Filters, *, offset: int = 
             first_in=r["ds__first_in"], last_out=r["ds__last_out"], late_minutes=late,
             late_category=r["ds__late_category"] or "", early_minutes=early,
             early_category=r["ds__early_category"] or "", excuse_ref=r["ds__excuse_ref"] or "",
-            tz=zones.get(r["id"], "Asia/Jakarta"),
+            tz=zones.get(r["id"], "Asia/Jakarta"), corrected=bool(r["ds__corrected"]),
         ))
     if use_cache:
         cache.set(key, (rows, total), CACHE_SECONDS)

@@ -80,6 +80,17 @@ def test_scope_operator_head_and_staff(day_rows: Org) -> None:
     assert board_scope(day_rows.staf.user) is None
 
 
+def test_a_corrected_day_is_marked_on_the_board(day_rows: Org) -> None:
+    DailyStatus.objects.filter(employee=day_rows.kadis, date=DAY).update(corrected=True)
+    c = login("bkpsdm")
+    html = c.get("/dasbor/?tanggal=2026-11-23&q=Rahmat", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="live").content.decode()
+    assert 'class="badge koreksi"' in html
+    plain = c.get("/dasbor/?tanggal=2026-11-23&q=Siti", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="live").content.decode()
+    assert 'class="badge koreksi"' not in plain
+    items = {i["name"]: i for i in c.get("/api/dashboard/employees?date=2026-11-23&limit=50").json()["items"]}
+    assert [n for n, i in items.items() if i["corrected"]] == [day_rows.kadis.name]
+
+
 def test_list_red_first_search_and_filters(day_rows: Org) -> None:
     scope = board_scope(day_rows.admin_bkpsdm)
     assert scope is not None
