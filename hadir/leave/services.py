@@ -372,3 +372,35 @@ def request_with_document(user: Any, request_id: int) -> LeaveRequest:
     if not req.document:
         raise NotFound(_("Pengajuan ini tidak memiliki dokumen."), code="not_found")
     return req
+
+
+# --- the overview for operators and BKPSDM ------------------------------------------------------
+
+
+def may_see_overview(user: Any) -> bool:
+    """Operators and BKPSDM admins (some unit to administer) and super-admins (everything)."""
+    paths = admin_paths(user)
+    return paths is None or bool(paths)
+
+
+def overview(user: Any, *, kind: str = "", status: str = "", start: dt.date | None = None,
+             end: dt.date | None = None, q: str = "") -> QuerySet[LeaveRequest]:
+    """Leave and dinas luar requests of the units `user` administers (BKPSDM: the regency), newest first;
+    `start`/`end` keep the requests whose dates overlap that range."""
+    if not may_see_overview(user):
+        raise NotAllowed(_("Halaman ini untuk operator OPD dan admin BKPSDM."), code="forbidden")
+    paths = admin_paths(user)
+    qs = LeaveRequest.objects.select_related("employee__unit", "employee__unit__opd", "decided_by")
+    if paths is not None:
+        qs = qs.filter(path_q(paths, "employee__unit__"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if start:
+        qs = qs.filter(end_date__gte=start)
+    if end:
+        qs = qs.filter(start_date__lte=end)
+    if q:
+        qs = qs.filter(Q(employee__name__icontains=q) | Q(employee__nip__startswith=q))
+    return qs.order_by("-start_date", "-pk")

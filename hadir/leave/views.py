@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,14 +20,52 @@ from hadir.org.models import employee_of
 
 from . import rules
 from .forms import LeaveForm
-from .models import LeaveRequest
-from .services import LeaveInput, can_cancel, cancel_request, local_today, quota_for, request_leave, visible_to
+from .models import LeaveKind, LeaveRequest, LeaveStatus
+from .services import (
+    LeaveInput,
+    can_cancel,
+    cancel_request,
+    local_today,
+    may_see_overview,
+    quota_for,
+    request_leave,
+    visible_to,
+)
+from .services import overview as overview_of
+
+OVERVIEW_PAGE = 200
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Izin, cuti and dinas luar of the OPD (operator) or the regency (BKPSDM), with filters — e.g. a week's DL."""
+    if not may_see_overview(request.user):
+        raise PermissionDenied(_("Halaman ini untuk operator OPD dan admin BKPSDM."))
+    form = OverviewFilter(request.GET or None)
+    f = form.cleaned_data if form.is_valid() else {}
+    rows = overview_of(request.user, kind=f.get("kind") or "", status=f.get("status") or "",
+                       start=f.get("start"), end=f.get("end"), q=(f.get("q") or "").strip())
+    total = rows.count()
+    return render(request, "leave/overview.html", {
+        "form": form, "rows": rows[:OVERVIEW_PAGE], "total": total, "page_size": OVERVIEW_PAGE, "nav": "leave",
+    })
+
+
+class OverviewFilter(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis"), required=False, choices=[("", _("Semua jenis")), *LeaveKind.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Semua status")), *LeaveStatus.choices])
+    start = forms.DateField(label=_("Dari"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label=_("Nama/NIP"), required=False, max_length=100)
 
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     emp = employee_of(request.user)
     if emp is None:
+        if may_see_overview(request.user):  # an admin without an employee record: the overview of their scope
+            return redirect("leave:overview")
         return render(request, "leave/no_employee.html", {"nav": "leave"}, status=403)
     form = LeaveForm(request.POST or None, request.FILES or None, employee_kind=emp.kind, sex=emp.sex)
     if request.method == "POST" and form.is_valid():

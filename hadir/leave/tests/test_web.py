@@ -58,7 +58,8 @@ def test_cancel_from_the_page_and_privacy(org: Org) -> None:
     assert staf.post(f"/cuti/{req.pk}/batal/").status_code == 302
     req.refresh_from_db()
     assert req.status == LeaveStatus.CANCELLED
-    assert _client(org.operator_dinkes).get("/cuti/").status_code == 403  # no employee record
+    # no employee record: an operator is sent to the overview of their OPD instead of a personal page
+    assert _client(org.operator_dinkes).get("/cuti/")["Location"] == "/cuti/ikhtisar/"
 
 
 def test_pages_in_english(org: Org) -> None:
@@ -71,3 +72,44 @@ def test_pages_in_english(org: Org) -> None:
     inbox.cookies["django_language"] = "en"
     inbox.force_login(org.sekretaris.user)  # type: ignore[arg-type]
     assert "No items await your decision." in inbox.get("/persetujuan/").content.decode()
+
+
+def _request(emp: object, kind: str, start: dt.date, days: int = 1, status: str = LeaveStatus.PENDING,
+             **extra: object) -> LeaveRequest:
+    return LeaveRequest.objects.create(employee=emp, kind=kind, start_date=start,
+                                       end_date=start + dt.timedelta(days=days - 1), reason="Uji", days=days,
+                                       working_days=days, status=status, **extra)
+
+
+def test_overview_of_leave_and_dl_for_operators_and_bkpsdm(org: Org) -> None:
+    """BKPSDM finds a week's dinas luar across the regency; an operator sees only their OPD's; staff may not."""
+    monday = dt.date(2026, 11, 16)
+    dl_dinkes = _request(org.staf, "dinas_luar", monday + dt.timedelta(days=1), letter_number="090/1/DINKES")
+    dl_disdik = _request(org.guru, "dinas_luar", monday + dt.timedelta(days=3), days=2)
+    _request(org.kabid, "dinas_luar", monday + dt.timedelta(days=14))  # another week
+    _request(org.sekretaris, "cuti_tahunan", monday, days=5, status=LeaveStatus.APPROVED)
+
+    bkpsdm = _client(org.admin_bkpsdm)
+    week = {"kind": "dinas_luar", "start": monday.isoformat(), "end": (monday + dt.timedelta(days=6)).isoformat()}
+    page = bkpsdm.get("/cuti/ikhtisar/", week)
+    assert page.status_code == 200
+    shown = {r.pk for r in page.context["rows"]}
+    assert shown == {dl_dinkes.pk, dl_disdik.pk}
+    assert "090/1/DINKES" in page.content.decode()
+
+    operator = _client(org.operator_dinkes)
+    assert {r.pk for r in operator.get("/cuti/ikhtisar/", week).context["rows"]} == {dl_dinkes.pk}
+    everything = {r.employee_id for r in operator.get("/cuti/ikhtisar/").context["rows"]}
+    assert org.guru.pk not in everything and org.sekretaris.pk in everything
+
+    assert _client(org.staf.user).get("/cuti/ikhtisar/").status_code == 403
+    bad = bkpsdm.get("/cuti/ikhtisar/", {"start": "bukan-tanggal", "kind": "piknik"})
+    assert bad.status_code == 200 and "Periksa isian filter" in bad.content.decode()
+
+
+def test_admin_without_employee_record_gets_the_overview_from_the_menu(org: Org) -> None:
+    client = _client(org.admin_bkpsdm)
+    assert client.get("/cuti/")["Location"] == "/cuti/ikhtisar/"
+    html = client.get("/dasbor/").content.decode()
+    assert 'id="nav-leave-overview" ' in html or 'id="nav-leave-overview">' in html
+    assert "/admin/leave/leaverequest/" not in html

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 
+from hadir.leave.services import may_see_overview
 from hadir.org.models import employee_of
 from hadir.org.scoping import BoardScope, board_scope, is_bkpsdm
 
@@ -29,6 +30,16 @@ def own_leave_url(context: dict[str, Any]) -> str:
     if user is None or not user.is_authenticated or employee_of(user) is None:
         return ""
     return reverse("leave:mine")
+
+
+@register.simple_tag(takes_context=True)
+def leave_overview_url(context: dict[str, Any]) -> str:
+    """The leave & DL overview of the viewer's scope (operators, BKPSDM, super-admins), or ""."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not may_see_overview(user):
+        return ""
+    return reverse("leave:overview")
 
 
 @register.simple_tag(takes_context=True)

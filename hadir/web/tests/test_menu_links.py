@@ -143,8 +143,10 @@ def test_every_menu_and_landing_link_answers_200_for_every_role(regency: dict[st
     counts = {role: len(statuses) for role, statuses in reached.items()}
     # a landing page's table rows are links too: the regency dashboard lists every OPD
     assert counts["admin_bkpsdm"] > 60 and counts["employee"] >= 5, counts
-    # "Izin/cuti" is the employee's own leave page; an admin without an employee record gets the admin list of
-    # leave requests when allowed to see it, else no link
+    # "Izin/cuti" is the employee's own leave page; an admin without an employee record gets the overview of the
+    # leave and DL requests in their scope (BKPSDM: the regency) instead
     assert "/cuti/" in reached["employee"] and "/cuti/" in reached["opd_head"]
     assert "/cuti/" not in reached["admin_bkpsdm"] and "/cuti/" not in reached["operator_opd"]
-    assert "/admin/leave/leaverequest/" in reached["super_admin"]
+    for role in ("admin_bkpsdm", "operator_opd", "super_admin"):
+        assert "/cuti/ikhtisar/" in reached[role], role
+    assert "/cuti/ikhtisar/" not in reached["employee"]
