@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from hadir.approvals.models import ApprovalItem
 from hadir.leave.models import LeaveRequest, LeaveStatus
+from hadir.org.models import Employee
 from hadir.testing import Org
 
 from .test_services import PDF, clear_week
@@ -74,11 +76,11 @@ def test_pages_in_english(org: Org) -> None:
     assert "No items await your decision." in inbox.get("/persetujuan/").content.decode()
 
 
-def _request(emp: object, kind: str, start: dt.date, days: int = 1, status: str = LeaveStatus.PENDING,
-             **extra: object) -> LeaveRequest:
+def _request(emp: Employee, kind: str, start: dt.date, days: int = 1, status: str = LeaveStatus.PENDING,
+             **extra: Any) -> LeaveRequest:
     return LeaveRequest.objects.create(employee=emp, kind=kind, start_date=start,
                                        end_date=start + dt.timedelta(days=days - 1), reason="Uji", days=days,
-                                       working_days=days, status=status, **extra)
+                                       working_days=days, status=status, **extra)  # type: ignore[misc]
 
 
 def test_overview_of_leave_and_dl_for_operators_and_bkpsdm(org: Org) -> None:
