@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "org.view_position", "org.add_position", "org.change_position",
         "org.view_employee", "org.add_employee", "org.change_employee",
         "org.view_worklocation", "org.add_worklocation", "org.change_worklocation",
+        "org.view_devicebinding", "org.change_devicebinding",  # reset a lost phone (admin fallback of the dashboard)
     },
     Role.ADMIN_BKPSDM: {
         "auth.view_user", "auth.change_user",
@@ -30,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "org.view_roleassignment", "org.add_roleassignment", "org.change_roleassignment",
         "org.delete_roleassignment",
         "org.view_apitoken", "org.change_apitoken",  # list and revoke the phone app's tokens in scope
+        "org.view_devicebinding", "org.change_devicebinding",
     },
     Role.SUPER_ADMIN: set(),  # superusers have every permission
 }

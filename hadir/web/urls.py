@@ -2,7 +2,7 @@ from django.urls import path
 
 from hadir.notify import views as notify_views
 
-from . import views
+from . import manage, views
 
 app_name = "web"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("dasbor/grafik/", views.charts, name="charts"),
     path("dasbor/kesiapan/", views.readiness, name="readiness"),
     path("dasbor/audit/", views.audit, name="audit"),
+    path("dasbor/kelola/", manage.index, name="manage"),
+    path("dasbor/kelola/perangkat/", manage.devices, name="manage_devices"),
+    path("dasbor/kelola/persetujuan/", manage.overdue, name="manage_overdue"),
+    path("dasbor/kelola/kebijakan/", manage.policies, name="manage_policies"),
+    path("dasbor/kelola/plt-plh/", manage.acting, name="manage_acting"),
+    path("dasbor/kelola/koreksi/", manage.correction, name="manage_correction"),
     path("notifikasi/", notify_views.inbox, name="inbox"),
     path("notifikasi/<int:pk>/", notify_views.open_notification, name="inbox_open"),
     path("notifikasi/baca-semua/", notify_views.read_all, name="inbox_read_all"),

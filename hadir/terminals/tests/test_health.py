@@ -14,7 +14,7 @@ from hadir.terminals import health, services
 from hadir.terminals.models import Terminal, TerminalActivity, TerminalDownDay, TerminalStatus
 from hadir.testing import Org, make_unit
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("hadir.terminals.tests.urls")]
+pytestmark = [pytest.mark.django_db]  # the pages use the dashboard layout: the full URLconf
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 MONDAY = dt.date(2026, 11, 23)

@@ -18,7 +18,6 @@ from hadir.testing import Org
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.urls("hadir.terminals.tests.urls")
 def test_operator_sees_terminal_health(live_server: Any, browser: Any, screenshot_dir: Path, org: Org) -> None:
     online = Terminal.objects.create(serial_number="CKJE201160001", name="Lobi Dinkes", unit=org.dinkes,
                                      location=org.loc_dinkes, status=TerminalStatus.ACTIVE, firmware="Ver 8.0.4.2")

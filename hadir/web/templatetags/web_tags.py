@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from hadir.leave.services import may_see_overview
 from hadir.org.models import employee_of
 from hadir.org.scoping import BoardScope, board_scope, is_bkpsdm
+from hadir.web.manage import is_admin_role
 
 register = template.Library()
 
@@ -40,6 +41,14 @@ def leave_overview_url(context: dict[str, Any]) -> str:
     if user is None or not user.is_authenticated or not may_see_overview(user):
         return ""
     return reverse("leave:overview")
+
+
+@register.simple_tag(takes_context=True)
+def manage_url(context: dict[str, Any]) -> str:
+    """The "Kelola" page for a role with routine tasks (operators, BKPSDM, super-admins), or ""."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return reverse("web:manage") if user is not None and is_admin_role(user) else ""
 
 
 @register.simple_tag(takes_context=True)
