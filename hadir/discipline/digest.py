@@ -17,13 +17,14 @@ from typing import Any
 import holidays
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from hadir.notify.models import Notification, NotificationKind
 from hadir.notify.services import notify
 from hadir.org.models import Employee, Role, RoleAssignment, Unit
 from hadir.presence import outbox
 from hadir.presence.models import DailyStatus, DayStatus
+from hadir.presence.rates import not_started_q
 
 from .absences import year_summaries
 
@@ -136,6 +137,7 @@ def build_digests(day: dt.date, opd_ids: list[int] | None = None) -> list[OpdDig
     statuses = dict(
         DailyStatus.objects.filter(date=day, employee__unit__opd_id__in=list(digests))
         .filter(Q(is_working_day=True) | ~Q(status__in=ABSENT_STATUSES))
+        .exclude(not_started_q(timezone.now()))  # a shift that starts later today: not absent (yet)
         .values_list("employee_id", "status")
     )
     has_row = set(

@@ -67,8 +67,8 @@ from hadir.schedules.services import (
 UPSERT_BATCH = 2000
 STATUS_FIELDS = [
     "status", "is_working_day", "first_in", "last_out", "late_minutes", "late_category", "early_minutes",
-    "early_category", "missing_in", "missing_out", "excuse_ref", "closed", "corrected", "apel_pagi", "apel_sore",
-    "computed_at",
+    "early_category", "missing_in", "missing_out", "excuse_ref", "closed", "starts_at", "corrected", "apel_pagi",
+    "apel_sore", "computed_at",
 ]
 APEL_KINDS = (CheckInKind.APEL_PAGI, CheckInKind.APEL_SORE)
 
@@ -88,6 +88,7 @@ class DayResult(NamedTuple):
     missing_out: bool = False
     excuse_ref: str = ""
     closed: bool = False
+    starts_at: dt.datetime | None = None  # the work day's / shift's start: a "belum" before it is not yet due
     corrected: bool = False  # a counted masuk/pulang came from an approved correction (source "manual")
     apel_pagi: str = ""  # ApelStatus; derive_apel, not derive_status, decides these two (kept last: _with_apel)
     apel_sore: str = ""
@@ -116,9 +117,10 @@ def derive_status(
     if not workday.is_working_day:
         return DayResult(DayStatus.LIBUR, False, first_in, last_out, closed=closed)
     if excuse is not None:
-        return DayResult(excuse[0], True, first_in, last_out, excuse_ref=excuse[1][:60], closed=closed)
+        return DayResult(excuse[0], True, first_in, last_out, excuse_ref=excuse[1][:60], closed=closed,
+                         starts_at=workday.start)
     if first_in is None and last_out is None:
-        return DayResult(DayStatus.TK if closed else DayStatus.BELUM, True, closed=closed)
+        return DayResult(DayStatus.TK if closed else DayStatus.BELUM, True, closed=closed, starts_at=workday.start)
     assert workday.start is not None and workday.end is not None
     late = minutes_late(workday.start, first_in) if first_in else 0
     late_cat = late_category(late, rules)
@@ -132,7 +134,7 @@ def derive_status(
         early_cat = "PSW4"
     status = DayStatus.TERLAMBAT if late_cat else DayStatus.PSW if early_cat else DayStatus.HADIR
     return DayResult(status, True, first_in, last_out, late, late_cat, early, early_cat, missing_in, missing_out,
-                     closed=closed)
+                     closed=closed, starts_at=workday.start)
 
 
 def derive_apel(
@@ -360,7 +362,7 @@ _STAGE_TYPES = {
     "status": "varchar(10)", "is_working_day": "boolean", "first_in": "timestamptz", "last_out": "timestamptz",
     "late_minutes": "integer", "late_category": "varchar(4)", "early_minutes": "integer",
     "early_category": "varchar(4)", "missing_in": "boolean", "missing_out": "boolean",
-    "excuse_ref": "varchar(60)", "closed": "boolean", "corrected": "boolean", "apel_pagi": "varchar(6)", "apel_sore": "varchar(6)",
+    "excuse_ref": "varchar(60)", "closed": "boolean", "starts_at": "timestamptz", "corrected": "boolean", "apel_pagi": "varchar(6)", "apel_sore": "varchar(6)",
 }
 
 
@@ -373,11 +375,13 @@ def _upsert_executemany(day: dt.date, results: list[tuple[int, DayResult]]) -> N
     day_value = ops.adapt_datefield_value(day)
     stamp = ops.adapt_datetimefield_value(timezone.now())
     first_in, last_out = _RESULT_COLUMNS.index("first_in"), _RESULT_COLUMNS.index("last_out")
+    starts_at = _RESULT_COLUMNS.index("starts_at")
     rows = []
     for emp_id, r in results:
         values = list(r)
         values[first_in] = ops.adapt_datetimefield_value(r.first_in)
         values[last_out] = ops.adapt_datetimefield_value(r.last_out)
+        values[starts_at] = ops.adapt_datetimefield_value(r.starts_at)
         rows.append((emp_id, day_value, *values, stamp))
     with transaction.atomic(), connection.cursor() as cur:
         cur.executemany(

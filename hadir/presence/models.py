@@ -145,6 +145,9 @@ class DailyStatus(models.Model):
     apel_sore = models.CharField(gettext_lazy("apel sore"), max_length=6, choices=ApelStatus.choices, blank=True,
                                  default="")
     closed = models.BooleanField("hari ditutup", default=False)
+    starts_at = models.DateTimeField(gettext_lazy("mulai kerja/shift"), null=True, blank=True,
+                                     help_text=gettext_lazy("Awal hari kerja atau shift (kosong pada hari libur): "
+                                                            "sebelum itu pegawai belum diharapkan hadir."))
     corrected = models.BooleanField(gettext_lazy("dikoreksi"), default=False,
                                     help_text=gettext_lazy("Hari ini memuat presensi dari koreksi yang disetujui."))
     computed_at = models.DateTimeField("dihitung", auto_now=True)

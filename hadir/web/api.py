@@ -36,6 +36,8 @@ class CountsOut(Schema):
     hadir: int
     terlambat: int
     belum: int
+    belum_mulai: int = Field(0, description="Status belum sebelum jam mulai kerja/shift: belum diharapkan hadir, "
+                                            "tidak dihitung dalam tingkat kehadiran")
     izin: int
     tk: int
     libur: int
@@ -72,6 +74,7 @@ class DashboardEmployeeOut(Schema):
     early_minutes: int
     early_category: str
     corrected: bool = Field(False, description="Hari ini diubah oleh koreksi presensi yang disetujui")
+    starts_at: dt.datetime | None = Field(None, description="Mulai hari kerja/shift; kategori belum_mulai sebelum itu")
 
 
 class DashboardEmployeesOut(Schema):
@@ -123,7 +126,8 @@ class ReadinessOut(Schema):
 
 
 def _counts(c: Counts) -> dict[str, Any]:
-    return {"total": c.total, "hadir": c.hadir, "terlambat": c.terlambat, "belum": c.belum, "izin": c.izin,
+    return {"total": c.total, "hadir": c.hadir, "terlambat": c.terlambat, "belum": c.belum,
+            "belum_mulai": c.belum_mulai, "izin": c.izin,
             "tk": c.tk, "libur": c.libur, "compliant": c.compliant, "rate": c.rate}
 
 

@@ -5,7 +5,9 @@ day; an employee without a row counts as "belum presensi". Categories (mutually 
 
     hadir      present on time (status hadir or psw, no late minutes)
     terlambat  present but late (status terlambat, or late minutes on a present day)
-    belum      working day, no valid check-in yet (status belum, or no row)
+    belum      working day, no valid check-in yet, and the work day or shift has started (status belum, or no row)
+    belum_mulai  status belum before the work day's or shift's start (DailyStatus.starts_at): not yet due,
+               grey, left out of the rate (the night nurse at 13:00)
     izin       excused: izin, sakit, cuti, dinas luar
     tk         tanpa keterangan (day closed without check-in or excuse)
     libur      not a working day for that employee
@@ -25,16 +27,17 @@ from django.core.cache import cache
 from django.db.models import Case, CharField, Count, FilteredRelation, IntegerField, Q, QuerySet, Value, When
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from hadir.org.models import Employee, Unit
 from hadir.org.scoping import BoardScope
 from hadir.presence.models import COMPLIANT_STATUSES, DayStatus
 from hadir.presence.outbox import status_generation
-from hadir.presence.rates import attendance_rate
+from hadir.presence.rates import attendance_rate, not_started_q
 
 PRESENT = [DayStatus.HADIR, DayStatus.PSW]
 EXCUSED = [DayStatus.IZIN, DayStatus.SAKIT, DayStatus.CUTI, DayStatus.DINAS_LUAR]
-CATEGORIES = ["hadir", "terlambat", "belum", "izin", "tk", "libur"]
+CATEGORIES = ["hadir", "terlambat", "belum", "belum_mulai", "izin", "tk", "libur"]
 
 CATEGORY_Q: dict[str, Q] = {
     "hadir": Q(ds__status__in=PRESENT, ds__late_minutes=0),
@@ -46,7 +49,20 @@ CATEGORY_Q: dict[str, Q] = {
 }
 COMPLIANT_Q = Q(ds__status__in=list(COMPLIANT_STATUSES), ds__late_minutes=0, ds__early_minutes=0)
 # Extra list filters: "absen" = belum + tk (what the digest lists), "merah" = not compliant.
-LIST_FILTERS: dict[str, Q] = {**CATEGORY_Q, "absen": CATEGORY_Q["belum"] | CATEGORY_Q["tk"], "merah": ~COMPLIANT_Q}
+# "belum" here still holds the not-yet-due; `list_filter` (what the list uses) splits them off with the time.
+LIST_FILTERS: dict[str, Q] = {**CATEGORY_Q, "belum_mulai": Q(ds__status=DayStatus.BELUM),
+                              "absen": CATEGORY_Q["belum"] | CATEGORY_Q["tk"], "merah": ~COMPLIANT_Q}
+
+
+def list_filter(name: str, now: dt.datetime) -> Q:
+    """The list filter `name` at `now`: "belum", "absen" and "merah" leave out the staff not yet due, whom
+    "belum_mulai" lists."""
+    waiting = not_started_q(now, "ds__")
+    if name == "belum_mulai":
+        return waiting
+    if name in ("belum", "absen", "merah"):
+        return LIST_FILTERS[name] & ~waiting
+    return LIST_FILTERS[name]
 
 # Every recomputation of a day's statuses (the presence outbox drain) bumps that day's generation, which is part
 # of every key, and so do employee edits (a global bump): a cached board is never older than the data. The TTL
@@ -60,6 +76,7 @@ class Counts:
     hadir: int = 0
     terlambat: int = 0
     belum: int = 0
+    belum_mulai: int = 0  # status belum before its start: not yet due (left out of the rate)
     izin: int = 0
     tk: int = 0
     libur: int = 0
@@ -77,7 +94,7 @@ class Counts:
     @property
     def expected(self) -> int:
         """Employees who should be at work (libur excluded)."""
-        return self.total - self.libur
+        return self.total - self.libur - self.belum_mulai
 
     @property
     def rate(self) -> float | None:
@@ -160,18 +177,21 @@ def compute_board(scope: BoardScope, day: dt.date, f: Filters, *, use_cache: boo
             return hit  # type: ignore[no-any-return]
     # One GROUP BY over (OPD, status, late?, early?): a few hundred groups, classified here. As cheap
     # as a bare COUNT(*) GROUP BY; conditional aggregates per category cost twice as much.
+    # (a cached board is at most CACHE_SECONDS behind a shift start: who is "belum mulai" depends on the time)
+    now = timezone.now()
     grouped = (
         filtered_employees(scope, day, f).order_by()
         .annotate(late=Case(When(ds__late_minutes__gt=0, then=Value(1)), default=Value(0)),
-                  early=Case(When(ds__early_minutes__gt=0, then=Value(1)), default=Value(0)))
-        .values_list("unit__opd_id", "ds__status", "late", "early")
+                  early=Case(When(ds__early_minutes__gt=0, then=Value(1)), default=Value(0)),
+                  waiting=Case(When(not_started_q(now, "ds__"), then=Value(1)), default=Value(0)))
+        .values_list("unit__opd_id", "ds__status", "late", "early", "waiting")
         .annotate(n=Count("id"))
     )
     by_opd: dict[int, Counts] = {}
-    for opd_id, status, late, early, n in grouped:
+    for opd_id, status, late, early, waiting, n in grouped:
         c = by_opd.setdefault(opd_id or 0, Counts())
         c.total += n
-        category = category_of(status, late)
+        category = "belum_mulai" if waiting else category_of(status, late)
         setattr(c, category, getattr(c, category) + n)
         if status in COMPLIANT_STATUSES and not late and not early:
             c.compliant += n
@@ -210,6 +230,11 @@ class EmployeeRow:
     excuse_ref: str
     tz: str = "Asia/Jakarta"
     corrected: bool = False  # the day was changed by an approved koreksi presensi
+    starts_at: dt.datetime | None = None  # the work day's / shift's start
+
+    @property
+    def starts_at_local(self) -> dt.datetime | None:
+        return self.starts_at.astimezone(zoneinfo.ZoneInfo(self.tz)) if self.starts_at else None
 
     @property
     def first_in_local(self) -> dt.datetime | None:
@@ -232,29 +257,31 @@ def category_of(status: str | None, late_minutes: int) -> str:
     return str(status)  # tk, libur
 
 
-# Red first: the people a head must chase, then the rest.
-_RANK = Case(
-    When(Q(ds__isnull=True) | Q(ds__status=DayStatus.BELUM), then=Value(0)),
-    When(ds__status=DayStatus.TK, then=Value(1)),
-    When(~COMPLIANT_Q, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
+def _rank_q(now: dt.datetime) -> list[Q]:
+    """The list's rank groups, in display order (red first: the people a head must chase; then the rest; the
+    not-yet-due last); their sizes follow from the cached counts (`_rank_sizes`)."""
+    waiting = not_started_q(now, "ds__")
+    return [
+        (Q(ds__isnull=True) | Q(ds__status=DayStatus.BELUM)) & ~waiting,
+        Q(ds__status=DayStatus.TK),
+        Q(ds__isnull=False) & ~Q(ds__status__in=[DayStatus.BELUM, DayStatus.TK]) & ~COMPLIANT_Q,
+        COMPLIANT_Q,
+        waiting,
+    ]
 
 
-# The list's rank groups, in display order; their sizes follow from the cached counts.
-_RANK_Q = [
-    Q(ds__isnull=True) | Q(ds__status=DayStatus.BELUM),
-    Q(ds__status=DayStatus.TK),
-    Q(ds__isnull=False) & ~Q(ds__status__in=[DayStatus.BELUM, DayStatus.TK]) & ~COMPLIANT_Q,
-    COMPLIANT_Q,
-]
+def _rank(now: dt.datetime) -> Case:
+    return Case(*[When(q, then=Value(i)) for i, q in enumerate(_rank_q(now))], default=Value(9),
+                output_field=IntegerField())
+
+
 _FIELDS = ("id", "name", "nip", "kind", "unit__name", "unit__opd__name", "st", "ds__first_in", "ds__last_out",
-           "ds__late_minutes", "ds__late_category", "ds__early_minutes", "ds__early_category", "ds__excuse_ref", "ds__corrected")
+           "ds__late_minutes", "ds__late_category", "ds__early_minutes", "ds__early_category", "ds__excuse_ref",
+           "ds__corrected", "ds__starts_at")
 
 
 def _rank_sizes(c: Counts) -> list[int]:
-    return [c.belum, c.tk, c.total - c.belum - c.tk - c.compliant, c.compliant]
+    return [c.belum, c.tk, c.total - c.belum - c.tk - c.compliant - c.belum_mulai, c.compliant, c.belum_mulai]
 
 
 def _values(qs: QuerySet[Employee]) -> QuerySet[Employee, dict[str, Any]]:
@@ -278,11 +305,12 @@ def employee_rows(scope: BoardScope, day: dt.date, f: Filters, *, offset: int = 
         if hit is not None:
             return hit  # type: ignore[no-any-return]
     qs = filtered_employees(scope, day, f)
+    now = timezone.now()
     page: list[dict[str, Any]] = []
     if counts is not None and not f.q and not f.status:
         total = counts.total
         start = offset
-        for q, size in zip(_RANK_Q, _rank_sizes(counts), strict=True):
+        for q, size in zip(_rank_q(now), _rank_sizes(counts), strict=True):
             if start >= size:
                 start -= size
                 continue
@@ -297,23 +325,26 @@ def employee_rows(scope: BoardScope, day: dt.date, f: Filters, *, offset: int = 
             digits = term.replace(" ", "")
             qs = qs.filter(Q(name__icontains=term) | (Q(nip__startswith=digits) if digits.isdigit() else Q(pk__in=[])))
         if f.status in LIST_FILTERS:
-            qs = qs.filter(LIST_FILTERS[f.status])
+            qs = qs.filter(list_filter(f.status, now))
         total = qs.count()
-        page = list(_values(qs).order_by(_RANK, "name", "pk")[offset : offset + limit])
+        page = list(_values(qs).order_by(_rank(now), "name", "pk")[offset : offset + limit])
     zones = _zones_for([r["id"] for r in page])
     rows = []
     for r in page:
         status = r["st"] or DayStatus.BELUM
         late = r["ds__late_minutes"] or 0
         early = r["ds__early_minutes"] or 0
+        starts_at = r["ds__starts_at"]
+        waiting = status == DayStatus.BELUM and starts_at is not None and starts_at > now
         rows.append(EmployeeRow(
             id=r["id"], name=r["name"], nip=r["nip"] or "", kind=r["kind"], unit=r["unit__name"],
-            opd=r["unit__opd__name"] or "", status=status, category=category_of(status, late),
+            opd=r["unit__opd__name"] or "", status=status,
+            category="belum_mulai" if waiting else category_of(status, late),
             compliant=status in COMPLIANT_STATUSES and not late and not early,
             first_in=r["ds__first_in"], last_out=r["ds__last_out"], late_minutes=late,
             late_category=r["ds__late_category"] or "", early_minutes=early,
             early_category=r["ds__early_category"] or "", excuse_ref=r["ds__excuse_ref"] or "",
-            tz=zones.get(r["id"], "Asia/Jakarta"), corrected=bool(r["ds__corrected"]),
+            tz=zones.get(r["id"], "Asia/Jakarta"), corrected=bool(r["ds__corrected"]), starts_at=starts_at,
         ))
     if use_cache:
         cache.set(key, (rows, total), CACHE_SECONDS)

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
 from hadir.org.scoping import BoardScope
 from hadir.presence.models import DailyStatus
-from hadir.presence.rates import RATE_ATTENDED, RATE_LEFT_OUT, RATE_NOT_ATTENDED, attendance_rate
+from hadir.presence.rates import RATE_ATTENDED, RATE_LEFT_OUT, attendance_rate, not_attended_q
 
 
 @dataclass
@@ -36,7 +37,7 @@ def _rates(scope: BoardScope, start: dt.date, end: dt.date, weekly: bool,
     qs = qs.annotate(period=TruncWeek("date") if weekly else F("date"))
     rows = qs.order_by().values("employee__unit__opd_id", "employee__unit__opd__name", "period").annotate(
         attended=Count("id", filter=Q(status__in=RATE_ATTENDED)),
-        not_attended=Count("id", filter=Q(status__in=RATE_NOT_ATTENDED)),
+        not_attended=Count("id", filter=not_attended_q(timezone.now())),
     )
     series: dict[int, Series] = {}
     periods: set[dt.date] = set()

@@ -6,6 +6,7 @@ CATEGORY_LABELS = {
     "hadir": _("Hadir"),
     "terlambat": _("Terlambat"),
     "belum": _("Belum presensi"),
+    "belum_mulai": _("Belum mulai"),
     "izin": _("Izin/Cuti/DL"),
     "tk": _("TK"),
     "libur": _("Libur"),

@@ -238,6 +238,7 @@ def test_policy_page_sets_the_opd_policy_with_an_audit_entry(org: Org) -> None:
 def test_plt_plh_appointed_and_revoked_in_scope(org: Org) -> None:
     c = client_for("op_dinkes")
     today = timezone.localdate()
+    assert org.kadis.position is not None
     form = {"position": org.kadis.position.pk, "delegate": org.sekretaris.pk, "kind": "plh",
             "start_date": today.isoformat(), "end_date": (today + dt.timedelta(days=5)).isoformat(),
             "decree_number": "800/12/DINKES"}
@@ -288,3 +289,12 @@ def test_admin_fallback_pages_open_for_the_roles(org: Org) -> None:
             assert c.get(url).status_code == 200, (username, url)
     listed = client_for("op_disdik").get("/admin/org/devicebinding/").content.decode()
     assert "Dewi Lestari" not in listed
+
+
+def test_kelola_speaks_english_when_asked(org: Org) -> None:
+    c = client_for("op_dinkes")
+    c.post("/i18n/setlang/", {"language": "en", "next": "/dasbor/kelola/"})
+    html = c.get("/dasbor/kelola/").content.decode()
+    assert "Staff phones (reset a phone)" in html and "Pending approvals" in html and ">Manage<" in html
+    bad = c.post("/dasbor/kelola/perangkat/", {"binding": "0", "reason": "x"}, follow=True)
+    assert "Device binding not found in the units you administer" in " ".join(messages_of(bad))
