@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "hadir.approvals",
     "hadir.leave",
     "hadir.discipline",
+    "hadir.tpp",
     "hadir.audit",
     "hadir.notify",
     "hadir.web",
