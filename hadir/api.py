@@ -23,6 +23,7 @@ from hadir.parsing import HadirParser
 from hadir.presence.api import router as presence_router
 from hadir.schedules.api import router as schedules_router
 from hadir.terminals.api import router as terminals_router
+from hadir.tpp.api import router as tpp_router
 from hadir.web.api import router as web_router
 
 
@@ -67,5 +68,6 @@ api.add_router("/approvals", approvals_router)
 api.add_router("/leave", leave_router)
 api.add_router("/audit", audit_router)
 api.add_router("/dashboard", web_router)
+api.add_router("/tpp", tpp_router)
 api.add_router("/mobile", mobile_router)
 api.add_router("/notifications", notify_router)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("m/", include("hadir.mobile.urls")),
     path("persetujuan/", include("hadir.approvals.urls")),
     path("cuti/", include("hadir.leave.urls")),
+    path("tpp/", include("hadir.tpp.urls")),
     path("akun/", include("hadir.org.urls")),
     path("", include("hadir.web.urls")),
 ]

@@ -125,7 +125,7 @@ def _days(first: dt.date, last: dt.date, ids: list[int], whole: bool,
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in qs.exclude(plain).values("employee_id", "date", "status", "late_category", "early_category",
                                          "missing_in", "missing_out", "apel_pagi", "apel_sore", "excuse_ref"):
-        events[row["employee_id"]].append(row)
+        events[row["employee_id"]].append(dict(row))
     return working, events
 
 
@@ -269,9 +269,9 @@ def compute_month(month: dt.date, opd_ids: Iterable[int] | None = None, *, actor
     wanted = set(opd_ids) if opd_ids is not None else None
     closed = _closed_opds(first)
     if wanted is None:
-        open_opds: set[int] | None = None if not closed else set(
-            Employee.objects.exclude(unit__opd_id__in=closed).exclude(unit__opd_id__isnull=True)
-            .values_list("unit__opd_id", flat=True).distinct())
+        open_opds: set[int] | None = None if not closed else {
+            o for o in Employee.objects.exclude(unit__opd_id__in=closed).values_list("unit__opd_id", flat=True)
+            .distinct() if o is not None}
     else:
         open_opds = wanted - closed
     skipped = len((wanted or closed) & closed)

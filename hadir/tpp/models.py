@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from . import rules
 PCT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-def pct_field(label: str, default: str = "0") -> models.DecimalField:  # type: ignore[type-arg]
+def pct_field(label: Any, default: str = "0") -> models.DecimalField:  # type: ignore[type-arg]
     return models.DecimalField(label, max_digits=6, decimal_places=3, default=Decimal(default), validators=PCT)
 
 
@@ -108,7 +109,7 @@ class RuleSet(models.Model):
         return rules.Rules(
             share_pct=self.share_pct, percent_of=self.percent_of, events={k: Decimal(v) for k, v in events.items()},
             leave=leave, kind_pct={EmployeeKind.CPNS: self.cpns_pct, EmployeeKind.PPPK: self.pppk_pct,
-                                   EmployeeKind.PPPK_PW: self.pppk_pct},
+                                   EmployeeKind.PPPK_PARUH_WAKTU: self.pppk_pct},
             terminal_down=self.terminal_down, rounding_unit=self.rounding_unit, rounding_down=self.rounding_down)
 
 

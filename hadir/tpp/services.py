@@ -244,7 +244,8 @@ def import_bases(user: Any, content: bytes, filename: str = "", *, valid_from: d
     with transaction.atomic():
         existing = {(e, d): pk for pk, e, d in Base.objects.filter(employee_id__in=known.values())
                     .values_list("pk", "employee_id", "valid_from")}
-        new, changed = [], []
+        new: list[Base] = []
+        changed: list[Base] = []
         for _n, nip, amount, golongan, kelas, start in parsed:
             emp_id = known[nip]
             pk = existing.get((emp_id, start))
@@ -292,7 +293,7 @@ def import_rule_set(user: Any, content: bytes) -> RuleSet:
     if unknown:
         raise InvalidRequest(_("Kolom tidak dikenal: %(cols)s.") % {"cols": ", ".join(sorted(unknown))}, field="file")
     rs = RuleSet(**{k: v for k, v in body.items() if v is not None or k == "valid_to"})
-    leave = [LeaveRule(kind=r.get("kind"), mode=r.get("mode"), pct=r.get("pct", "0"))
+    leave = [LeaveRule(kind=str(r.get("kind", "")), mode=str(r.get("mode", "")), pct=r.get("pct", "0"))
              for r in data.get("leave_rules", []) if isinstance(r, dict)]
     try:
         rs.full_clean()
