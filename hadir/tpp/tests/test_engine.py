@@ -273,7 +273,7 @@ def test_pages_and_excel(month: Org, clock: Clock) -> None:
     bkpsdm = client_for("bkpsdm")
     r = bkpsdm.post("/tpp/hitung/", {"bulan": "2026-10", "action": "compute"}, follow=True)
     assert "7 pegawai dihitung" in r.content.decode()
-    page = bkpsdm.get("/tpp/", {"bulan": "2026-10", "opd": month.dinkes.pk}).content.decode()
+    page = bkpsdm.get("/tpp/", {"bulan": "2026-10", "opd": str(month.dinkes.pk)}).content.decode()
     assert month.staf.name in page and "4.462.000" in page
     detail = bkpsdm.get(f"/tpp/pegawai/{month.staf.pk}/", {"bulan": "2026-10"}).content.decode()
     assert "Tanpa keterangan" in detail and "138.000" in detail
@@ -289,5 +289,5 @@ def test_pages_and_excel(month: Org, clock: Clock) -> None:
     assert "Mengapa TPP saya dipotong" in mine and "4.462.000" in mine
     # an operator sees their OPD's page, not another's
     op = client_for("op_dinkes")
-    assert op.get("/tpp/", {"bulan": "2026-10", "opd": month.disdik.pk}).status_code == 404
+    assert op.get("/tpp/", {"bulan": "2026-10", "opd": str(month.disdik.pk)}).status_code == 404
     assert op.get(f"/tpp/pegawai/{month.guru.pk}/", {"bulan": "2026-10"}).status_code == 404
