@@ -18,6 +18,7 @@ from hadir.mobile import demo as mobile_demo
 from hadir.presence import demo as presence_demo
 from hadir.schedules import demo as schedules_demo
 from hadir.terminals import demo as terminals_demo
+from hadir.tpp import demo as tpp_demo
 
 DemoHook = Callable[[random.Random, dt.date], list[str]]
 
@@ -28,5 +29,6 @@ DEMO_HOOKS: list[tuple[str, DemoHook]] = [
     ("hadir.approvals", approvals_demo.seed),
     ("hadir.leave", leave_demo.seed),
     ("hadir.discipline", discipline_demo.seed),
+    ("hadir.tpp", tpp_demo.seed),
     ("hadir.mobile", mobile_demo.seed),
 ]

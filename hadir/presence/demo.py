@@ -27,8 +27,15 @@ from hadir.schedules.services import workdays_for
 from .daily import compute_day
 from .models import CheckIn, CheckInKind, CheckInSource, Validity, Verdict
 
-DAYS_BACK = 28  # calendar days → about 20 working days
+DAYS_BACK = 28  # calendar days → about 20 working days; at least back to the 1st of last month (days_back)
 DEVICE_PREFIX = "demo-"
+
+
+def days_back(today: dt.date) -> int:
+    """How far back the demo's check-ins go: DAYS_BACK, and at least to the 1st of last month, so that the TPP demo
+    has one whole month to compute and close."""
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return max(DAYS_BACK, (today - last_month).days)
 
 
 def _offset(lat: float, lon: float, metres: float, rng: random.Random) -> tuple[float, float]:
@@ -115,7 +122,7 @@ def seed(rng: random.Random, today: dt.date) -> list[str]:
         ))
         counts["accepted" if verdict == Verdict.ACCEPTED else "rejected"] += 1
 
-    days = [today - dt.timedelta(days=back) for back in range(DAYS_BACK, -1, -1)]
+    days = [today - dt.timedelta(days=back) for back in range(days_back(today), -1, -1)]
     for day in days:
         workdays = workdays_for(employee_ids, day)
         if not any(w.is_working_day for w in workdays.values()):

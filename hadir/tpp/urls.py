@@ -9,4 +9,5 @@ urlpatterns = [
     path("unduh/", views.download, name="download"),
     path("pegawai/<int:employee_id>/", views.detail, name="detail"),
     path("saya/", views.mine, name="mine"),
+    path("impor/", views.import_bases, name="import_bases"),
 ]

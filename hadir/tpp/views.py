@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hadir.errors import DomainError
+from hadir.errors import DomainError, InvalidRequest
 from hadir.org.models import Unit, employee_of
 from hadir.org.scoping import board_scope
 
 from . import export, services
+from .api import MAX_UPLOAD
 from .models import Period, Result, month_bounds
 from .rules import ADJUSTMENT, NO_TPP, SANCTION, TERMINAL_DOWN
 
@@ -151,3 +152,34 @@ def download(request: HttpRequest) -> HttpResponse:
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{export.filename(month, opd)}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_bases(request: HttpRequest) -> HttpResponse:
+    """BKPSDM uploads the month's TPP bases (.xlsx); all or nothing, every row error listed."""
+    if not services.may_manage(request.user):
+        raise PermissionDenied(_("Hanya admin BKPSDM yang dapat menghitung, menutup dan mengatur TPP."))
+    report = None
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise InvalidRequest(_("Pilih berkas."), field="file")
+            if (upload.size or 0) > MAX_UPLOAD:
+                raise InvalidRequest(_("Berkas terlalu besar (maks. 10 MB)."), field="file")
+            raw_from = request.POST.get("valid_from", "")
+            valid_from = dt.date.fromisoformat(raw_from) if raw_from else None
+            report = services.import_bases(request.user, upload.read(), upload.name or "", valid_from=valid_from)
+        except ValueError:
+            error = _("Tanggal tidak valid (YYYY-MM-DD).")
+        except DomainError as exc:
+            error = exc.message
+        else:
+            if not report.errors:
+                messages.success(request, _("%(n)d baris diimpor: %(c)d baru, %(u)d diperbarui.") % {
+                    "n": report.rows, "c": report.created, "u": report.updated})
+                return redirect("tpp:import_bases")
+    return render(request, "tpp/import.html", {"report": report, "error": error, "nav": "tpp"},
+                  status=400 if error or (report and report.errors) else 200)

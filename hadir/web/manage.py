@@ -39,6 +39,7 @@ from hadir.leave.services import may_see_overview
 from hadir.mobile.services import describe_user_agent, reset_binding
 from hadir.org.models import DeviceBinding, Employee, Eselon, Position, Unit, UnitKind
 from hadir.org.scoping import admin_paths, is_bkpsdm, path_q, scope_queryset, visible_units
+from hadir.tpp.services import may_manage as may_manage_tpp
 
 DEVICE_PAGE = 100
 OVERDUE_PAGE = 200
@@ -116,6 +117,13 @@ def tasks_for(user: Any) -> list[Task]:
         ("roles", rules, gettext_lazy("Operator dan admin"),
          _admin_link(user, "org.change_roleassignment", "/admin/org/roleassignment/"),
          gettext_lazy("Siapa mengelola unit mana.")),
+        ("tpp", rules, gettext_lazy("TPP bulanan"), reverse("tpp:overview"),
+         gettext_lazy("Hitung, periksa dan tutup TPP per bulan; daftar nominatif Excel.")),
+        ("tpp_rules", rules, gettext_lazy("Aturan TPP (Perbup)"),
+         _admin_link(user, "tpp.change_ruleset", "/admin/tpp/ruleset/"),
+         gettext_lazy("Persen potongan, batas, cuti, mesin mati; berlaku per masa.")),
+        ("tpp_bases", rules, gettext_lazy("Impor TPP dasar"), reverse("tpp:import_bases") if may_manage_tpp(user) else "",
+         gettext_lazy("TPP dasar per pegawai dari Excel, dengan riwayat.")),
         ("audit", rules, gettext_lazy("Jejak audit"), reverse("web:audit") if bkpsdm else "",
          gettext_lazy("Setiap perubahan data, dengan filter.")),
     ]

@@ -21,7 +21,10 @@ def test_demo_seed(org: Any) -> None:
     accepted = CheckIn.objects.filter(verdict="accepted")
     assert accepted.filter(kind="masuk").values("employee").distinct().count() == 7
     working_days = DailyStatus.objects.filter(employee=org.staf, is_working_day=True).count()
-    assert 18 <= working_days <= 22  # about 20 working days
+    # back to the 1st of last month, so the TPP demo can compute and close a whole month
+    first = DailyStatus.objects.filter(employee=org.staf).order_by("date").first()
+    assert first is not None and first.date == dt.date(2026, 10, 1)
+    assert 34 <= working_days <= 38  # October's 22 weekdays and 14 of November's
     assert not CheckIn.objects.filter(local_date__gt=today).exists()
     # every accepted row sits inside its fence; statuses exist for the days with check-ins
     for row in accepted.select_related("location")[:50]:

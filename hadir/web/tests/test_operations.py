@@ -43,9 +43,11 @@ def messages_of(response: Any) -> list[str]:
 @pytest.mark.parametrize(("username", "present", "absent"), [
     # (the permission table of docs/operations.md, read by a user: what is on the Kelola page)
     ("op_dinkes", {"devices", "terminals", "overdue", "leave", "correction", "employees", "import", "locations",
-                   "shifts", "policy", "acting"}, {"audit", "roles", "patterns", "holidays"}),
+                   "shifts", "policy", "acting", "tpp"}, {"audit", "roles", "patterns", "holidays", "tpp_rules",
+                                                         "tpp_bases"}),
     ("bkpsdm", {"devices", "terminals", "overdue", "leave", "correction", "employees", "import", "locations",
-                "shifts", "patterns", "holidays", "policy", "acting", "roles", "audit"}, set()),
+                "shifts", "patterns", "holidays", "policy", "acting", "roles", "audit", "tpp", "tpp_rules",
+                "tpp_bases"}, set()),
     ("kadis", set(), {"devices", "terminals", "policy"}),  # a head approves; they do not administer
     ("staf", set(), {"devices"}),
 ])
