@@ -291,3 +291,16 @@ def test_pages_and_excel(month: Org, clock: Clock) -> None:
     op = client_for("op_dinkes")
     assert op.get("/tpp/", {"bulan": "2026-10", "opd": str(month.disdik.pk)}).status_code == 404
     assert op.get(f"/tpp/pegawai/{month.guru.pk}/", {"bulan": "2026-10"}).status_code == 404
+
+
+def test_english_when_asked(month: Org, clock: Clock) -> None:
+    clock.set(dt.datetime(2026, 11, 5, 9, tzinfo=WIB))
+    set_day(month.staf, working_days(OCT)[0], status=DayStatus.TK)
+    engine.compute_month(OCT)
+    staf = client_for("staf")
+    staf.post("/i18n/setlang/", {"language": "en", "next": "/tpp/saya/"})
+    page = staf.get("/tpp/saya/", {"bulan": "2026-10"}).content.decode()
+    assert "Why my TPP was cut" in page and "Absent without reason" in page
+    r = client_for("bkpsdm").post("/api/tpp/compute", {"month": "2026-12"}, content_type="application/json",
+                                  headers={"Accept-Language": "en"})
+    assert r.json()["message"] == "TPP cannot be computed for a month that has not started."
