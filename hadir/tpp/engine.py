@@ -124,7 +124,8 @@ def _days(first: dt.date, last: dt.date, ids: list[int], whole: bool,
         apel_pagi=ApelStatus.TIDAK) & ~Q(apel_sore=ApelStatus.TIDAK)
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in qs.exclude(plain).values("employee_id", "date", "status", "late_category", "early_category",
-                                         "missing_in", "missing_out", "apel_pagi", "apel_sore", "excuse_ref"):
+                                         "missing_in", "missing_out", "apel_pagi", "apel_sore", "excuse_ref",
+                                         "corrected"):
         events[row["employee_id"]].append(dict(row))
     return working, events
 
@@ -183,6 +184,8 @@ def compute_results(first: dt.date, opd_ids: Iterable[int] | None = None, *,
         days = []
         for r in events.get(emp_id, ()):
             ref = r["excuse_ref"] or ""
+            if r["corrected"]:  # the day was changed by an approved koreksi presensi: say so on its lines
+                ref = f"{ref} (koreksi)".strip()
             m = _REF_PK.match(ref) if r["status"] in _EXCUSED else None
             days.append(rules.Day(
                 date=r["date"], status=r["status"], late_category=r["late_category"],

@@ -304,3 +304,31 @@ def test_english_when_asked(month: Org, clock: Clock) -> None:
     r = client_for("bkpsdm").post("/api/tpp/compute", {"month": "2026-12"}, content_type="application/json",
                                   headers={"Accept-Language": "en"})
     assert r.json()["message"] == "TPP cannot be computed for a month that has not started."
+
+
+def test_a_month_with_a_holiday_and_cuti_bersama(month: Org, clock: Clock) -> None:
+    """A regional holiday is not a working day (the divisor of a day's TPP drops to 21); cuti bersama counts as the
+    rule set says (here: no cut); a day of cuti besar earns no TPP: 1/21 of the month."""
+    clock.set(dt.datetime(2026, 11, 5, 9, tzinfo=WIB))
+    days = working_days(OCT)
+    DailyStatus.objects.filter(date=days[10]).update(status=DayStatus.LIBUR, is_working_day=False)
+    bersama = LeaveRequest.objects.create(employee=month.staf, kind="cuti_bersama", start_date=days[11],
+                                          end_date=days[11], reason="cuti bersama", days=1, working_days=1,
+                                          status=LeaveStatus.APPROVED)
+    besar = LeaveRequest.objects.create(employee=month.staf, kind="cuti_besar", start_date=days[12],
+                                        end_date=days[12], reason="umrah", days=1, working_days=1,
+                                        status=LeaveStatus.APPROVED)
+    set_day(month.staf, days[11], status=DayStatus.CUTI, excuse_ref=bersama.reference)
+    set_day(month.staf, days[12], status=DayStatus.CUTI, excuse_ref=besar.reference)
+    engine.compute_month(OCT)
+    staf = result(month.staf)
+    assert staf.working_days == 21
+    assert [(ln.event, ln.note, ln.amount) for ln in staf.lines.all()] == [("NO_TPP", "cuti_besar", 219_048)]
+    assert staf.net == 4_600_000 - 219_048
+
+
+def test_a_corrected_day_is_marked_on_its_lines(month: Org, clock: Clock) -> None:
+    clock.set(dt.datetime(2026, 11, 5, 9, tzinfo=WIB))
+    set_day(month.staf, working_days(OCT)[3], status=DayStatus.TERLAMBAT, late_category="TL1", corrected=True)
+    engine.compute_month(OCT)
+    assert list(result(month.staf).lines.values_list("event", "note")) == [("TL1", "(koreksi)")]
