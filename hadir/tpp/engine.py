@@ -173,6 +173,12 @@ def compute_results(first: dt.date, opd_ids: Iterable[int] | None = None, *,
     down = _down_days(first, last)
     sanctions = active_tukin_cuts(first, last, ids)
     adjustments = adjustments or {}
+    invalid_by_emp: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    for (e, d), n in invalid.items():
+        invalid_by_emp[e][d] = n
+    down_by_opd: dict[int, list[dt.date]] = defaultdict(list)
+    for o, d in down:
+        down_by_opd[o].append(d)
     out: list[Computed] = []
     no_rules: list[int] = []
     for emp_id, opd_id, kind, fallback_base in staff:
@@ -191,18 +197,19 @@ def compute_results(first: dt.date, opd_ids: Iterable[int] | None = None, *,
                 date=r["date"], status=r["status"], late_category=r["late_category"],
                 early_category=r["early_category"], missing_in=r["missing_in"], missing_out=r["missing_out"],
                 apel_pagi_missed=r["apel_pagi"] == ApelStatus.TIDAK, apel_sore_missed=r["apel_sore"] == ApelStatus.TIDAK,
-                invalid_checkins=invalid.get((emp_id, r["date"]), 0),
+                invalid_checkins=invalid_by_emp[emp_id].get(r["date"], 0) if emp_id in invalid_by_emp else 0,
                 leave_key=leave_keys.get(int(m.group(1)), "") if m else "",
                 terminal_down=(opd_id, r["date"]) in down, ref=ref[:100]))
         seen = {d.date for d in days}
-        for (e, d), n in invalid.items():  # an invalid check-in on an otherwise plain day
-            if e == emp_id and d not in seen:
+        for d, n in invalid_by_emp.get(emp_id, {}).items():  # an invalid check-in on an otherwise plain day
+            if d not in seen:
                 days.append(rules.Day(date=d, status=DayStatus.HADIR, invalid_checkins=n,
                                       terminal_down=(opd_id, d) in down))
+                seen.add(d)
         # terminal-down days the rule set pays nothing for also cover plain days (no event row)
         if as_rules[rs.pk].terminal_down == rules.NO_TPP_DAY and opd_id is not None:
-            for o, d in down:
-                if o == opd_id and d not in seen and d not in {x.date for x in days}:
+            for d in down_by_opd.get(opd_id, ()):
+                if d not in seen:
                     days.append(rules.Day(date=d, status=DayStatus.HADIR, terminal_down=True))
         result = rules.compute(base, kind, days, working.get(emp_id, 0), as_rules[rs.pk],
                                sanctions.get(emp_id, Decimal(0)), adjustments.get(emp_id, ()))
