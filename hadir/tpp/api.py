@@ -98,6 +98,19 @@ class BaseImportOut(Schema):
     sha256: str
 
 
+class BaseImportFailedOut(Schema):
+    """A refused import: the row errors (422) — or, when the file itself cannot be read (400, 413), the common
+    error body ({message, errors, code}) with the report fields absent."""
+
+    message: str
+    errors: list[dict[str, Any]]
+    code: str | None = None
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    sha256: str = ""
+
+
 class RuleSetOut(Schema):
     id: int
     name: str
@@ -182,11 +195,17 @@ def _read(upload: UploadedFile) -> bytes:
     return upload.read()
 
 
-@router.post("/bases/import", response={200: BaseImportOut, 400: BaseImportOut},
-             summary="Impor TPP dasar dari Excel (semua atau tidak sama sekali) — admin BKPSDM")
+@router.post("/bases/import", response={200: BaseImportOut, 400: BaseImportFailedOut, 413: BaseImportFailedOut,
+                                         422: BaseImportFailedOut},
+             summary="Impor TPP dasar dari Excel (semua atau tidak sama sekali) — admin BKPSDM",
+             description="Kolom: NIP, jumlah (atau kelas_jabatan dan nilai_per_kelas), golongan, berlaku_mulai. "
+             "Bila ada baris yang salah, jawaban 422 memuat `errors` per baris dan tidak ada yang disimpan.")
 def import_bases(request: HttpRequest, file: File[UploadedFile], valid_from: dt.date | None = None) -> Any:
     report = services.import_bases(request.user, _read(file), file.name or "", valid_from=valid_from)
-    return Status(400 if report.errors else 200, report)
+    if report.errors:
+        message = _("%(n)d baris salah; tidak ada yang disimpan.") % {"n": len(report.errors)}
+        return Status(422, {**report.__dict__, "message": message, "code": "row_errors"})
+    return Status(200, report)
 
 
 @router.get("/rulesets", response=list[RuleSetOut], summary="Aturan TPP (Perbup)")

@@ -219,7 +219,7 @@ def test_bases_import_is_all_or_nothing(month: Org) -> None:
                  ["199001012020121999", 4_000_000, "", "2026-11-01"],
                  [month.kabid.nip, -5, "", "2026-11-01"]])
     r = bkpsdm.post("/api/tpp/bases/import", {"file": _upload(bad)})
-    assert r.status_code == 400
+    assert r.status_code == 422 and r.json()["message"] == "2 baris salah; tidak ada yang disimpan."
     errors = r.json()["errors"]
     assert [(e["row"], e["errors"]) for e in errors] == [(3, ["NIP tidak dikenal"]),
                                                            (4, ["jumlah tidak boleh negatif"])]
