@@ -12,6 +12,7 @@ from ninja.openapi.schema import OpenAPISchema
 from hadir.approvals.api import router as approvals_router
 from hadir.audit.api import router as audit_router
 from hadir.auth import API_AUTH
+from hadir.discipline.api import router as discipline_router
 from hadir.errors import install_handlers
 from hadir.leave.api import router as leave_router
 from hadir.mobile.api import router as mobile_router
@@ -69,5 +70,6 @@ api.add_router("/leave", leave_router)
 api.add_router("/audit", audit_router)
 api.add_router("/dashboard", web_router)
 api.add_router("/tpp", tpp_router)
+api.add_router("/discipline", discipline_router)
 api.add_router("/mobile", mobile_router)
 api.add_router("/notifications", notify_router)

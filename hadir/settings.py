@@ -250,6 +250,12 @@ CELERY_BEAT_SCHEDULE["discipline-daily-digest"] = {
         hour=int(os.environ.get("HADIR_DIGEST_HOUR_UTC", "3")), minute=30, day_of_week="mon-sat"
     ),
 }
+# discipline: PP 94/2021 cases kept in step with the closed days (open at a threshold, warn one day before),
+# 19:30 UTC = 02:30 WIB, after every zone's day close.
+CELERY_BEAT_SCHEDULE["discipline-refresh-cases"] = {
+    "task": "hadir.discipline.refresh_cases",
+    "schedule": crontab(hour=19, minute=30),
+}
 # notify/web: enabled push channels (the in-app inbox is always on), the site address for links in
 # e-mails, the dashboard map's tile server (the page works without tiles, e.g. on an offline LAN).
 HADIR_NOTIFY_CHANNELS = env_list("HADIR_NOTIFY_CHANNELS", "email")

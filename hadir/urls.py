@@ -18,6 +18,7 @@ urlpatterns = [
     path("persetujuan/", include("hadir.approvals.urls")),
     path("cuti/", include("hadir.leave.urls")),
     path("tpp/", include("hadir.tpp.urls")),
+    path("disiplin/", include("hadir.discipline.urls")),
     path("akun/", include("hadir.org.urls")),
     path("", include("hadir.web.urls")),
 ]

@@ -68,13 +68,15 @@ def employees_with_tk(scope: BoardScope, year: int, until: dt.date, *, opd: int 
     return qs.values("employee_id").distinct().count()
 
 
-def year_summaries(employee_ids: list[int], day: dt.date) -> dict[int, AbsenceSummary]:
-    """Each employee's TK summary over `day`'s year before `day` (the closed days; `day` itself excluded)."""
+def year_summaries(employee_ids: list[int], day: dt.date, *, through: bool = False) -> dict[int, AbsenceSummary]:
+    """Each employee's TK summary over `day`'s year before `day` (the closed days; `day` itself excluded, unless
+    `through`)."""
     if not employee_ids:
         return {}
     facts: dict[int, list[tuple[dt.date, str, bool]]] = defaultdict(list)
+    until = {"date__lte": day} if through else {"date__lt": day}
     rows = DailyStatus.objects.filter(
-        employee_id__in=employee_ids, date__gte=dt.date(day.year, 1, 1), date__lt=day
+        employee_id__in=employee_ids, date__gte=dt.date(day.year, 1, 1), **until
     ).values_list("employee_id", "date", "status", "is_working_day")
     for emp_id, date, status, working in rows:
         facts[emp_id].append((date, status, working))

@@ -9,7 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import digest
+from . import cases, digest
 
 
 @shared_task(name="hadir.discipline.send_daily_digest")
@@ -21,3 +21,11 @@ def send_daily_digest(day: str | None = None) -> int:
     """
     date = dt.date.fromisoformat(day) if day else timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
     return digest.send_daily_digest(date)
+
+
+@shared_task(name="hadir.discipline.refresh_cases")
+def refresh_cases(day: str | None = None) -> dict[str, int]:
+    """PP 94/2021 cases in step with the closed days (scheduled in CELERY_BEAT_SCHEDULE after the day close):
+    open a case at a crossed threshold, dismiss a proposal the facts no longer support, warn one day before."""
+    date = dt.date.fromisoformat(day) if day else timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    return cases.refresh_cases(date)
