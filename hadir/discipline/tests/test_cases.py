@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 def weekdays(start: dt.date, n: int) -> list[dt.date]:
-    out, d = [], start
+    out: list[dt.date] = []
+    d = start
     while len(out) < n:
         if d.weekday() < 5:
             out.append(d)
