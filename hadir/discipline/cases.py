@@ -10,6 +10,7 @@ the authority of their level, and read by the TPP engine as active sanctions (ha
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,8 +27,8 @@ from hadir.org.models import Employee, Role, RoleAssignment, employee_of
 from hadir.org.scoping import board_scope, is_bkpsdm
 from hadir.presence.models import DailyStatus, DayStatus
 
-from .absences import year_summaries
-from .models import OPEN_STATES, Authority, Case, CaseState
+from . import ledger
+from .models import OPEN_STATES, Authority, Case, CaseState, Ledger
 from .rules import DISMISSAL, DISMISSAL_CONSECUTIVE_DAYS, SANCTIONS, AbsenceSummary, Sanction, discipline_kinds
 
 BY_CODE = {s.code: s for s in SANCTIONS}
@@ -83,12 +84,18 @@ def refresh_cases(day: dt.date | None = None) -> dict[str, int]:
     """Bring the year's cases in step with the absence summaries up to and including `day` (default today)."""
     day = day or timezone.localdate()
     first = dt.date(day.year, 1, 1)
-    kinds = sorted(discipline_kinds())
-    with_tk = set(DailyStatus.objects.filter(date__gte=first, date__lte=day, status=DayStatus.TK,
-                                             employee__kind__in=kinds).values_list("employee_id", flat=True).distinct())
+    ledger.rebuild(day.year, until=day)
+    rows = {r.employee_id: r for r in Ledger.objects.filter(year=day.year).filter(
+        Q(counted_days__gte=2) | Q(current_run__gte=1))}
     proposed = {c.employee_id: c for c in Case.objects.filter(year=day.year, state=CaseState.PROPOSED)}
-    ids = sorted(with_tk | set(proposed))
-    summaries = year_summaries(ids, day, through=True)
+    ids = sorted(set(rows) | set(proposed))
+    dates: dict[int, list[dt.date]] = defaultdict(list)
+    for emp_id, date in DailyStatus.objects.filter(employee_id__in=ids, date__gte=first, date__lte=day,
+                                                   status=DayStatus.TK).order_by("date").values_list("employee_id",
+                                                                                                     "date"):
+        dates[emp_id].append(date)
+    covered = set(Employee.objects.filter(pk__in=ids, kind__in=sorted(discipline_kinds())).values_list("pk", flat=True))
+    summaries = {emp_id: _summary(rows.get(emp_id), dates[emp_id], emp_id in covered) for emp_id in ids}
     standing: dict[int, int] = {}  # employee → highest rank of a case past its proposal (summoned … decided)
     for emp_id, threshold in Case.objects.filter(year=day.year, employee_id__in=ids).exclude(
             state__in=[CaseState.PROPOSED, CaseState.DISMISSED, CaseState.ANNULLED]).values_list(
@@ -120,6 +127,14 @@ def refresh_cases(day: dt.date | None = None) -> dict[str, int]:
             _tell_crossed(emp, case)
         counts["warned"] += _warn(emp, summary, day.year)
     return counts
+
+
+def _summary(row: Ledger | None, tk_dates: list[dt.date], covered: bool) -> AbsenceSummary:
+    """The ledger row as the rules read it: the counted days (TK, invalid days, lateness days when enabled)."""
+    if row is None:
+        return AbsenceSummary(covered=covered)
+    return AbsenceSummary(total_tk=row.counted_days, current_streak=row.current_run, longest_streak=row.longest_run,
+                          longest_end=row.longest_end, tk_days=tk_dates, covered=covered)
 
 
 def _open(emp: Employee, year: int, summary: AbsenceSummary, sanction: Sanction) -> Case:

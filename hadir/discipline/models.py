@@ -106,3 +106,29 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.get_kind_display()}"
+
+
+class Ledger(models.Model):
+    """An employee's PP 94/2021 year: absences without valid reason and their longest run (hadir.discipline.ledger).
+    Derived data: rebuilt from the daily statuses by the daily job and on demand."""
+
+    employee = models.ForeignKey(Employee, verbose_name=_("pegawai"), on_delete=models.CASCADE,
+                                 related_name="discipline_ledger")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    tk_days = models.PositiveSmallIntegerField(_("hari TK"), default=0)
+    invalid_days = models.PositiveSmallIntegerField(_("hari dengan presensi tidak valid"), default=0)
+    late_minutes = models.PositiveIntegerField(_("menit terlambat dan pulang cepat"), default=0)
+    late_days = models.PositiveSmallIntegerField(_("hari dari akumulasi keterlambatan"), default=0)
+    counted_days = models.PositiveSmallIntegerField(_("hari yang dihitung untuk ambang"), default=0)
+    current_run = models.PositiveSmallIntegerField(_("TK berturut-turut sekarang"), default=0)
+    longest_run = models.PositiveSmallIntegerField(_("TK berturut-turut terpanjang"), default=0)
+    longest_end = models.DateField(_("akhir rangkaian terpanjang"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("dihitung"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("catatan disiplin")
+        verbose_name_plural = _("catatan disiplin")
+        constraints = [models.UniqueConstraint(fields=["employee", "year"], name="uniq_discipline_ledger")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} · {self.year}: {self.counted_days}"
