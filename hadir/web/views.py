@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from hadir.audit.models import AuditEntry
 from hadir.audit.services import trail
 from hadir.discipline.absences import absence_report, employees_with_tk
+from hadir.discipline.cases import open_dismissals
 from hadir.discipline.rules import (
     DISMISSAL_CONSECUTIVE_DAYS,
     SANCTIONS,
@@ -146,6 +147,7 @@ def board(request: HttpRequest, opd_id: int | None = None) -> HttpResponse:
         "list_filters": list(LIST_FILTER_LABELS.items()), "query": query, "refresh_seconds": refresh_seconds,
         "tile_url": getattr(settings, "HADIR_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "tile_attribution": getattr(settings, "HADIR_MAP_TILE_ATTRIBUTION", "© OpenStreetMap"),
+        "dismissals": list(open_dismissals(request.user).order_by("opened_at")[:20]),
     })
 
 

@@ -176,3 +176,16 @@ def test_documents_and_scoping(org: Org) -> None:
     assert "Rina Marlina" not in client_for("op_dinkes").get("/disiplin/").content.decode()
     mine = client_for("guru").get("/disiplin/saya/").content.decode()
     assert 'id="ledger-tk">3<' in mine
+
+
+def test_a_dismissal_proposal_shows_on_the_board_until_decided(org: Org) -> None:
+    days_from(org.staf, dt.date(2026, 3, 2), ["tk"] * 10)
+    refresh_cases(dt.date(2026, 3, 13))
+    bk = client_for("bkpsdm")
+    page = bk.get("/dasbor/", {"tanggal": "2026-03-13"}).content.decode()
+    assert 'id="dismissal-proposals"' in page and "Dewi Lestari" in page
+    assert 'id="dismissal-proposals"' not in client_for("op_disdik").get("/dasbor/").content.decode()
+    case = Case.objects.get()
+    case.state, case.decided_sanction = CaseState.DECIDED, "28-"
+    case.save()
+    assert 'id="dismissal-proposals"' not in bk.get("/dasbor/").content.decode()

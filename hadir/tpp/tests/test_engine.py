@@ -332,3 +332,18 @@ def test_a_corrected_day_is_marked_on_its_lines(month: Org, clock: Clock) -> Non
     set_day(month.staf, working_days(OCT)[3], status=DayStatus.TERLAMBAT, late_category="TL1", corrected=True)
     engine.compute_month(OCT)
     assert list(result(month.staf).lines.values_list("event", "note")) == [("TL1", "(koreksi)")]
+
+
+def test_a_decided_tukin_sanction_cuts_25_percent_on_top(month: Org, clock: Clock) -> None:
+    from hadir.discipline.models import Case, CaseState
+
+    clock.set(dt.datetime(2026, 11, 5, 9, tzinfo=WIB))
+    Case.objects.create(employee=month.staf, year=2026, threshold="11-13", level="sedang", authority="ppk",
+                        reason="11 hari", tk_days=11, longest_run=3, state=CaseState.DECIDED,
+                        decided_sanction="11-13", decision_number="862/1", decision_date=dt.date(2026, 9, 20),
+                        sanction_start=dt.date(2026, 10, 1))
+    engine.compute_month(OCT)
+    staf = result(month.staf)
+    assert (staf.sanction, staf.net) == (1_150_000, 3_450_000)
+    assert staf.lines.get(event="SANCTION").note == "PP 94/2021"
+    assert result(month.kabid).sanction == 0
