@@ -66,6 +66,13 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 HADIR_INSTANSI = os.environ.get("HADIR_INSTANSI", "Pemerintah Kabupaten Contoh")
+# The letterhead of generated documents (PDF letters): the agency line under the regency's name, the address line,
+# and an optional logo (a PNG/JPEG path on the server).
+HADIR_LETTERHEAD_AGENCY = os.environ.get("HADIR_LETTERHEAD_AGENCY",
+                                         "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia")
+HADIR_LETTERHEAD_ADDRESS = os.environ.get("HADIR_LETTERHEAD_ADDRESS", "Jl. Contoh No. 1, Kabupaten Contoh")
+HADIR_LETTERHEAD_LOGO = os.environ.get("HADIR_LETTERHEAD_LOGO", "")
+HADIR_LETTER_PLACE = os.environ.get("HADIR_LETTER_PLACE", "Kabupaten Contoh")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -5,7 +5,7 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from hadir.pagination import LimitOffset, Rendered
 from . import cases as svc
 from .absences import year_summaries
 from .documents import add_document, evidence_days
+from .letters import letter_pdf
 from .models import Case, CaseDocument
 
 router = Router(tags=["discipline"])
@@ -213,3 +214,12 @@ def my_ledger(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2
             "current_run": summary.current_streak, "longest_run": summary.longest_streak,
             "tk_dates": summary.tk_days, "sanction": summary.sanction.name if summary.sanction else None,
             "cases": [case_out(c) for c in svc.cases_for(request.user).filter(employee=me, year=year)]}
+
+
+@router.get("/cases/{case_id}/letters/{kind}", summary="Surat kasus sebagai PDF: panggilan, bap, keputusan",
+            response={200: None})
+def letter(request: HttpRequest, case_id: int, kind: Literal["panggilan", "bap", "keputusan"]) -> HttpResponse:
+    case = svc.case_for(request.user, case_id)
+    response = HttpResponse(letter_pdf(case, kind), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{case.pk}.pdf"'
+    return response

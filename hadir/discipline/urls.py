@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.case_list, name="cases"),
     path("kasus/<int:case_id>/", views.case_detail, name="case"),
     path("saya/", views.mine, name="mine"),
+    path("kasus/<int:case_id>/surat/<str:kind>.pdf", views.letter, name="letter"),
 ]

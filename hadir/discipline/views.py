@@ -22,6 +22,7 @@ from hadir.org.scoping import board_scope
 from . import cases as svc
 from .absences import year_summaries
 from .documents import add_document, evidence_days
+from .letters import LETTERS, letter_pdf
 from .models import OPEN_STATES, CaseState, DocumentKind
 
 LEVELS = ("berat", "sedang", "ringan")
@@ -93,6 +94,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "may_act": svc.may_act(request.user, case), "sanction_name": svc.BY_CODE.get(case.threshold),
         "decided_name": svc.BY_CODE.get(case.decided_sanction), "document_kinds": DocumentKind.choices,
         "states": CaseState, "nav": "discipline",
+        "letters": [k for k, (_build, states) in LETTERS.items() if case.state in states],
     })
 
 
@@ -107,3 +109,16 @@ def mine(request: HttpRequest) -> HttpResponse:
         "summary": summary, "year": today.year, "cases": svc.cases_for(request.user).filter(employee=me),
         "nav": "discipline",
     })
+
+
+@login_required
+def letter(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    """One of the case's letters as PDF (for those who may see the case)."""
+    try:
+        case = svc.case_for(request.user, case_id)
+        pdf = letter_pdf(case, kind)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{case.pk}.pdf"'
+    return response

@@ -189,3 +189,28 @@ def test_a_dismissal_proposal_shows_on_the_board_until_decided(org: Org) -> None
     case.state, case.decided_sanction = CaseState.DECIDED, "28-"
     case.save()
     assert 'id="dismissal-proposals"' not in bk.get("/dasbor/").content.decode()
+
+
+def test_letters_as_pdf_on_the_letterhead_once_their_step_is_done(org: Org, settings: Any) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    settings.HADIR_INSTANSI = "Pemerintah Kabupaten Mukomuko"
+    days_from(org.staf, dt.date(2026, 3, 2), ["tk", "tk", "tk"])
+    refresh_cases(dt.date(2026, 3, 4))
+    case = Case.objects.get()
+    atasan = client_for("sekdin")  # ringan: the atasan langsung acts
+    base = f"/disiplin/kasus/{case.pk}/surat"
+    assert atasan.get(f"{base}/panggilan.pdf").status_code == 404  # not summoned yet
+    atasan.post(f"/disiplin/kasus/{case.pk}/", {"step": "summon", "number": "800/17/SEK", "hearing_date": "2026-03-10"})
+    response = atasan.get(f"{base}/panggilan.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in ("PEMERINTAH KABUPATEN MUKOMUKO", "SURAT PANGGILAN", "800/17/SEK", "Dewi Lestari",
+                     str(org.staf.nip), "10 Maret 2026", "2 Maret 2026"):
+        assert expected in text, expected
+    assert client_for("guru").get(f"{base}/panggilan.pdf").status_code == 404  # not theirs to see
+    assert client_for("staf").get(f"{base}/keputusan.pdf").status_code == 404  # not decided
+    api = atasan.get(f"/api/discipline/cases/{case.pk}/letters/bap")
+    assert api.status_code == 409
