@@ -12,6 +12,7 @@ import random
 
 from hadir.notify.models import Notification, NotificationKind
 
+from .cases import refresh_cases
 from .digest import build_digests
 
 
@@ -27,5 +28,7 @@ def seed(rng: random.Random, today: dt.date) -> list[str]:
                                      key=d.key))
     Notification.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     absent = sum(len(d.absent) for d in digests)
+    counts = refresh_cases(today - dt.timedelta(days=1))  # the closed days: the ledger and PP 94/2021 cases
     return [f"discipline: {len(rows)} ringkasan ketidakhadiran di kotak masuk kepala/operator "
-            f"({len(digests)} OPD, {absent} pegawai belum presensi/TK)"]
+            f"({len(digests)} OPD, {absent} pegawai belum presensi/TK)",
+            f"discipline: {counts['opened']} kasus PP 94/2021 dibuka, {counts['warned']} peringatan dini"]
