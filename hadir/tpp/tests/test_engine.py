@@ -347,3 +347,26 @@ def test_a_decided_tukin_sanction_cuts_25_percent_on_top(month: Org, clock: Cloc
     assert (staf.sanction, staf.net) == (1_150_000, 3_450_000)
     assert staf.lines.get(event="SANCTION").note == "PP 94/2021"
     assert result(month.kabid).sanction == 0
+
+
+def test_the_copy_path_writes_the_same_rows(month: Org, clock: Clock, monkeypatch: Any) -> None:
+    """A regency-sized run on PostgreSQL writes through COPY; it must give the rows the ORM path gives."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's (the suite runs there too)")
+    clock.set(dt.datetime(2026, 11, 5, 9, tzinfo=WIB))
+    set_day(month.staf, working_days(OCT)[0], status=DayStatus.TERLAMBAT, late_category="TL2")
+    set_day(month.guru, working_days(OCT)[1], status=DayStatus.TK)
+
+    def snapshot() -> list[tuple[Any, ...]]:
+        rows = Result.objects.order_by("employee_id").values_list("employee_id", "opd_id", "gross", "cuts", "net")
+        lines = Line.objects.order_by("result__employee_id", "date").values_list(
+            "result__employee_id", "date", "event", "pct", "amount", "note")
+        return [*rows, *lines]
+
+    engine.compute_month(OCT)
+    via_orm = snapshot()
+    monkeypatch.setattr(engine, "COPY_THRESHOLD", 0)
+    engine.compute_month(OCT)
+    assert snapshot() == via_orm and Result.objects.count() == 7
