@@ -171,7 +171,7 @@ def compute_results(first: dt.date, opd_ids: Iterable[int] | None = None, *,
     leave_keys = _leave_keys(r["excuse_ref"] for rows in events.values() for r in rows
                              if r["status"] in _EXCUSED)
     down = _down_days(first, last)
-    sanctions = active_tukin_cuts(first, last, ids)
+    sanctions = active_tukin_cuts(first, last, None if whole else ids)
     adjustments = adjustments or {}
     invalid_by_emp: dict[int, dict[dt.date, int]] = defaultdict(dict)
     for (e, d), n in invalid.items():

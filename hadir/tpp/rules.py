@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 HUNDRED = Decimal(100)
 
@@ -68,7 +69,7 @@ class Rules:
     rounding_down: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Day:
     """One working day of the employee, as the daily status says (only days that may carry a line)."""
 
@@ -86,7 +87,7 @@ class Day:
     ref: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Line:
     date: dt.date | None
     event: str
@@ -115,6 +116,25 @@ class Result:
 def rupiah(value: Decimal) -> int:
     """Half-up to the rupiah."""
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@lru_cache(maxsize=1024)
+def _ratio(pct: Decimal) -> tuple[int, int]:
+    num, den = pct.as_integer_ratio()
+    return num, den * 100
+
+
+def percent_of(amount: int, pct: Decimal) -> int:
+    """amount × pct %, half-up to the rupiah, in exact integer arithmetic (the same as `rupiah` of the Decimal
+    product; a month of a regency makes hundreds of thousands of these)."""
+    num, den = _ratio(pct)
+    a = amount * num
+    return (2 * a + den) // (2 * den) if a >= 0 else -((-2 * a + den) // (2 * den))
+
+
+def day_share(gross: int, working_days: int) -> int:
+    """One working day's TPP, half-up to the rupiah."""
+    return (2 * gross + working_days) // (2 * working_days) if working_days > 0 else 0
 
 
 def round_net(value: int, unit: int, down: bool) -> int:
@@ -154,27 +174,27 @@ def compute(base: int, kind: str, days: Iterable[Day], working_days: int, rules:
     `working_days`: all working days of the month for this employee (the divisor of a day's TPP);
     `sanction_pct`: an active PP 94/2021 tukin cut (25) or 0; `adjustments`: lines carried from closed months
     (positive: a further cut; negative: paid back)."""
-    gross = rupiah(Decimal(base) * rules.kind_pct.get(kind, HUNDRED) / HUNDRED)
-    share = rupiah(Decimal(gross) * rules.share_pct / HUNDRED)
-    basis = Decimal(share if rules.percent_of == "share" else gross)
-    per_day = Decimal(gross) / working_days if working_days > 0 else Decimal(0)
+    gross = percent_of(base, rules.kind_pct.get(kind, HUNDRED))
+    share = percent_of(gross, rules.share_pct)
+    basis = share if rules.percent_of == "share" else gross
+    per_day = day_share(gross, working_days)
     lines: list[Line] = []
     cut_total = 0
     no_tpp_total = 0
     for day in sorted(days, key=lambda d: d.date):
         if day.terminal_down and rules.terminal_down == NO_TPP_DAY:
-            amount = rupiah(per_day)
+            amount = per_day
             lines.append(Line(day.date, TERMINAL_DOWN, HUNDRED, amount, day.ref))
             no_tpp_total += amount
             continue
         if day.leave_key and day.status in ("izin", "sakit", "cuti", "dl"):
             mode, pct = rules.leave.get(day.leave_key, (NO_CUT, Decimal(0)))
             if mode == NO_TPP_DAY:
-                amount = rupiah(per_day)
+                amount = per_day
                 lines.append(Line(day.date, NO_TPP, HUNDRED, amount, day.leave_key))
                 no_tpp_total += amount
             elif mode == PERCENT and pct > 0:
-                amount = rupiah(basis * pct / HUNDRED)
+                amount = percent_of(basis, pct)
                 lines.append(Line(day.date, LEAVE, pct, amount, day.leave_key))
                 cut_total += amount
             continue
@@ -183,11 +203,11 @@ def compute(base: int, kind: str, days: Iterable[Day], working_days: int, rules:
         for event, pct, note in day_events(day, rules):
             if pct <= 0:
                 continue
-            amount = rupiah(basis * pct / HUNDRED)
+            amount = percent_of(basis, pct)
             lines.append(Line(day.date, event, pct, amount, note or day.ref))
             cut_total += amount
     cuts = min(cut_total, share)
-    sanction = rupiah(Decimal(gross) * sanction_pct / HUNDRED) if sanction_pct > 0 else 0
+    sanction = percent_of(gross, sanction_pct) if sanction_pct > 0 else 0
     if sanction:
         lines.append(Line(None, SANCTION, sanction_pct, sanction, "PP 94/2021"))
     adjustment = 0

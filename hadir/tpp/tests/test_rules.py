@@ -117,3 +117,10 @@ def test_adjustment_lines_change_the_net() -> None:
     carried = rules.Line(None, rules.ADJUSTMENT, D(0), 150_000, "penyesuaian 10/2026", dt.date(2026, 10, 1))
     result = compute(BASE, "pns", [], 20, COMMON, adjustments=[carried])
     assert result.net == 4_850_000 and result.lines == [carried]
+
+
+@pytest.mark.parametrize("amount", [0, 1, 3_333_333, 4_600_000, 7_654_321, 123_456_789])
+@pytest.mark.parametrize("pct", ["0.5", "1", "1.25", "1.5", "3", "12", "25", "40", "80", "0.125", "33.333"])
+def test_integer_percent_equals_the_decimal_rounding(amount: int, pct: str) -> None:
+    assert rules.percent_of(amount, D(pct)) == rupiah(D(amount) * D(pct) / 100)
+    assert rules.percent_of(-amount, D(pct)) == -rules.percent_of(amount, D(pct))
