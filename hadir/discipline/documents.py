@@ -14,10 +14,12 @@ from hadir.audit.services import record
 from hadir.errors import InvalidRequest
 from hadir.files import stored_upload
 from hadir.leave.rules import DocumentError, sniff_document
-from hadir.presence.models import CheckIn, CheckInKind, DailyStatus
+from hadir.presence.models import CheckIn, CheckInKind, DailyStatus, DayStatus
 
 from .cases import may_act
 from .models import Case, CaseDocument, DocumentKind
+
+LABELS = dict(DayStatus.choices)
 
 
 def evidence_days(case: Case) -> list[dict[str, Any]]:
@@ -38,7 +40,9 @@ def evidence_days(case: Case) -> list[dict[str, Any]]:
     for day in days:
         kinds = {c["kind"] for c in checkins[day] if c["verdict"] == "accepted"}
         missing = [k for k in (CheckInKind.MASUK, CheckInKind.PULANG) if k not in kinds]
-        out.append({"date": day, "status": statuses.get(day, ""), "checkins": checkins[day],
+        status = statuses.get(day, "")
+        out.append({"date": day, "status": status, "status_label": str(LABELS.get(status, status)),
+                    "checkins": checkins[day],
                     "missing": [str(k) for k in missing]})
     return out
 
