@@ -163,13 +163,14 @@ class BaseImport:
     sha256: str
 
 
-BASE_COLUMNS = ("nip", "jumlah", "kelas_jabatan", "nilai_per_kelas", "golongan", "berlaku_mulai")
+BASE_COLUMNS = ("nip", "kode_jabatan", "jumlah", "kelas_jabatan", "nilai_per_kelas", "golongan", "berlaku_mulai")
 
 
 def import_bases(user: Any, content: bytes, filename: str = "", *, valid_from: dt.date | None = None) -> BaseImport:
-    """Monthly TPP bases from an .xlsx (columns: NIP, jumlah — or kelas_jabatan × nilai_per_kelas —, golongan,
-    berlaku_mulai). All or nothing: any row error (unknown NIP, negative or missing amount, bad date) stores
-    nothing and lists every error with its row."""
+    """Monthly TPP bases from an .xlsx (columns: NIP — or kode_jabatan for a direct amount per position, given to
+    every current holder —, jumlah — or kelas_jabatan × nilai_per_kelas —, golongan, berlaku_mulai). A NIP row
+    wins over its position's row. All or nothing: any row error (unknown NIP or position, negative or missing
+    amount, bad date) stores nothing and lists every error with its row."""
     require_manager(user)
     digest = hashlib.sha256(content).hexdigest()
     try:
@@ -180,9 +181,10 @@ def import_bases(user: Any, content: bytes, filename: str = "", *, valid_from: d
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [str(c or "").strip().lower().replace(" ", "_") for c in next(rows, ())]
-    if "nip" not in header or not ({"jumlah"} <= set(header) or {"kelas_jabatan", "nilai_per_kelas"} <= set(header)):
-        raise InvalidRequest(_("Baris judul harus memuat kolom NIP dan jumlah (atau kelas_jabatan dan "
-                               "nilai_per_kelas)."), field="file", code="bad_header")
+    if not ({"nip", "kode_jabatan"} & set(header)) or not (
+            {"jumlah"} <= set(header) or {"kelas_jabatan", "nilai_per_kelas"} <= set(header)):
+        raise InvalidRequest(_("Baris judul harus memuat kolom NIP (atau kode_jabatan) dan jumlah (atau "
+                               "kelas_jabatan dan nilai_per_kelas)."), field="file", code="bad_header")
     col = {name: header.index(name) for name in BASE_COLUMNS if name in header}
     parsed: list[tuple[int, str, int, str, int | None, dt.date]] = []
     errors: list[dict[str, Any]] = []
@@ -200,6 +202,7 @@ def import_bases(user: Any, content: bytes, filename: str = "", *, valid_from: d
         nip = str(cell("nip") or "").strip().replace(" ", "")
         if nip.endswith(".0"):
             nip = nip[:-2]
+        position = str(cell("kode_jabatan") or "").strip()
         problems = []
         amount: int | None = None
         kelas: int | None = None
@@ -226,32 +229,42 @@ def import_bases(user: Any, content: bytes, filename: str = "", *, valid_from: d
                 start = dt.date.fromisoformat(str(raw_from).strip())
             except ValueError:
                 problems.append(_("berlaku_mulai bukan tanggal (YYYY-MM-DD)"))
-        if not nip:
-            problems.append(_("NIP kosong"))
+        if not nip and not position:
+            problems.append(_("NIP (atau kode_jabatan) kosong"))
         if problems:
-            errors.append({"row": n, "nip": nip, "errors": problems})
+            errors.append({"row": n, "nip": nip or position, "errors": problems})
         else:
             assert amount is not None
-            parsed.append((n, nip, amount, str(cell("golongan") or "")[:10], kelas, start))
-    known = dict(Employee.objects.filter(nip__in=[p[1] for p in parsed]).values_list("nip", "pk"))
-    for n, nip, *_rest in parsed:
-        if nip not in known:
-            errors.append({"row": n, "nip": nip, "errors": [_("NIP tidak dikenal")]})
+            parsed.append((n, nip or f"@{position}", amount, str(cell("golongan") or "")[:10], kelas, start))
+    known: dict[str, list[int]] = {}
+    for found_nip, pk in Employee.objects.filter(nip__in=[p[1] for p in parsed]).values_list("nip", "pk"):
+        known[found_nip or ""] = [pk]
+    codes = [p[1][1:] for p in parsed if p[1].startswith("@")]
+    for code, pk in Employee.objects.filter(position__code__in=codes, is_active=True).values_list("position__code",
+                                                                                                  "pk"):
+        known.setdefault(f"@{code}", []).append(pk)
+    for n, key, *_rest in parsed:
+        if key not in known:
+            message = _("kode jabatan tidak dikenal atau tanpa pemegang") if key.startswith("@") else _(
+                "NIP tidak dikenal")
+            errors.append({"row": n, "nip": key.lstrip("@"), "errors": [message]})
     if errors:
         errors.sort(key=lambda e: e["row"])
         return BaseImport(len(parsed) + len(errors), 0, 0, errors, digest)
     created = updated = 0
     with transaction.atomic():
-        existing = {(e, d): pk for pk, e, d in Base.objects.filter(employee_id__in=known.values())
+        ids = [pk for pks in known.values() for pk in pks]
+        existing = {(e, d): pk for pk, e, d in Base.objects.filter(employee_id__in=ids)
                     .values_list("pk", "employee_id", "valid_from")}
-        new: list[Base] = []
-        changed: list[Base] = []
-        for _n, nip, amount, golongan, kelas, start in parsed:
-            emp_id = known[nip]
-            pk = existing.get((emp_id, start))
-            row = Base(pk=pk, employee_id=emp_id, amount=amount, valid_from=start, golongan=golongan,
-                       kelas_jabatan=kelas, source=(filename or "impor")[:100])
-            (changed if pk else new).append(row)
+        wanted: dict[tuple[int, dt.date], Base] = {}
+        # position rows first: a NIP row for one of its holders wins
+        for _n, key, amount, golongan, kelas, start in sorted(parsed, key=lambda p: not p[1].startswith("@")):
+            for emp_id in known[key]:
+                wanted[(emp_id, start)] = Base(
+                    pk=existing.get((emp_id, start)), employee_id=emp_id, amount=amount, valid_from=start,
+                    golongan=golongan, kelas_jabatan=kelas, source=(filename or "impor")[:100])
+        new: list[Base] = [b for b in wanted.values() if b.pk is None]
+        changed: list[Base] = [b for b in wanted.values() if b.pk is not None]
         Base.objects.bulk_create(new, batch_size=5000)
         Base.objects.bulk_update(changed, ["amount", "golongan", "kelas_jabatan", "source"], batch_size=5000)
         created, updated = len(new), len(changed)

@@ -370,3 +370,22 @@ def test_the_copy_path_writes_the_same_rows(month: Org, clock: Clock, monkeypatc
     monkeypatch.setattr(engine, "COPY_THRESHOLD", 0)
     engine.compute_month(OCT)
     assert snapshot() == via_orm and Result.objects.count() == 7
+
+
+def test_bases_per_position_with_a_nip_row_winning(month: Org) -> None:
+    assert month.staf.position is not None and month.guru.position is not None
+    staff_code, guru_code = month.staf.position.code, month.guru.position.code
+    rows = [["kode_jabatan", "NIP", "jumlah", "berlaku_mulai"],
+            [guru_code, None, 3_900_000, "2026-11-01"],
+            [staff_code, None, 3_100_000, "2026-11-01"],
+            [None, month.staf.nip, 3_300_000, "2026-11-01"],
+            ["TIDAK-ADA", None, 1, "2026-11-01"]]
+    bkpsdm = client_for("bkpsdm")
+    r = bkpsdm.post("/api/tpp/bases/import", {"file": _upload(_xlsx(rows))})
+    assert r.status_code == 422 and r.json()["errors"] == [
+        {"row": 5, "nip": "TIDAK-ADA", "errors": ["kode jabatan tidak dikenal atau tanpa pemegang"]}]
+    r = bkpsdm.post("/api/tpp/bases/import", {"file": _upload(_xlsx(rows[:4]))})
+    assert r.status_code == 200, r.content
+    amounts = dict(Base.objects.filter(valid_from=NOV).values_list("employee__name", "amount"))
+    assert amounts[month.guru.name] == 3_900_000
+    assert amounts[month.staf.name] == 3_300_000  # its own NIP row wins over the position's
