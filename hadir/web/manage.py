@@ -12,9 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,10 +36,11 @@ from hadir.approvals.services import (
     revoke_acting_head,
     set_policy,
 )
+from hadir.audit.services import record
 from hadir.errors import DomainError, InvalidRequest
 from hadir.leave.services import may_see_overview
 from hadir.mobile.services import describe_user_agent, reset_binding
-from hadir.org.models import DeviceBinding, Employee, Eselon, Position, Unit, UnitKind
+from hadir.org.models import DeviceBinding, Employee, Eselon, Position, Unit, UnitKind, WorkLocation
 from hadir.org.scoping import admin_paths, is_bkpsdm, path_q, scope_queryset, visible_units
 from hadir.tpp.services import may_manage as may_manage_tpp
 
@@ -98,8 +101,7 @@ def tasks_for(user: Any) -> list[Task]:
          gettext_lazy("Unit, jabatan, lokasi dan pegawai sekaligus; semua atau tidak sama sekali.")),
         ("positions", data, gettext_lazy("Jabatan"), _admin_link(user, "org.view_position", "/admin/org/position/"),
          gettext_lazy("Struktur jabatan dan atasan langsung.")),
-        ("locations", data, gettext_lazy("Lokasi kerja"),
-         _admin_link(user, "org.change_worklocation", "/admin/org/worklocation/"),
+        ("locations", data, gettext_lazy("Lokasi kerja"), reverse("web:manage_locations"),
          gettext_lazy("Titik koordinat dan radius kantor, zona waktu.")),
         ("shifts", rules, gettext_lazy("Shift dan jadwal dinas"),
          _admin_link(user, "schedules.change_shiftassignment", "/admin/schedules/shiftassignment/"),
@@ -378,3 +380,47 @@ def _time(raw: str) -> dt.time:
     except ValueError:
         raise InvalidRequest(_("Jam tidak valid (JJ:MM)."), field="time") from None
 
+
+
+# --- work locations ----------------------------------------------------------------------------------------------
+
+LOCATION_FIELDS = ["name", "latitude", "longitude", "radius_m", "timezone", "address", "is_active"]
+
+
+class LocationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = WorkLocation
+        fields = LOCATION_FIELDS
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def locations(request: HttpRequest) -> HttpResponse:
+    """The work locations of the user's units: coordinates, radius, zone — the geofence every check-in is judged
+    by. Each change is validated like the admin form and audited with its before and after."""
+    _require(request)
+    qs = scope_queryset(request.user, WorkLocation.objects.select_related("unit"), "unit").order_by("unit__path",
+                                                                                                     "name")
+    editing = None
+    form = None
+    raw = request.GET.get("ubah") or request.POST.get("location")
+    if raw:
+        editing = qs.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if editing is None:
+            messages.error(request, _("Lokasi kerja tidak ditemukan di unit yang Anda kelola; tidak ada yang diubah."))
+            return redirect(request.path)
+    if request.method == "POST" and editing is not None:
+        before = {f: getattr(editing, f) for f in LOCATION_FIELDS}
+        form = LocationForm(request.POST, instance=editing)
+        if form.is_valid():
+            with transaction.atomic():
+                saved = form.save()
+                after = {f: getattr(saved, f) for f in LOCATION_FIELDS}
+                record(request.user, "org.location_update", saved, before, after)
+            messages.success(request, _("Lokasi %(name)s disimpan.") % {"name": saved.name})
+            return redirect(request.path)
+    elif editing is not None:
+        form = LocationForm(instance=editing)
+    return render(request, "web/manage/locations.html", {
+        "rows": list(qs[:500]), "editing": editing, "form": form, "nav": "manage",
+    }, status=400 if form is not None and form.errors else 200)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dasbor/kelola/kebijakan/", manage.policies, name="manage_policies"),
     path("dasbor/kelola/plt-plh/", manage.acting, name="manage_acting"),
     path("dasbor/kelola/koreksi/", manage.correction, name="manage_correction"),
+    path("dasbor/kelola/lokasi/", manage.locations, name="manage_locations"),
     path("notifikasi/", notify_views.inbox, name="inbox"),
     path("notifikasi/<int:pk>/", notify_views.open_notification, name="inbox_open"),
     path("notifikasi/baca-semua/", notify_views.read_all, name="inbox_read_all"),

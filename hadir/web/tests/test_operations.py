@@ -300,3 +300,23 @@ def test_kelola_speaks_english_when_asked(org: Org) -> None:
     assert "Staff phones (reset a phone)" in html and "Pending approvals" in html and ">Manage<" in html
     bad = c.post("/dasbor/kelola/perangkat/", {"binding": "0", "reason": "x"}, follow=True)
     assert "Device binding not found in the units you administer" in " ".join(messages_of(bad))
+
+
+def test_operator_edits_a_location_of_their_opd_with_an_audit_entry(org: Org) -> None:
+    c = client_for("op_dinkes")
+    page = c.get("/dasbor/kelola/lokasi/").content.decode()
+    assert org.loc_dinkes.name in page and f'data-location="{org.loc_disdik.pk}"' not in page
+    form = {"location": org.loc_dinkes.pk, "name": org.loc_dinkes.name, "latitude": "-3.7960",
+            "longitude": "102.2590", "radius_m": "150", "timezone": "Asia/Jakarta", "address": "", "is_active": "on"}
+    assert c.post("/dasbor/kelola/lokasi/", form).status_code == 302
+    org.loc_dinkes.refresh_from_db()
+    assert org.loc_dinkes.radius_m == 150
+    entry = AuditEntry.objects.get(action="org.location_update")
+    assert entry.before["radius_m"] == 100 and entry.after["radius_m"] == 150
+    bad = c.post("/dasbor/kelola/lokasi/", {**form, "latitude": "123"})
+    assert bad.status_code == 400
+    other = c.post("/dasbor/kelola/lokasi/", {**form, "location": org.loc_disdik.pk, "radius_m": "5000"},
+                   follow=True)
+    assert "tidak ditemukan" in " ".join(messages_of(other))
+    org.loc_disdik.refresh_from_db()
+    assert org.loc_disdik.radius_m == 100
