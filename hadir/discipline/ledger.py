@@ -6,7 +6,7 @@ when HADIR_DISCIPLINE_LATENESS_DAYS is on — lateness and early leave accumulat
 A run follows `rules.summarize`: only the "decisive" working days count — TK extends a run, a day at work or
 excused breaks it, libur / non-working days / "belum" do neither. The database finds, for each TK day, the status
 of the employee's previous decisive day (a LAG window over the year's decisive rows); only the TK rows come back,
-and Python walks them per employee. Five queries for the whole regency, then one upsert.
+and Python walks them per employee. Four queries for the whole regency, then one upsert.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import F, Max, Sum, Window
-from django.db.models.functions import FirstValue, Lag
+from django.db.models import F, Q, Sum, Window
+from django.db.models.functions import Lag, Lead
 from django.utils import timezone
 
 from hadir.org.models import Employee
@@ -49,23 +49,27 @@ def rebuild(year: int, employee_ids: Iterable[int] | None = None, *, until: dt.d
     if ids is not None:
         rows = rows.filter(employee_id__in=ids)
     decisive = rows.filter(status__in=[DayStatus.TK, *_BREAKS])
-    # The filter must apply after the window (a WHERE on `status` would run first and leave only TK rows for LAG to
-    # see), so it is written on a window annotation too: `own` is the row's own status (its partition is the row).
-    tk_rows = (decisive.annotate(prev=Window(Lag("status"), partition_by=[F("employee_id")], order_by=F("date").asc()),
-                                 own=Window(FirstValue("status"), partition_by=[F("employee_id"), F("date")]))
-               .filter(own=DayStatus.TK).order_by("employee_id", "date").values_list("employee_id", "date", "prev"))
+    # For each TK day: the status of the employee's previous and next decisive day (LAG and LEAD over one window:
+    # one pass in date order). The status condition is written so that it applies after the window — a plain
+    # `.filter(status=TK)` would run first and leave LAG only TK rows to see: Django applies a condition that
+    # references a window annotation (here, inside an OR) to the window's result.
+    window = {"partition_by": [F("employee_id")], "order_by": F("date").asc()}
+    tk_rows = (decisive.annotate(prev=Window(Lag("status"), **window), next=Window(Lead("status"), **window))  # type: ignore[arg-type]
+               .filter(Q(status=DayStatus.TK, prev__isnull=True) | Q(status=DayStatus.TK, prev__isnull=False))
+               .order_by("employee_id", "date").values_list("employee_id", "date", "prev", "next"))
     tk: dict[int, list[tuple[dt.date, str | None]]] = defaultdict(list)
-    for emp_id, day, prev in tk_rows:
+    ends_in_tk: set[int] = set()  # the employee's last decisive day is a TK day: the current run is the last run
+    for emp_id, day, prev, nxt in tk_rows:
         tk[emp_id].append((day, prev))
-    # the current run is the last one when the employee's last decisive day is a TK day
-    last_day = dict(decisive.order_by().values("employee_id").annotate(m=Max("date")).values_list("employee_id", "m"))
+        if nxt is None:
+            ends_in_tk.add(emp_id)
+    late = dict(rows.filter(Q(late_minutes__gt=0) | Q(early_minutes__gt=0)).order_by().values("employee_id")
+                .annotate(s=Sum(F("late_minutes") + F("early_minutes"))).values_list("employee_id", "s"))
     invalid: dict[int, set[dt.date]] = defaultdict(set)
     for emp_id, day in (CheckIn.objects.filter(local_date__gte=first, local_date__lte=last, validity="invalid",
                                                verdict="accepted", employee_id__in=staff.values("pk"))
                         .values_list("employee_id", "local_date").distinct()):
         invalid[emp_id].add(day)
-    late = dict(rows.order_by().values("employee_id").annotate(m=Sum(F("late_minutes") + F("early_minutes")))
-                .values_list("employee_id", "m"))
     per_day = max(1, minutes_per_day())
     with_lateness = lateness_counts()
     stamp = timezone.now()
@@ -78,7 +82,7 @@ def rebuild(year: int, employee_ids: Iterable[int] | None = None, *, until: dt.d
             run = run + 1 if prev == DayStatus.TK else 1
             if run > longest:
                 longest, longest_end = run, day
-        current = run if days and days[-1][0] == last_day.get(emp_id) else 0
+        current = run if emp_id in ends_in_tk else 0
         minutes = int(late.get(emp_id) or 0)
         late_days = minutes // per_day
         tk_count = len(days)
