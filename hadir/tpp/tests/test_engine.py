@@ -375,7 +375,7 @@ def test_the_copy_path_writes_the_same_rows(month: Org, clock: Clock, monkeypatc
 def test_bases_per_position_with_a_nip_row_winning(month: Org) -> None:
     assert month.staf.position is not None and month.guru.position is not None
     staff_code, guru_code = month.staf.position.code, month.guru.position.code
-    rows = [["kode_jabatan", "NIP", "jumlah", "berlaku_mulai"],
+    rows: list[list[Any]] = [["kode_jabatan", "NIP", "jumlah", "berlaku_mulai"],
             [guru_code, None, 3_900_000, "2026-11-01"],
             [staff_code, None, 3_100_000, "2026-11-01"],
             [None, month.staf.nip, 3_300_000, "2026-11-01"],
