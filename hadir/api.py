@@ -22,6 +22,7 @@ from hadir.org.api import router as org_router
 from hadir.org.throttle import PerAccountThrottle
 from hadir.parsing import HadirParser
 from hadir.presence.api import router as presence_router
+from hadir.reports.api import router as reports_router
 from hadir.schedules.api import router as schedules_router
 from hadir.terminals.api import router as terminals_router
 from hadir.tpp.api import router as tpp_router
@@ -71,5 +72,6 @@ api.add_router("/audit", audit_router)
 api.add_router("/dashboard", web_router)
 api.add_router("/tpp", tpp_router)
 api.add_router("/discipline", discipline_router)
+api.add_router("/reports", reports_router)
 api.add_router("/mobile", mobile_router)
 api.add_router("/notifications", notify_router)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "hadir.leave",
     "hadir.discipline",
     "hadir.tpp",
+    "hadir.reports",
     "hadir.audit",
     "hadir.notify",
     "hadir.web",
