@@ -19,6 +19,7 @@ from hadir.files import spreadsheet_text
 from hadir.org.models import Employee, Unit, employee_of
 from hadir.org.scoping import board_scope
 
+from . import excel
 from . import recap as rc
 
 router = Router(tags=["reports"])
@@ -112,4 +113,14 @@ def ekinerja_csv(request: HttpRequest, month: str, opd_id: int | None = OPD_ID) 
                          c["cuti"], c["dl"], "" if r.rate is None else f"{r.rate:.2f}"])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kehadiran-{first:%Y-%m}.csv"'
+    return response
+
+
+@router.get("/recap.xlsx", summary="Rekap kehadiran sebagai Excel (satu lembar per OPD, dengan keterangan)",
+            response={200: None})
+def recap_xlsx(request: HttpRequest, start: dt.date, end: dt.date, opd_id: int | None = OPD_ID) -> HttpResponse:
+    _range(start, end)
+    response = HttpResponse(excel.workbook(employees_for(request, opd_id), start, end),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="rekap-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     return response

@@ -92,3 +92,25 @@ def test_api_scoping_and_the_ekinerja_csv(fortnight: Org) -> None:
     assert staff.login(username="guru", password=PASSWORD)
     own = staff.get("/api/reports/recap", {"start": "2026-10-01", "end": "2026-10-14"}).json()
     assert [r["name"] for r in own] == [fortnight.guru.name] and own[0]["counts"]["sakit"] == 1
+
+
+def test_the_excel_carries_the_api_figures(fortnight: Org) -> None:
+    from openpyxl import load_workbook
+
+    bk = Client()
+    assert bk.login(username="bkpsdm", password=PASSWORD)
+    api = {r["nip"]: r for r in bk.get("/api/reports/recap", {"start": "2026-10-01", "end": "2026-10-31"}).json()}
+    response = bk.get("/api/reports/recap.xlsx", {"start": "2026-10-01", "end": "2026-10-31"})
+    wb = load_workbook(io.BytesIO(response.content))
+    assert sorted(wb.sheetnames) == sorted([fortnight.dinkes.name, fortnight.disdik.name, "Keterangan"])
+    ws = wb[fortnight.dinkes.name]
+    header = [c.value for c in ws[5]]
+    row = next(r for r in ws.iter_rows(min_row=6, values_only=True) if r[1] == fortnight.staf.nip)
+    cells = dict(zip(header, row, strict=False))
+    figures = api[fortnight.staf.nip]
+    assert (cells["Hari kerja"], cells["Terlambat"], cells["TK"], cells["Menit terlambat"]) == (
+        figures["counts"]["working_days"], figures["counts"]["terlambat"], figures["counts"]["tk"],
+        figures["late_minutes"])
+    assert cells["Tingkat kehadiran (%)"] == round(figures["rate"], 2)
+    assert [cells[str(d)] for d in (1, 2, 3, 6)] == ["H", "T2", "L", "TK"]  # the day grid beside the totals
+    assert ws.freeze_panes == "D6"
