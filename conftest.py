@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from hadir.testing import MONDAY_0715, Clock, Org, make_org, run_demo
+from hadir.testing import MONDAY_0715, PASSWORD, Clock, Org, make_org, run_demo
 
 TEST_OUTPUT = Path(os.environ.get("HADIR_TEST_OUTPUT", Path(__file__).parent / "test-output"))
 
@@ -187,3 +187,27 @@ def browser() -> Iterator[Any]:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def page_of(browser: Any, live_server: Any) -> Iterator[Any]:
+    """`page_of(username, **context_options)`: a Chromium page signed in through the login form as that user, in
+    its own browser context (Indonesian, WIB, downloads accepted); every context is closed after the test."""
+    made: list[Any] = []
+
+    def open_as(username: str, **context_options: Any) -> Any:
+        ctx = browser.new_context(**{"locale": "id-ID", "timezone_id": "Asia/Jakarta", "accept_downloads": True,
+                                     **context_options})
+        ctx.set_default_timeout(15_000)
+        made.append(ctx)
+        page = ctx.new_page()
+        page.goto(f"{live_server.url}/masuk/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/masuk/" not in url)
+        return page
+
+    yield open_as
+    for ctx in made:
+        ctx.close()

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile, File
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
+from django.utils import dateformat, translation
 from django.utils.http import content_disposition_header
 from PIL import Image, ImageOps
 
@@ -81,3 +82,28 @@ def spreadsheet_text(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def sheet_name(name: str, taken: list[str]) -> str:
+    """An Excel sheet name for `name`: without the characters Excel refuses, at most 31 characters, unique among
+    `taken`."""
+    base = "".join(c for c in name if c not in '[]:*?/\\')[:28] or "OPD"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base[:25]} {n}", n + 1
+    return candidate
+
+
+def tanggal(day: Any) -> str:
+    """A date as official Indonesian documents write it, whatever the page's language: "2 Maret 2026" (Django's
+    Indonesian locale); "—" for none."""
+    if not day:
+        return "—"
+    with translation.override("id"):
+        return dateformat.format(day, "j F Y")
+
+
+def bulan(month: Any) -> str:
+    """A month in Indonesian: "Oktober 2026"."""
+    with translation.override("id"):
+        return dateformat.format(month, "F Y")

@@ -20,16 +20,10 @@ from reportlab.lib.units import cm
 from reportlab.platypus import HRFlowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from hadir.errors import Conflict, InvalidRequest
+from hadir.files import tanggal
 
 from .cases import BY_CODE
 from .models import Case, CaseState
-
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember"]
-
-
-def tanggal(day: Any) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else "—"
 
 
 def _styles() -> dict[str, ParagraphStyle]:

@@ -16,13 +16,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from hadir.files import spreadsheet_text
+from hadir.files import sheet_name, spreadsheet_text, tanggal
 from hadir.org.models import Employee
 
 from .recap import RecapRow, month_grid, recap
 
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember"]
 COLUMNS = [("working_days", gettext_lazy("Hari kerja")), ("hadir", gettext_lazy("Hadir")), ("terlambat", gettext_lazy("Terlambat")), ("tl1", gettext_lazy("TL1")),
            ("tl2", gettext_lazy("TL2")), ("tl3", gettext_lazy("TL3")), ("tl4", gettext_lazy("TL4")), ("psw1", gettext_lazy("PSW1")), ("psw2", gettext_lazy("PSW2")), ("psw3", gettext_lazy("PSW3")),
            ("psw4", gettext_lazy("PSW4")), ("tk", gettext_lazy("TK")), ("izin", gettext_lazy("Izin")), ("sakit", gettext_lazy("Sakit")), ("cuti", gettext_lazy("Cuti")),
@@ -31,10 +29,6 @@ LEGEND = [("H", gettext_lazy("Hadir")), ("T1–T4", gettext_lazy("Terlambat, kat
           ("TK", gettext_lazy("Tanpa keterangan")), ("I", gettext_lazy("Izin")), ("S", gettext_lazy("Sakit")), ("C", gettext_lazy("Cuti")), ("DL", gettext_lazy("Dinas luar")),
           ("L", gettext_lazy("Libur / bukan hari kerja")), ("B", gettext_lazy("Belum ditutup"))]
 RED = PatternFill("solid", fgColor="FDE2E1")
-
-
-def tanggal(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def workbook(employees: QuerySet[Employee], start: dt.date, end: dt.date) -> bytes:
@@ -47,7 +41,7 @@ def workbook(employees: QuerySet[Employee], start: dt.date, end: dt.date) -> byt
     wb = Workbook()
     wb.remove(wb.active)
     for opd, items in sorted(by_opd.items()) or [("—", [])]:
-        ws = wb.create_sheet(_sheet_name(opd, wb.sheetnames))
+        ws = wb.create_sheet(sheet_name(opd, wb.sheetnames))
         ws.append([_("REKAP KEHADIRAN PEGAWAI")])
         ws.append([settings.HADIR_INSTANSI])
         ws.append([_("OPD: %(opd)s · Periode: %(start)s – %(end)s") % {
@@ -86,12 +80,3 @@ def workbook(employees: QuerySet[Employee], start: dt.date, end: dt.date) -> byt
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _sheet_name(name: str, taken: list[str]) -> str:
-    base = "".join(c for c in name if c not in '[]:*?/\\')[:28] or "OPD"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base[:25]} {n}", n + 1
-    return candidate
-

@@ -16,19 +16,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from hadir.files import spreadsheet_text
+from hadir.files import bulan, sheet_name, spreadsheet_text
 from hadir.terminals.models import TerminalDownDay
 
 from .models import Base, Result, month_bounds
 
 RUPIAH = '#,##0;[Red]-#,##0'
-MONTHS_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember"]
-
-
-def month_label(month: dt.date) -> str:
-    return f"{MONTHS_ID[month.month - 1]} {month.year}"
-
 
 def daftar_nominatif(results: QuerySet[Result], month: dt.date) -> bytes:
     first, last = month_bounds(month)
@@ -51,11 +44,11 @@ def daftar_nominatif(results: QuerySet[Result], month: dt.date) -> bytes:
                _("TPP sesuai jenis"), _("Potongan kehadiran"), _("Hari tanpa TPP"), _("Sanksi PP 94/2021"),
                _("Penyesuaian"), _("TPP diterima")]
     for opd_name, items in sorted(by_opd.items()) or [("—", [])]:
-        ws = wb.create_sheet(_sheet_name(opd_name, wb.sheetnames))
+        ws = wb.create_sheet(sheet_name(opd_name, wb.sheetnames))
         bases = sorted({r.rule_set.legal_basis for r in items})
         ws.append([_("DAFTAR NOMINATIF TAMBAHAN PENGHASILAN PEGAWAI (TPP)")])
         ws.append([settings.HADIR_INSTANSI])
-        ws.append([_("OPD: %(opd)s · Bulan: %(month)s") % {"opd": opd_name, "month": month_label(first)}])
+        ws.append([_("OPD: %(opd)s · Bulan: %(month)s") % {"opd": opd_name, "month": bulan(first)}])
         ws.append([_("Dasar: %(basis)s") % {"basis": "; ".join(bases) or "—"}])
         ws.append([])
         ws.append(headers)
@@ -89,14 +82,6 @@ def daftar_nominatif(results: QuerySet[Result], month: dt.date) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def _sheet_name(name: str, taken: list[str]) -> str:
-    base = "".join(c for c in name if c not in '[]:*?/\\')[:28] or "OPD"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base[:25]} {n}", n + 1
-    return candidate
 
 
 def filename(month: dt.date, opd: Any = None) -> str:

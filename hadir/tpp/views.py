@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hadir.errors import DomainError, InvalidRequest
+from hadir.files import bulan
 from hadir.org.models import Unit, employee_of
 from hadir.org.scoping import board_scope
 
@@ -71,7 +72,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         else []
     closed = set(Period.objects.filter(month=month).values_list("opd_id", flat=True))
     return render(request, "tpp/overview.html", {
-        "month": month, "month_value": f"{month:%Y-%m}", "month_label": export.month_label(month),
+        "month": month, "month_value": f"{month:%Y-%m}", "month_label": bulan(month),
         "totals": totals, "rows": rows, "opd": opd, "closed": closed, "may_manage": services.may_manage(request.user),
         "sum_net": sum(t.net for t in totals), "sum_gross": sum(t.gross for t in totals), "nav": "tpp",
         "month_over": month_bounds(month)[1] < timezone.localdate(),
@@ -97,7 +98,7 @@ def act(request: HttpRequest) -> HttpResponse:
         elif action == "close":
             periods = services.close(request.user, month, opd_id)
             messages.success(request, _("TPP %(month)s ditutup untuk %(n)d OPD.") % {
-                "month": export.month_label(month), "n": len(periods)})
+                "month": bulan(month), "n": len(periods)})
         else:
             messages.error(request, _("Tindakan tidak dikenal."))
     except DomainError as exc:
@@ -115,7 +116,7 @@ def detail(request: HttpRequest, employee_id: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     lines = [(ln, _label(ln.event)) for ln in result.lines.all()]
     return render(request, "tpp/detail.html", {
-        "r": result, "lines": lines, "month": month, "month_label": export.month_label(month),
+        "r": result, "lines": lines, "month": month, "month_label": bulan(month),
         "month_value": f"{month:%Y-%m}", "nav": "tpp",
     })
 
@@ -132,8 +133,8 @@ def mine(request: HttpRequest) -> HttpResponse:
     lines = [(ln, _label(ln.event)) for ln in result.lines.all()] if result else []
     months = list(Result.objects.filter(employee=me).order_by("-month").values_list("month", flat=True)[:12])
     return render(request, "tpp/mine.html", {
-        "r": result, "lines": lines, "month": month, "month_label": export.month_label(month), "months": months,
-        "month_labels": [(f"{m:%Y-%m}", export.month_label(m)) for m in months],
+        "r": result, "lines": lines, "month": month, "month_label": bulan(month), "months": months,
+        "month_labels": [(f"{m:%Y-%m}", bulan(m)) for m in months],
     })
 
 

@@ -4,7 +4,6 @@ gets the surat panggilan as PDF; the employee sees their ledger."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,32 +11,12 @@ import pytest
 
 from hadir.discipline.cases import refresh_cases
 from hadir.discipline.models import Case, CaseState
-from hadir.testing import PASSWORD, Org
+from hadir.testing import Org
 
 from .test_cases import days_from
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def page_of(browser: Any, live_server: Any) -> Iterator[Any]:
-    made: list[Any] = []
-
-    def open_as(username: str) -> Any:
-        ctx = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta", accept_downloads=True)
-        ctx.set_default_timeout(15_000)
-        made.append(ctx)
-        page = ctx.new_page()
-        page.goto(f"{live_server.url}/masuk/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        return page
-
-    yield open_as
-    for ctx in made:
-        ctx.close()
 
 
 def test_the_atasan_carries_a_case_and_prints_the_summons(page_of: Any, org: Org, live_server: Any,

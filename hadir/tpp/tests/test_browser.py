@@ -4,39 +4,18 @@ employee reads "why my TPP was cut" in the phone app."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hadir.presence.models import DayStatus
-from hadir.testing import PASSWORD, Clock, Org
+from hadir.testing import Clock, Org
 
 from .test_engine import OCT, seed_month, set_day, working_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def page_of(browser: Any, live_server: Any) -> Iterator[Any]:
-    made: list[Any] = []
-
-    def open_as(username: str, **ctx_args: Any) -> Any:
-        ctx = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta", **ctx_args)
-        ctx.set_default_timeout(15_000)
-        made.append(ctx)
-        page = ctx.new_page()
-        page.goto(f"{live_server.url}/masuk/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        return page
-
-    yield open_as
-    for ctx in made:
-        ctx.close()
 
 
 def test_bkpsdm_computes_and_the_employee_reads_the_lines(page_of: Any, org: Org, clock: Clock,

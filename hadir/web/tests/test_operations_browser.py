@@ -4,7 +4,6 @@ an overdue approval."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,33 +14,12 @@ from hadir.audit.models import AuditEntry
 from hadir.leave.models import LeaveRequest, LeaveStatus
 from hadir.org.models import DeviceBinding, hash_device_key
 from hadir.terminals.models import Terminal, TerminalStatus
-from hadir.testing import PASSWORD, Org
+from hadir.testing import Org
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TIMEOUT = 15_000
 PHONE = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 Chrome/120 Mobile Safari/537.36"
 
-
-@pytest.fixture
-def page_of(browser: Any, live_server: Any) -> Iterator[Any]:
-    made: list[Any] = []
-
-    def open_as(username: str) -> Any:
-        ctx = browser.new_context(locale="id-ID", timezone_id="Asia/Jakarta")
-        ctx.set_default_timeout(TIMEOUT)
-        made.append(ctx)
-        page = ctx.new_page()
-        page.goto(f"{live_server.url}/masuk/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/dasbor/")
-        return page
-
-    yield open_as
-    for ctx in made:
-        ctx.close()
 
 
 def test_operator_resets_a_phone_and_assigns_a_terminal(page_of: Any, org: Org) -> None:
@@ -49,6 +27,7 @@ def test_operator_resets_a_phone_and_assigns_a_terminal(page_of: Any, org: Org) 
     terminal = Terminal.objects.create(serial_number="CKJE2026110099", status=TerminalStatus.PENDING,
                                        last_ip="10.1.1.77")
     page = page_of("op_dinkes")
+    assert page.url.endswith("/dasbor/")  # admins land on the dashboard
 
     # a lost phone: Kelola → Perangkat pegawai → find the employee → reset with a reason
     page.click("#nav-manage")
@@ -100,6 +79,7 @@ def test_bkpsdm_finds_an_overdue_approval(page_of: Any, org: Org) -> None:
     overdue = waiting(org.guru, 9)
     waiting(org.staf, 1)
     page = page_of("bkpsdm")
+    assert page.url.endswith("/dasbor/")  # admins land on the dashboard
     page.click("#nav-manage")
     page.click("#task-overdue")
     page.check("#id_lewat")
