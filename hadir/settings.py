@@ -395,3 +395,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Recap exports made in the background (hadir.reports.exports): recaps of more employees than this run as a task
+# with a progress bar; the files are deleted after HADIR_REPORT_EXPORT_DAYS days.
+HADIR_REPORT_SYNC_MAX_EMPLOYEES = int(os.environ.get("HADIR_REPORT_SYNC_MAX_EMPLOYEES", "1500"))
+HADIR_REPORT_EXPORT_DAYS = int(os.environ.get("HADIR_REPORT_EXPORT_DAYS", "7"))
+CELERY_BEAT_SCHEDULE["reports-purge-exports"] = {"task": "hadir.reports.purge_exports",
+                                                 "schedule": crontab(hour=20, minute=15)}

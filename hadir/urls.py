@@ -19,6 +19,7 @@ urlpatterns = [
     path("cuti/", include("hadir.leave.urls")),
     path("tpp/", include("hadir.tpp.urls")),
     path("disiplin/", include("hadir.discipline.urls")),
+    path("laporan/", include("hadir.reports.urls")),
     path("akun/", include("hadir.org.urls")),
     path("", include("hadir.web.urls")),
 ]

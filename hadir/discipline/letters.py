@@ -26,7 +26,7 @@ from .cases import BY_CODE
 from .models import Case, CaseState
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     return {
         "head": ParagraphStyle("head", parent=base["Title"], fontSize=13, leading=16, spaceAfter=0),
@@ -37,7 +37,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _letterhead(s: dict[str, ParagraphStyle]) -> list[Any]:
+def letterhead(s: dict[str, ParagraphStyle]) -> list[Any]:
     lines = [Paragraph(escape(settings.HADIR_INSTANSI.upper()), s["head"]),
              Paragraph(escape(settings.HADIR_LETTERHEAD_AGENCY.upper()), s["sub"]),
              Paragraph(escape(settings.HADIR_LETTERHEAD_ADDRESS), s["addr"])]
@@ -126,6 +126,6 @@ def letter_pdf(case: Case, kind: str) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=2.5 * cm, rightMargin=2 * cm, topMargin=1.5 * cm,
                             bottomMargin=2 * cm, title=f"{kind} {case.employee.name}", author=settings.HADIR_INSTANSI)
-    s = _styles()
-    doc.build([*_letterhead(s), *build(case, s)])
+    s = styles()
+    doc.build([*letterhead(s), *build(case, s)])
     return out.getvalue()

@@ -9,18 +9,14 @@ import datetime as dt
 import io
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from hadir.errors import InvalidRequest, NotFound
 from hadir.files import spreadsheet_text
-from hadir.org.models import Employee, Unit, employee_of
-from hadir.org.scoping import board_scope
 
 from . import excel
 from . import recap as rc
+from . import scope as sc
 
 router = Router(tags=["reports"])
 OPD_ID = Query(None, ge=1, le=2**31 - 1, description="Satu OPD dalam cakupan Anda")
@@ -44,47 +40,31 @@ class GridOut(Schema):
     rows: list[dict[str, Any]]
 
 
-def employees_for(request: HttpRequest, opd_id: int | None) -> QuerySet[Employee]:
-    scope = board_scope(request.user)
-    if scope is None:
-        me = employee_of(request.user)
-        if me is None:
-            raise NotFound(_("Akun ini tidak terhubung dengan data pegawai."), code="no_employee")
-        return Employee.objects.filter(pk=me.pk)
-    qs = Employee.objects.filter(scope.q("unit__"), is_active=True)
-    if opd_id is not None:
-        opd = Unit.objects.filter(pk=opd_id).first()
-        if opd is None or not scope.contains(opd):
-            raise NotFound(_("OPD tidak ditemukan."), field="opd_id", code="not_found")
-        qs = qs.filter(unit__opd_id=opd_id)
-    return qs
+UNIT_ID = Query(None, ge=1, le=2**31 - 1, description="Satu unit dalam cakupan Anda")
+EMPLOYEE_ID = Query(None, ge=1, le=2**31 - 1, description="Satu pegawai dalam cakupan Anda")
 
 
-def _range(start: dt.date, end: dt.date) -> None:
-    if end < start:
-        raise InvalidRequest(_("Tanggal akhir tidak boleh sebelum tanggal awal."), field="end")
-    if (end - start).days >= rc.MAX_DAYS:
-        raise InvalidRequest(_("Rentang rekap paling lama satu tahun."), field="end")
+def _select(request: HttpRequest, start: dt.date, end: dt.date, opd_id: int | None, unit_id: int | None = None,
+            employee_id: int | None = None) -> sc.Selection:
+    return sc.select(request.user, start, end, opd_id=opd_id, unit_id=unit_id, employee_id=employee_id)
 
 
-def _month(raw: str) -> dt.date:
-    try:
-        year, month = raw.split("-")
-        return dt.date(int(year), int(month), 1)
-    except ValueError:
-        raise InvalidRequest(_("Format bulan harus YYYY-MM."), field="month") from None
+def _row(r: rc.RecapRow) -> dict[str, Any]:
+    return {**r.__dict__, "rate": r.rate}
 
 
 @router.get("/recap", response=list[RecapRowOut], summary="Rekap kehadiran per pegawai untuk rentang tanggal")
-def get_recap(request: HttpRequest, start: dt.date, end: dt.date, opd_id: int | None = OPD_ID) -> Any:
-    _range(start, end)
-    return [{**r.__dict__, "rate": r.rate} for r in rc.recap(employees_for(request, opd_id), start, end)]
+def get_recap(request: HttpRequest, start: dt.date, end: dt.date, opd_id: int | None = OPD_ID,
+              unit_id: int | None = UNIT_ID, employee_id: int | None = EMPLOYEE_ID) -> Any:
+    sel = _select(request, start, end, opd_id, unit_id, employee_id)
+    return [_row(r) for r in rc.recap(sel.employees, sel.start, sel.end)]
 
 
 @router.get("/grid", response=GridOut, summary="Rekap absensi sebulan: satu kode per hari per pegawai")
-def get_grid(request: HttpRequest, month: str, opd_id: int | None = OPD_ID) -> dict[str, Any]:
-    first = _month(month)
-    employees = employees_for(request, opd_id)
+def get_grid(request: HttpRequest, month: str, opd_id: int | None = OPD_ID, unit_id: int | None = UNIT_ID,
+             employee_id: int | None = EMPLOYEE_ID) -> dict[str, Any]:
+    first, last = sc.month_period(sc.parse_month(month))
+    employees = _select(request, first, last, opd_id, unit_id, employee_id).employees
     dates, grid = rc.month_grid(employees, first)
     rows = [{"employee_id": e.pk, "nip": e.nip or "", "name": e.name, "codes": grid.get(e.pk, [""] * len(dates))}
             for e in employees.order_by("unit__path", "name", "pk")]
@@ -98,12 +78,11 @@ EKINERJA_COLUMNS = ["nip", "nama", "bulan", "hari_kerja", "hadir", "terlambat", 
 
 @router.get("/ekinerja.csv", summary="CSV bulanan per NIP untuk impor e-Kinerja/SIMPEG", response={200: None})
 def ekinerja_csv(request: HttpRequest, month: str, opd_id: int | None = OPD_ID) -> HttpResponse:
-    first = _month(month)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    first, last = sc.month_period(sc.parse_month(month))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EKINERJA_COLUMNS)
-    for r in rc.recap(employees_for(request, opd_id), first, last):
+    for r in rc.recap(_select(request, first, last, opd_id).employees, first, last):
         if not r.nip:
             continue  # non-ASN staff have no NIP: the systems this feeds key on it
         c = r.counts
@@ -118,9 +97,10 @@ def ekinerja_csv(request: HttpRequest, month: str, opd_id: int | None = OPD_ID) 
 
 @router.get("/recap.xlsx", summary="Rekap kehadiran sebagai Excel (satu lembar per OPD, dengan keterangan)",
             response={200: None})
-def recap_xlsx(request: HttpRequest, start: dt.date, end: dt.date, opd_id: int | None = OPD_ID) -> HttpResponse:
-    _range(start, end)
-    response = HttpResponse(excel.workbook(employees_for(request, opd_id), start, end),
+def recap_xlsx(request: HttpRequest, start: dt.date, end: dt.date, opd_id: int | None = OPD_ID,
+               unit_id: int | None = UNIT_ID, employee_id: int | None = EMPLOYEE_ID) -> HttpResponse:
+    sel = _select(request, start, end, opd_id, unit_id, employee_id)
+    response = HttpResponse(excel.workbook(sel.employees, sel.start, sel.end),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="rekap-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     return response

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -15,66 +16,117 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from hadir.files import sheet_name, spreadsheet_text, tanggal
 from hadir.org.models import Employee
 
-from .recap import RecapRow, month_grid, recap
+from .recap import LEAVE_KIND_LABELS, RecapRow, Total, grand_total, month_grid, recap, totals
+from .texts import LEGEND, RATE_DEFINITION
 
 COLUMNS = [("working_days", gettext_lazy("Hari kerja")), ("hadir", gettext_lazy("Hadir")), ("terlambat", gettext_lazy("Terlambat")), ("tl1", gettext_lazy("TL1")),
            ("tl2", gettext_lazy("TL2")), ("tl3", gettext_lazy("TL3")), ("tl4", gettext_lazy("TL4")), ("psw1", gettext_lazy("PSW1")), ("psw2", gettext_lazy("PSW2")), ("psw3", gettext_lazy("PSW3")),
            ("psw4", gettext_lazy("PSW4")), ("tk", gettext_lazy("TK")), ("izin", gettext_lazy("Izin")), ("sakit", gettext_lazy("Sakit")), ("cuti", gettext_lazy("Cuti")),
            ("dl", gettext_lazy("Dinas luar")), ("apel_pagi", gettext_lazy("Apel pagi")), ("apel_sore", gettext_lazy("Apel sore")), ("corrected", gettext_lazy("Koreksi"))]
-LEGEND = [("H", gettext_lazy("Hadir")), ("T1–T4", gettext_lazy("Terlambat, kategori TL1–TL4")), ("P1–P4", gettext_lazy("Pulang sebelum waktunya, PSW1–PSW4")),
-          ("TK", gettext_lazy("Tanpa keterangan")), ("I", gettext_lazy("Izin")), ("S", gettext_lazy("Sakit")), ("C", gettext_lazy("Cuti")), ("DL", gettext_lazy("Dinas luar")),
-          ("L", gettext_lazy("Libur / bukan hari kerja")), ("B", gettext_lazy("Belum ditutup"))]
 RED = PatternFill("solid", fgColor="FDE2E1")
 
 
-def workbook(employees: QuerySet[Employee], start: dt.date, end: dt.date) -> bytes:
+HEAD = PatternFill("solid", fgColor="E8EEF7")
+DATE_FORMAT = "dd/mm/yyyy"
+
+
+def _extra(r: RecapRow | Total) -> list[int]:
+    return [r.invalid_checkins, r.terminal_down_days, r.late_minutes, r.early_minutes]
+
+
+EXTRA_HEADERS = [gettext_lazy("Presensi tidak valid"), gettext_lazy("Hari mesin mati"),
+                 gettext_lazy("Menit terlambat"), gettext_lazy("Menit pulang cepat")]
+
+
+def _title(ws: Worksheet, label: str, start: dt.date, end: dt.date) -> None:
+    ws.append([_("REKAP KEHADIRAN PEGAWAI")])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([settings.HADIR_INSTANSI])
+    ws.append([label])
+    ws.append([_("Periode"), start, end, f"{tanggal(start)} – {tanggal(end)}"])
+    for cell in (ws.cell(4, 2), ws.cell(4, 3)):
+        cell.number_format = DATE_FORMAT
+    ws.append([])
+
+
+def _header(ws: Worksheet, header: list[str]) -> int:
+    ws.append(header)
+    row = ws.max_row
+    for cell in ws[row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEAD
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    return row
+
+
+def workbook(employees: QuerySet[Employee], start: dt.date, end: dt.date, *, label: str = "",
+             progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The recap workbook. `progress(done, total)` is called per OPD sheet (background exports)."""
     rows = recap(employees, start, end)
-    one_month = start.day == 1 and end == (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    one_month = start.day == 1 and (start.year, start.month) == (end.year, end.month)
     dates, grid = month_grid(employees, start) if one_month else ([], {})
     by_opd: dict[str, list[RecapRow]] = defaultdict(list)
     for r in rows:
         by_opd[r.opd or "—"].append(r)
     wb = Workbook()
     wb.remove(wb.active)
-    for opd, items in sorted(by_opd.items()) or [("—", [])]:
-        ws = wb.create_sheet(sheet_name(opd, wb.sheetnames))
-        ws.append([_("REKAP KEHADIRAN PEGAWAI")])
-        ws.append([settings.HADIR_INSTANSI])
-        ws.append([_("OPD: %(opd)s · Periode: %(start)s – %(end)s") % {
-            "opd": opd, "start": tanggal(start), "end": tanggal(end)}])
-        ws.append([])
-        header = ["No", "NIP", _("Nama"), _("Unit"), *[str(label) for _key, label in COLUMNS], _("Menit terlambat"),
-                  _("Menit pulang cepat"), _("Tingkat kehadiran (%)"), *[f"{d.day}" for d in dates]]
-        ws.append(header)
-        head_row = ws.max_row
-        for cell in ws[head_row]:
+    number_headers = [str(label_) for _key, label_ in COLUMNS] + [str(h) for h in EXTRA_HEADERS] + [
+        _("Tingkat kehadiran (%)")]
+    groups = sorted(by_opd.items()) or [("—", [])]
+    if len(groups) > 1:
+        ws = wb.create_sheet(sheet_name(_("Rekap OPD"), wb.sheetnames))
+        _title(ws, label or str(settings.HADIR_INSTANSI), start, end)
+        head_row = _header(ws, [_("OPD"), _("Pegawai"), *number_headers])
+        for t in [*totals(rows, "opd"), grand_total(rows, _("Jumlah"))]:
+            ws.append([t.name, t.employees, *[t.counts[key] for key, _l in COLUMNS], *_extra(t),
+                       None if t.rate is None else round(t.rate, 2)])
+            ws.cell(ws.max_row, ws.max_column).number_format = "0.00"
+        for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        first_day_col = 5 + len(COLUMNS) + 3
+        ws.freeze_panes = ws.cell(head_row + 1, 2)
+        ws.column_dimensions["A"].width = 40
+        for i in range(2, 3 + len(number_headers)):
+            ws.column_dimensions[get_column_letter(i)].width = 10
+    for done, (opd, items) in enumerate(groups, start=1):
+        ws = wb.create_sheet(sheet_name(opd, wb.sheetnames))
+        _title(ws, _("OPD: %(opd)s") % {"opd": opd}, start, end)
+        header = ["No", "NIP", _("Nama"), _("Unit"), *number_headers, _("Izin/sakit/cuti/DL menurut jenis"),
+                  *[f"{d.day}" for d in dates]]
+        head_row = _header(ws, header)
+        rate_col = 4 + len(number_headers)
+        tk_col = 5 + [k for k, _l in COLUMNS].index("tk")
         for n, r in enumerate(items, start=1):
+            kinds = ", ".join(f"{LEAVE_KIND_LABELS.get(k, k)} {v}" for k, v in sorted(r.leave_kinds.items()))
             ws.append([n, spreadsheet_text(r.nip), spreadsheet_text(r.name), spreadsheet_text(r.unit),
-                       *[r.counts[key] for key, _label in COLUMNS], r.late_minutes, r.early_minutes,
-                       None if r.rate is None else round(r.rate, 2), *grid.get(r.employee_id, [""] * len(dates))])
+                       *[r.counts[key] for key, _label in COLUMNS], *_extra(r),
+                       None if r.rate is None else round(r.rate, 2), kinds,
+                       *grid.get(r.employee_id, [""] * len(dates))])
             if r.counts["tk"]:
-                ws.cell(ws.max_row, 4 + [k for k, _l in COLUMNS].index("tk") + 1).fill = RED
-        for row in ws.iter_rows(min_row=head_row + 1, min_col=first_day_col - 1, max_col=first_day_col - 1):
-            for cell in row:
-                cell.number_format = "0.00"
+                ws.cell(ws.max_row, tk_col).fill = RED
+            ws.cell(ws.max_row, rate_col).number_format = "0.00"
+        t = grand_total(items, _("Jumlah"))
+        ws.append(["", "", _("Jumlah"), "", *[t.counts[key] for key, _l in COLUMNS], *_extra(t),
+                   None if t.rate is None else round(t.rate, 2)])
+        ws.cell(ws.max_row, rate_col).number_format = "0.00"
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
         ws.freeze_panes = ws.cell(head_row + 1, 4)
-        widths = [5, 21, 30, 24, *[8] * len(COLUMNS), 10, 10, 10, *[4] * len(dates)]
+        widths = [5, 21, 30, 24, *[8] * (len(number_headers) - 1), 10, 30, *[4] * len(dates)]
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
+        if progress is not None:
+            progress(done, len(groups))
     legend = wb.create_sheet(_("Keterangan"))
     legend.append([_("Kode"), _("Arti")])
     for code, meaning in LEGEND:
         legend.append([code, str(meaning)])
     legend.append([])
-    legend.append([_("Tingkat kehadiran = (hadir + dinas luar) ÷ (hadir + dinas luar + tanpa keterangan + belum "
-                     "presensi) pada hari kerja; izin, sakit dan cuti tidak dihitung.")])
+    legend.append([str(RATE_DEFINITION)])
     legend.column_dimensions["A"].width = 10
     legend.column_dimensions["B"].width = 60
     out = io.BytesIO()

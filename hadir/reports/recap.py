@@ -10,16 +10,21 @@ Grid codes: H hadir · T1–T4 terlambat (TL category) · P1–P4 pulang sebelum
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from hadir.leave.models import LeaveKind, LeaveRequest
 from hadir.org.models import Employee
-from hadir.presence.models import ApelStatus, DailyStatus, DayStatus
+from hadir.presence.models import ApelStatus, CheckIn, DailyStatus, DayStatus, Verdict
 from hadir.presence.rates import RATE_ATTENDED, attendance_rate, not_attended_q
+from hadir.terminals.models import TerminalDownDay
+
+from .texts import rate_text
 
 MAX_DAYS = 366
 
@@ -51,10 +56,21 @@ class RecapRow:
     early_minutes: int = 0
     attended: int = 0
     not_attended: int = 0
+    invalid_checkins: int = 0
+    terminal_down_days: int = 0
+    leave_kinds: dict[str, int] = field(default_factory=dict)  # LeaveKind value → days (izin, sakit, cuti by kind)
 
     @property
     def rate(self) -> float | None:
         return attendance_rate(self.attended, self.not_attended)
+
+    @property
+    def rate_text(self) -> str:
+        return rate_text(self.rate)
+
+    @property
+    def psw(self) -> int:
+        return sum(self.counts[k] for k in ("psw1", "psw2", "psw3", "psw4"))
 
 
 def statuses(employees: QuerySet[Employee], start: dt.date, end: dt.date) -> QuerySet[DailyStatus]:
@@ -74,6 +90,9 @@ def recap(employees: QuerySet[Employee], start: dt.date, end: dt.date,
     aggregates["n_not_attended"] = Count("id", filter=not_attended_q(now))
     by_employee: dict[int, dict[str, Any]] = {r["employee_id"]: dict(r) for r in statuses(employees, start, end).order_by().values("employee_id")
                    .annotate(**aggregates)}
+    invalid = _invalid_checkins(employees, start, end)
+    down = _terminal_down_days(employees, start, end)
+    kinds = _leave_kinds(employees, start, end)
     rows = []
     for e in employees.select_related("unit__opd").order_by("unit__path", "name", "pk").values(
             "pk", "nip", "name", "unit__name", "unit__opd__name"):
@@ -82,8 +101,103 @@ def recap(employees: QuerySet[Employee], start: dt.date, end: dt.date,
             employee_id=e["pk"], nip=e["nip"] or "", name=e["name"], unit=e["unit__name"],
             opd=e["unit__opd__name"] or "", counts={name: int(agg.get(f"n_{name}") or 0) for name in COUNTS},
             late_minutes=int(agg.get("n_late_minutes") or 0), early_minutes=int(agg.get("n_early_minutes") or 0),
-            attended=int(agg.get("n_attended") or 0), not_attended=int(agg.get("n_not_attended") or 0)))
+            attended=int(agg.get("n_attended") or 0), not_attended=int(agg.get("n_not_attended") or 0),
+            invalid_checkins=invalid.get(e["pk"], 0), terminal_down_days=down.get(e["pk"], 0),
+            leave_kinds=kinds.get(e["pk"], {})))
     return rows
+
+
+def _invalid_checkins(employees: QuerySet[Employee], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Accepted check-ins an approver marked invalid, per employee."""
+    qs = CheckIn.objects.filter(local_date__gte=start, local_date__lte=end, verdict=Verdict.ACCEPTED,
+                                validity="invalid", employee__in=employees)
+    return dict(qs.order_by().values("employee_id").annotate(n=Count("id")).values_list("employee_id", "n"))
+
+
+def _terminal_down_days(employees: QuerySet[Employee], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Working days on which the employee's OPD had a terminal down (the OPD answers for them)."""
+    if not TerminalDownDay.objects.filter(date__gte=start, date__lte=end).exists():
+        return {}
+    down = TerminalDownDay.objects.filter(opd_id=OuterRef("employee__unit__opd_id"), date=OuterRef("date"))
+    qs = statuses(employees, start, end).filter(Exists(down), is_working_day=True)
+    return dict(qs.order_by().values("employee_id").annotate(n=Count("id")).values_list("employee_id", "n"))
+
+
+_REF_PK = re.compile(r"^[A-Z]+-(\d+)")
+
+
+def _leave_kinds(employees: QuerySet[Employee], start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+    """Excused working days per employee by the kind of the leave request behind them (the daily status names it in
+    `excuse_ref`, "CUTI-12 …"): two queries whatever the scope."""
+    excused = statuses(employees, start, end).filter(
+        is_working_day=True, status__in=[DayStatus.IZIN, DayStatus.SAKIT, DayStatus.CUTI, DayStatus.DINAS_LUAR])
+    refs = list(excused.exclude(excuse_ref="").values_list("employee_id", "excuse_ref"))
+    pks = {int(m.group(1)) for _e, ref in refs if (m := _REF_PK.match(ref))}
+    kind_of = dict(LeaveRequest.objects.filter(pk__in=pks).values_list("pk", "kind"))
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    for emp, ref in refs:
+        m = _REF_PK.match(ref)
+        kind = kind_of.get(int(m.group(1))) if m else None
+        if kind:
+            out[emp][kind] = out[emp].get(kind, 0) + 1
+    return dict(out)
+
+
+LEAVE_KIND_LABELS = dict(LeaveKind.choices)
+
+
+@dataclass
+class Total:
+    """Totals of a group of recap rows (a unit, an OPD, the regency), with the group's rate."""
+    key: str
+    name: str
+    employees: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    late_minutes: int = 0
+    early_minutes: int = 0
+    attended: int = 0
+    not_attended: int = 0
+    invalid_checkins: int = 0
+    terminal_down_days: int = 0
+
+    def add(self, r: RecapRow) -> None:
+        self.employees += 1
+        for k, v in r.counts.items():
+            self.counts[k] += v
+        self.late_minutes += r.late_minutes
+        self.early_minutes += r.early_minutes
+        self.attended += r.attended
+        self.not_attended += r.not_attended
+        self.invalid_checkins += r.invalid_checkins
+        self.terminal_down_days += r.terminal_down_days
+
+    @property
+    def rate(self) -> float | None:
+        return attendance_rate(self.attended, self.not_attended)
+
+    @property
+    def rate_text(self) -> str:
+        return rate_text(self.rate)
+
+    @property
+    def psw(self) -> int:
+        return sum(self.counts[k] for k in ("psw1", "psw2", "psw3", "psw4"))
+
+
+def totals(rows: list[RecapRow], by: str) -> list[Total]:
+    """Totals per "opd" or "unit" (in the rows' order), the rate pooled over everyone's days (as on the board)."""
+    groups: dict[str, Total] = {}
+    for r in rows:
+        name = getattr(r, by) or "—"
+        groups.setdefault(name, Total(key=name, name=name)).add(r)
+    return list(groups.values())
+
+
+def grand_total(rows: list[RecapRow], name: str) -> Total:
+    t = Total(key="*", name=name)
+    for r in rows:
+        t.add(r)
+    return t
 
 
 def day_code(status: str, is_working_day: bool, late_category: str, early_category: str) -> str:

@@ -102,10 +102,12 @@ def test_the_excel_carries_the_api_figures(fortnight: Org) -> None:
     api = {r["nip"]: r for r in bk.get("/api/reports/recap", {"start": "2026-10-01", "end": "2026-10-31"}).json()}
     response = bk.get("/api/reports/recap.xlsx", {"start": "2026-10-01", "end": "2026-10-31"})
     wb = load_workbook(io.BytesIO(response.content))
-    assert sorted(wb.sheetnames) == sorted([fortnight.dinkes.name, fortnight.disdik.name, "Keterangan"])
+    assert wb.sheetnames == ["Rekap OPD", *sorted([fortnight.dinkes.name, fortnight.disdik.name]), "Keterangan"]
     ws = wb[fortnight.dinkes.name]
-    header = [c.value for c in ws[5]]
-    row = next(r for r in ws.iter_rows(min_row=6, values_only=True) if r[1] == fortnight.staf.nip)
+    assert [ws["B4"].value.date(), ws["C4"].value.date()] == [dt.date(2026, 10, 1), dt.date(2026, 10, 31)]
+    assert ws["B4"].number_format == "dd/mm/yyyy"  # real date cells, shown the Indonesian way
+    header = [c.value for c in ws[6]]
+    row = next(r for r in ws.iter_rows(min_row=7, values_only=True) if r[1] == fortnight.staf.nip)
     cells = dict(zip(header, row, strict=False))
     figures = api[fortnight.staf.nip]
     assert (cells["Hari kerja"], cells["Terlambat"], cells["TK"], cells["Menit terlambat"]) == (
@@ -113,4 +115,4 @@ def test_the_excel_carries_the_api_figures(fortnight: Org) -> None:
         figures["late_minutes"])
     assert cells["Tingkat kehadiran (%)"] == round(figures["rate"], 2)
     assert [cells[str(d)] for d in (1, 2, 3, 6)] == ["H", "T2", "L", "TK"]  # the day grid beside the totals
-    assert ws.freeze_panes == "D6"
+    assert ws.freeze_panes == "D7"
