@@ -604,7 +604,8 @@
     if (view === "history" && state.ready) loadHistory();
     else if (state.map) setTimeout(function () { state.map.invalidateSize(); }, 50);
   }
-  document.querySelectorAll(".tabs a").forEach(function (a) {
+  // Only the app's own views switch in place; Koreksi, Rekap and TPP are pages of their own.
+  document.querySelectorAll(".tabs a[data-view]").forEach(function (a) {
     a.addEventListener("click", function (ev) {
       ev.preventDefault();
       history.pushState({}, "", a.getAttribute("href"));
