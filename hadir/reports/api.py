@@ -10,13 +10,17 @@ import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
-from hadir.files import spreadsheet_text
+from hadir.errors import InvalidRequest, NotFound
+from hadir.files import private_file, spreadsheet_text
 
-from . import excel
+from . import excel, exports
 from . import recap as rc
 from . import scope as sc
+from .models import Export, ExportFormat, ExportStatus
 
 router = Router(tags=["reports"])
 OPD_ID = Query(None, ge=1, le=2**31 - 1, description="Satu OPD dalam cakupan Anda")
@@ -104,3 +108,56 @@ def recap_xlsx(request: HttpRequest, start: dt.date, end: dt.date, opd_id: int |
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="rekap-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
     return response
+
+
+class ExportIn(Schema):
+    start: dt.date
+    end: dt.date
+    format: str = Field(description="xlsx atau pdf")
+    opd_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    unit_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    employee_id: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+class ExportOut(Schema):
+    id: int
+    format: str
+    label: str
+    status: str
+    progress: int
+    employees: int
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    download_url: str | None = Field(description="Ada bila status 'done'")
+
+
+def _export_out(job: Export) -> dict[str, Any]:
+    done = job.status == ExportStatus.DONE
+    return {"id": job.pk, "format": job.format, "label": job.label, "status": job.status, "progress": job.progress,
+            "employees": job.employees, "created_at": job.created_at, "finished_at": job.finished_at,
+            "download_url": f"/api/reports/exports/{job.pk}/download" if done else None}
+
+
+@router.post("/exports", response={202: ExportOut}, summary="Buat berkas rekap di latar belakang (Excel/PDF)")
+def create_export(request: HttpRequest, payload: ExportIn) -> Any:
+    if payload.format not in ExportFormat.values:
+        raise InvalidRequest(_("Format harus xlsx atau pdf."), field="format")
+    sel = _select(request, payload.start, payload.end, payload.opd_id, payload.unit_id, payload.employee_id)
+    return Status(202, _export_out(exports.request_export(request.user, sel, payload.format)))
+
+
+@router.get("/exports/{export_id}", response=ExportOut, summary="Status dan kemajuan berkas rekap")
+def get_export(request: HttpRequest, export_id: int) -> Any:
+    return _export_out(exports.get_visible(request.user, export_id))
+
+
+@router.get("/exports/{export_id}/download", response={200: None}, summary="Unduh berkas rekap yang sudah selesai")
+def download_export(request: HttpRequest, export_id: int) -> HttpResponseBase:
+    job = exports.get_visible(request.user, export_id)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise NotFound(_("Berkas rekap belum selesai."), code="not_ready")
+    try:
+        return private_file(job.file, content_type=exports.CONTENT_TYPES[ExportFormat(job.format)],
+                            filename=job.filename, as_attachment=True)
+    except FileNotFoundError:
+        raise NotFound(_("Berkas rekap tidak ditemukan."), code="not_found") from None

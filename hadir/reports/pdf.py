@@ -121,8 +121,14 @@ def _table(data: list[list[Any]], widths: list[float], *, header_rows: int = 1, 
     return table
 
 
+def _heads(cell: ParagraphStyle) -> list[Paragraph]:
+    """The number columns' headers, wrapped inside their narrow columns."""
+    style = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold", fontSize=6.5, leading=7.5, alignment=1)
+    return [Paragraph(escape(label), style) for _key, label in NUMBER_COLUMNS]
+
+
 def _summary(rows: list[RecapRow], total_name: str, cell: ParagraphStyle) -> Table:
-    header = ["No", _("Nama / NIP"), *[label for _key, label in NUMBER_COLUMNS], "%"]
+    header = ["No", _("Nama / NIP"), *_heads(cell), "%"]
     data: list[list[Any]] = [header]
     for n, r in enumerate(rows, start=1):
         data.append([str(n), Paragraph(f"{escape(r.name)}<br/>{escape(r.nip or '—')}", cell),
@@ -193,7 +199,7 @@ def build(sel: Selection, *, signer_opd: Unit | None = None, today: dt.date | No
                         Spacer(1, 8)]
     groups = sorted(by_opd.items())
     if len(groups) > 1:
-        data: list[list[Any]] = [[_("OPD"), _("Pegawai"), *[label for _k, label in NUMBER_COLUMNS], "%"]]
+        data: list[list[Any]] = [[_("OPD"), _("Pegawai"), *_heads(cell), "%"]]
         for t in totals(rows, "opd"):
             data.append([Paragraph(escape(t.name), cell), str(t.employees),
                          *[str(value(t, k)) for k, _l in NUMBER_COLUMNS], rate_text(t.rate)])

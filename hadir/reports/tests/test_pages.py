@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from hadir.approvals.models import Delegation
+from hadir.org.models import Position
 from hadir.presence.models import CheckIn, DailyStatus
 from hadir.reports import exports
 from hadir.reports.models import Export, ExportStatus
@@ -51,6 +52,11 @@ def month(org: Org) -> Org:
     return org
 
 
+def head(org: Org) -> Position:
+    assert org.kadis.position is not None
+    return org.kadis.position
+
+
 def client(username: str) -> Client:
     c = Client()
     assert c.login(username=username, password=PASSWORD)
@@ -69,7 +75,7 @@ def test_page_for_an_opd_shows_each_employee_and_the_grid(month: Org) -> None:
     op = client("op_dinkes")
     html = op.get("/laporan/", {"start": "2026-10-01", "end": "2026-10-31"}).content.decode()
     rows = page_rows(html)
-    staf = rows[month.staf.nip]
+    staf = rows[str(month.staf.nip)]
     assert (staf["working_days"], staf["hadir"], staf["tl2"], staf["late_minutes"], staf["psw3"], staf["tk"],
             staf["dl"], staf["terminal_down_days"]) == ("6", "3", "1", "45", "1", "1", "1", "1")  # H: on time (a PSW day too)
     assert staf["rate"] == "83,33"  # 5 of 6: Indonesian decimal comma
@@ -98,7 +104,7 @@ def test_bad_filters_answer_a_message(month: Org, params: dict[str, str], status
 
 def test_an_opd_outside_ones_scope_is_not_found(month: Org) -> None:
     response = client("op_dinkes").get("/laporan/", {"start": "2026-10-01", "end": "2026-10-31",
-                                                     "opd": month.disdik.pk})
+                                                     "opd": str(month.disdik.pk)})
     assert response.status_code == 404 and "OPD tidak ditemukan" in response.content.decode()
     api = client("op_dinkes").get("/api/reports/recap", {"start": "2026-10-01", "end": "2099-10-31"})
     assert api.status_code == 400 and "masa depan" in api.json()["message"]
@@ -106,7 +112,7 @@ def test_an_opd_outside_ones_scope_is_not_found(month: Org) -> None:
 
 def test_page_excel_and_pdf_carry_the_same_figures(month: Org) -> None:
     """The consistency check of the issue: a seeded month, the page's cells, the Excel's cells, the PDF's text."""
-    Delegation.objects.create(position=month.kadis.position, delegate=month.sekretaris, kind="plt",
+    Delegation.objects.create(position=head(month), delegate=month.sekretaris, kind="plt",
                               start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 1, 31))
     op = client("op_dinkes")
     params = {"start": "2026-10-01", "end": "2026-10-31"}
@@ -122,27 +128,27 @@ def test_page_excel_and_pdf_carry_the_same_figures(month: Org) -> None:
     for emp in (month.staf, month.kabid):
         cells = dict(zip(header, next(r for r in ws.iter_rows(min_row=7, values_only=True) if r[1] == emp.nip),
                          strict=False))
-        shown = page[emp.nip]
+        shown = page[str(emp.nip)]
         assert str(cells["Hari kerja"]) == shown["working_days"]
         assert str(cells["TK"]) == shown["tk"]
         assert str(cells["Menit terlambat"]) == shown["late_minutes"]
         assert f"{cells['Tingkat kehadiran (%)']:.2f}".replace(".", ",") == shown["rate"]
         # the PDF's row (one cell a line): name, NIP, then the numbers in the summary's order, and the rate
         lines = [ln.strip() for ln in text.split("\n")]
-        at = lines.index(emp.nip)
+        at = lines.index(str(emp.nip))
         cells_pdf = dict(zip([k for k, _label in NUMBER_COLUMNS] + ["rate"], lines[at + 1:at + 2 + len(NUMBER_COLUMNS)],
                              strict=True))
         assert {k: cells_pdf[k] for k in shown} == shown
     # letterhead, period, page numbers, signature of the OPD head from the organisation data
     assert "1 Oktober 2026 – 31 Oktober 2026" in text
     assert re.search(r"Halaman 1 dari \d+", text)
-    assert month.kadis.name in text and f"NIP. {month.kadis.nip}" in text and month.kadis.position.name in text
+    assert month.kadis.name in text and f"NIP. {month.kadis.nip}" in text and head(month).name in text
 
 
 def test_the_plt_signs_while_appointed(month: Org, settings: Any) -> None:
     from hadir.reports.pdf import signer_of
 
-    Delegation.objects.create(position=month.kadis.position, delegate=month.sekretaris, kind="plt",
+    Delegation.objects.create(position=head(month), delegate=month.sekretaris, kind="plt",
                               start_date=dt.date(2026, 11, 1), end_date=dt.date(2026, 11, 30))
     during = signer_of(month.dinkes, dt.date(2026, 11, 10))
     assert during is not None and during.name == month.sekretaris.name and during.title.startswith("Plt.")
@@ -163,7 +169,8 @@ def test_a_long_export_runs_in_the_background_and_only_its_requester_and_bkpsdm_
     assert 'id="export-bar"' in status_page and 'value="100"' in status_page and "export-download" in status_page
     download = op.get(f"/laporan/ekspor/{job.pk}/unduh/")
     assert download.status_code == 200
-    wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    content = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    wb = load_workbook(io.BytesIO(content))
     assert month.dinkes.name in wb.sheetnames
     assert client("op_disdik").get(f"/laporan/ekspor/{job.pk}/unduh/").status_code == 404
     assert client("op_disdik").get(f"/laporan/ekspor/{job.pk}/").status_code == 404
@@ -210,7 +217,7 @@ def test_employee_sees_their_month_and_downloads_it(month: Org) -> None:
     assert staf.get("/laporan/saya/", {"bulan": "2099-01"}).status_code == 400
     # someone else's recap through the API: not found
     assert staf.get("/api/reports/recap", {"start": "2026-10-01", "end": "2026-10-31",
-                                           "employee_id": month.kabid.pk}).status_code == 404
+                                           "employee_id": str(month.kabid.pk)}).status_code == 404
 
 
 def test_invalid_checkins_and_leave_kinds_are_counted(month: Org) -> None:
@@ -224,3 +231,24 @@ def test_invalid_checkins_and_leave_kinds_are_counted(month: Org) -> None:
         2026, 10, 2, 0, 30, tzinfo=dt.UTC), local_date=dt.date(2026, 10, 2), verdict="accepted", validity="invalid")
     row = next(r for r in recap(month.guru.__class__.objects.filter(pk=month.guru.pk), OCT, dt.date(2026, 10, 31)))
     assert (row.invalid_checkins, row.leave_kinds, row.counts["cuti"]) == (1, {"cuti_tahunan": 1}, 1)
+
+
+def test_exports_through_the_api(month: Org, django_capture_on_commit_callbacks: Any) -> None:
+    op = client("op_dinkes")
+    bad = op.post("/api/reports/exports", {"start": "2026-10-01", "end": "2026-10-31", "format": "doc"},
+                  content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["message"] == "Format harus xlsx atau pdf."
+    outside = op.post("/api/reports/exports", {"start": "2026-10-01", "end": "2026-10-31", "format": "pdf",
+                                               "opd_id": month.disdik.pk}, content_type="application/json")
+    assert outside.status_code == 404 and not Export.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        made = op.post("/api/reports/exports", {"start": "2026-10-01", "end": "2026-10-31", "format": "pdf"},
+                       content_type="application/json")
+    assert made.status_code == 202 and made.json()["status"] == "queued"
+    job_id = made.json()["id"]
+    status = op.get(f"/api/reports/exports/{job_id}").json()
+    assert (status["status"], status["progress"]) == ("done", 100)
+    pdf = op.get(status["download_url"])
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert client("op_disdik").get(f"/api/reports/exports/{job_id}").status_code == 404
+    assert client("op_disdik").get(status["download_url"]).status_code == 404
