@@ -33,6 +33,26 @@ ZERO_ACCURACY = "zero_accuracy"
 ROUND_COORDINATES = "round_coordinates"
 SHARED_DEVICE = "shared_device"
 CLOCK_SKEW = "clock_skew"
+# Signals over an employee's or a device's history (computed after the check-in, hadir.integrity):
+NO_GPS_JITTER = "no_gps_jitter"
+REPEATED_COORDINATES = "repeated_coordinates"
+CONSTANT_ACCURACY = "constant_accuracy"
+TWO_DEVICES = "two_devices"
+OFFLINE_IMPLAUSIBLE = "offline_implausible"
+
+# Samples of one check-in: a real receiver's successive fixes differ (jitter); a fake-GPS app repeats one point.
+JITTER_MIN_SAMPLES = 3
+# Equal to this many decimals (≈ 1 cm) on another day is a replayed position, not a new fix.
+REPEAT_DECIMALS = 7
+# This many earlier check-ins, on at least CONSTANT_ACCURACY_DAYS days, all with the very same accuracy.
+CONSTANT_ACCURACY_HISTORY = 5
+CONSTANT_ACCURACY_DAYS = 3
+# Two devices of one account in use within this time, this far apart.
+TWO_DEVICES_WINDOW = dt.timedelta(minutes=15)
+TWO_DEVICES_MIN_DISTANCE_M = 1_000.0
+# An offline capture is implausible when its device talked to the server online after the claimed capture
+# and before it uploaded it (the app flushes its queue at every contact); slack for the flush's own requests.
+OFFLINE_CONTACT_SLACK = dt.timedelta(minutes=2)
 
 FLAG_LABELS = {
     MOCK_LOCATION: _("Perangkat melaporkan lokasi palsu (mock location)"),
@@ -41,6 +61,11 @@ FLAG_LABELS = {
     ROUND_COORDINATES: _("Koordinat terlalu bulat (kemungkinan diketik manual)"),
     SHARED_DEVICE: _("Perangkat yang sama dipakai beberapa pegawai hari ini"),
     CLOCK_SKEW: _("Jam perangkat berbeda jauh dari jam server"),
+    NO_GPS_JITTER: _("Semua sampel GPS dalam satu presensi persis sama (penerima GPS asli selalu bergeser)"),
+    REPEATED_COORDINATES: _("Koordinat persis sama dengan presensi pada hari lain (posisi diputar ulang)"),
+    CONSTANT_ACCURACY: _("Akurasi GPS selalu sama persis dari hari ke hari"),
+    TWO_DEVICES: _("Akun yang sama dipakai di dua perangkat berjauhan pada waktu yang sama"),
+    OFFLINE_IMPLAUSIBLE: _("Waktu presensi luring tidak masuk akal: perangkat sedang daring saat itu"),
 }
 
 
@@ -102,6 +127,67 @@ def is_clock_skewed(client_time: dt.datetime | None, server_time: dt.datetime,
     if client_time is None:
         return False
     return abs(client_time - server_time) > limit
+
+
+def has_no_jitter(samples: list[tuple[float, float]], min_samples: int = JITTER_MIN_SAMPLES) -> bool:
+    """Several GPS samples of one check-in, all at exactly the same point."""
+    if len(samples) < min_samples:
+        return False
+    first = samples[0]
+    return all(lat == first[0] and lon == first[1] for lat, lon in samples[1:])
+
+
+def is_repeated_position(lat: float, lon: float, on_other_days: list[tuple[float, float]],
+                         places: int = REPEAT_DECIMALS) -> bool:
+    """The same coordinates, to `places` decimals, as a check-in on another day. Hand-typed round positions are
+    ROUND_COORDINATES already; this catches a precise position replayed."""
+    if decimals(lat) < places - 2 and decimals(lon) < places - 2:
+        return False  # too coarse to call a replay (and flagged as round when ≤ 4 decimals)
+    key = (round(lat, places), round(lon, places))
+    return any((round(a, places), round(b, places)) == key for a, b in on_other_days)
+
+
+def is_constant_accuracy(accuracy_m: float | None, earlier: list[tuple[dt.date, float | None]],
+                         history: int = CONSTANT_ACCURACY_HISTORY, days: int = CONSTANT_ACCURACY_DAYS) -> bool:
+    """The employee's last `history` check-ins (newest first), on at least `days` days, all report exactly this
+    accuracy: a fake-GPS app's constant, where a real receiver's estimate changes with sky and walls."""
+    if accuracy_m is None or len(earlier) < history:
+        return False
+    last = earlier[:history]
+    return all(a == accuracy_m for _d, a in last) and len({d for d, _a in last}) >= days
+
+
+@dataclass(frozen=True)
+class Use:
+    """One use of the account: a device, a position and an instant (a check-in or a ping)."""
+
+    device: str
+    latitude: float | None
+    longitude: float | None
+    at: dt.datetime
+
+
+def is_two_devices(current: Use, others: list[Use], window: dt.timedelta = TWO_DEVICES_WINDOW,
+                   min_distance_m: float = TWO_DEVICES_MIN_DISTANCE_M) -> bool:
+    """Another device of the same account in use within `window`, at least `min_distance_m` away."""
+    if not current.device or current.latitude is None or current.longitude is None:
+        return False
+    for u in others:
+        if not u.device or u.device == current.device or u.latitude is None or u.longitude is None:
+            continue
+        if abs(u.at - current.at) <= window and haversine_m(
+                current.latitude, current.longitude, u.latitude, u.longitude) >= min_distance_m:
+            return True
+    return False
+
+
+def is_offline_implausible(captured_at: dt.datetime, received_at: dt.datetime, online_contacts: list[dt.datetime],
+                           slack: dt.timedelta = OFFLINE_CONTACT_SLACK) -> bool:
+    """An offline capture whose device talked to the server online (a check-in or ping it sent live) after the
+    claimed capture and before the upload: the device was demonstrably online while it held the capture back (the
+    app sends its queue at every contact), so the claimed time is made up. A contact just before the capture is
+    not evidence (signal in a village comes and goes)."""
+    return any(captured_at + slack < t < received_at - slack for t in online_contacts)
 
 
 @dataclass(frozen=True)

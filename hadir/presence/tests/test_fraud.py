@@ -7,7 +7,16 @@ import datetime as dt
 import pytest
 
 from hadir.presence import fraud
-from hadir.presence.fraud import Fix, Signals
+from hadir.presence.fraud import (
+    Fix,
+    Signals,
+    Use,
+    has_no_jitter,
+    is_constant_accuracy,
+    is_offline_implausible,
+    is_repeated_position,
+    is_two_devices,
+)
 
 T0 = dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.UTC)  # 07.30 WIB
 DINKES = (-3.7956123, 102.2592456)
@@ -100,3 +109,88 @@ FLAGS_TABLE = [
 def test_fraud_flags(signals: Signals, flags: list[str]) -> None:
     assert fraud.fraud_flags(signals) == flags
     assert all(code in fraud.FLAG_LABELS for code in flags)
+
+
+# --- signals over history (hadir.integrity computes them after the check-in) ---------------------------------------
+
+KANTOR = (-7.3163512, 110.1748201)  # a phone's fix at an office in Temanggung (7 decimals as Chrome gives them)
+
+
+@pytest.mark.parametrize(("samples", "frozen"), [
+    ([], False),
+    ([KANTOR], False),                                    # one fix says nothing
+    ([KANTOR, KANTOR], False),                            # two: below the minimum
+    ([KANTOR] * 3, True),                                 # a fake-GPS app's one point, three times
+    ([KANTOR] * 12, True),
+    ([KANTOR, (-7.3163519, 110.1748190), KANTOR], False),  # a real receiver: ~0.1 m of jitter is enough
+    ([(-7.31635, 110.17482), (-7.31641, 110.17475), (-7.31629, 110.17490)], False),  # indoors, metres apart
+])
+def test_no_gps_jitter(samples: list[tuple[float, float]], frozen: bool) -> None:
+    assert has_no_jitter(samples) is frozen
+
+
+@pytest.mark.parametrize(("current", "other_days", "repeated"), [
+    (KANTOR, [], False),
+    (KANTOR, [KANTOR], True),                                      # the same fix replayed on another day
+    (KANTOR, [(-7.3163513, 110.1748201)], False),                 # 1e-7 ° (≈ 1 cm) off: a new fix
+    ((-7.31635123, 110.17482011), [(-7.31635123, 110.17482011)], True),
+    ((-7.3164, 110.1748), [(-7.3164, 110.1748)], False),          # coarse: that is ROUND_COORDINATES' case
+    (KANTOR, [(-7.2, 110.1), (-7.3163512, 110.1748201)], True),
+])
+def test_repeated_position(current: tuple[float, float], other_days: list[tuple[float, float]],
+                           repeated: bool) -> None:
+    assert is_repeated_position(*current, other_days) is repeated
+
+
+D = dt.date(2026, 11, 2)
+
+
+def days(n: int) -> list[dt.date]:
+    return [D - dt.timedelta(days=k) for k in range(n)]
+
+
+@pytest.mark.parametrize(("accuracy", "earlier", "constant"), [
+    (None, [(d, 10.0) for d in days(6)], False),
+    (10.0, [(d, 10.0) for d in days(4)], False),                           # too little history
+    (10.0, [(d, 10.0) for d in days(5)], True),                            # a fake app's fixed 10 m, five days
+    (10.0, [(D, 10.0)] * 5, False),                                        # one day only (same sky, same wall)
+    (10.0, [(D, 10.0), (D, 10.0), (days(2)[1], 10.0), (days(3)[2], 10.0), (days(3)[2], 10.0)], True),
+    (12.873, [(d, a) for d, a in zip(days(5), [12.873, 14.2, 12.873, 9.6, 12.873], strict=True)], False),
+    (3.9, [(d, 3.9) for d in days(4)] + [(days(5)[4], None)], False),     # a check-in without GPS breaks the run
+])
+def test_constant_accuracy(accuracy: float | None, earlier: list[tuple[dt.date, float | None]],
+                           constant: bool) -> None:
+    assert is_constant_accuracy(accuracy, earlier) is constant
+
+
+T = dt.datetime(2026, 11, 2, 0, 30, tzinfo=dt.UTC)  # 07:30 WIB
+
+
+@pytest.mark.parametrize(("others", "two"), [
+    ([], False),
+    ([Use("B", -7.3163, 110.1748, T - dt.timedelta(minutes=5))], False),           # another phone, same office
+    ([Use("B", -7.4500, 110.2200, T - dt.timedelta(minutes=5))], True),            # 15 km away, 5 min before
+    ([Use("B", -7.4500, 110.2200, T - dt.timedelta(minutes=40))], False),          # long enough to travel
+    ([Use("A", -7.4500, 110.2200, T - dt.timedelta(minutes=5))], False),           # the same phone: speed's case
+    ([Use("", -7.4500, 110.2200, T - dt.timedelta(minutes=5))], False),            # a terminal/manual entry
+    ([Use("B", None, None, T - dt.timedelta(minutes=1))], False),                  # no position to compare
+    ([Use("B", -7.4500, 110.2200, T + dt.timedelta(minutes=10))], True),           # the other phone just after
+])
+def test_two_devices(others: list[Use], two: bool) -> None:
+    assert is_two_devices(Use("A", *KANTOR, T), others) is two
+
+
+CAPTURED = T
+RECEIVED = T + dt.timedelta(hours=3)
+
+
+@pytest.mark.parametrize(("contacts", "implausible"), [
+    ([], False),                                                      # a genuine offline morning in a village
+    ([CAPTURED - dt.timedelta(minutes=1)], False),                    # online just before signal was lost
+    ([RECEIVED - dt.timedelta(seconds=30)], False),                   # the flush's own request
+    ([CAPTURED + dt.timedelta(minutes=1)], False),                    # within the slack
+    ([CAPTURED + dt.timedelta(minutes=30)], True),                    # online half an hour later, capture held back
+    ([CAPTURED - dt.timedelta(days=1), CAPTURED + dt.timedelta(hours=2)], True),
+])
+def test_offline_implausible(contacts: list[dt.datetime], implausible: bool) -> None:
+    assert is_offline_implausible(CAPTURED, RECEIVED, contacts) is implausible
