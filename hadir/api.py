@@ -14,6 +14,7 @@ from hadir.audit.api import router as audit_router
 from hadir.auth import API_AUTH
 from hadir.discipline.api import router as discipline_router
 from hadir.errors import install_handlers
+from hadir.integrity.review import router as integrity_review_router
 from hadir.leave.api import router as leave_router
 from hadir.mobile.api import router as mobile_router
 from hadir.notify.api import router as notify_router
@@ -73,5 +74,6 @@ api.add_router("/dashboard", web_router)
 api.add_router("/tpp", tpp_router)
 api.add_router("/discipline", discipline_router)
 api.add_router("/reports", reports_router)
+api.add_router("/integrity", integrity_review_router)
 api.add_router("/mobile", mobile_router)
 api.add_router("/notifications", notify_router)
