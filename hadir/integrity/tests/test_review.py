@@ -57,11 +57,11 @@ def test_bkpsdm_gets_every_checkin_of_the_date_riskiest_first(day: dict[str, Che
 
 def test_filters(day: dict[str, CheckIn], org: Org) -> None:
     bk = client("bkpsdm")
-    assert [r["id"] for r in bk.get("/api/integrity/checkins", {"date": "2026-11-02", "min_risk": 30}).json()] == [
+    assert [r["id"] for r in bk.get("/api/integrity/checkins", {"date": "2026-11-02", "min_risk": "30"}).json()] == [
         day["fake"].pk, day["guru"].pk]
-    assert [r["id"] for r in bk.get("/api/integrity/checkins", {"date": "2026-11-02", "opd": org.disdik.pk}).json()
+    assert [r["id"] for r in bk.get("/api/integrity/checkins", {"date": "2026-11-02", "opd": str(org.disdik.pk)}).json()
             ] == [day["guru"].pk]
-    assert [r["id"] for r in bk.get("/api/integrity/checkins", {"date": "2026-11-02", "employee": org.staf.pk}
+    assert [r["id"] for r in bk.get("/api/integrity/checkins", {"date": "2026-11-02", "employee": str(org.staf.pk)}
                                     ).json()] == [day["honest"].pk]
 
 
@@ -69,8 +69,8 @@ def test_an_operator_sees_their_opd_only(day: dict[str, CheckIn], org: Org) -> N
     op = client("op_dinkes")
     ids = {r["id"] for r in op.get("/api/integrity/checkins", {"date": "2026-11-02"}).json()}
     assert ids == {day["honest"].pk, day["fake"].pk, day["rejected"].pk}
-    assert op.get("/api/integrity/checkins", {"date": "2026-11-02", "opd": org.disdik.pk}).status_code == 403
-    assert op.get("/api/integrity/checkins", {"date": "2026-11-02", "employee": org.guru.pk}).status_code == 403
+    assert op.get("/api/integrity/checkins", {"date": "2026-11-02", "opd": str(org.disdik.pk)}).status_code == 403
+    assert op.get("/api/integrity/checkins", {"date": "2026-11-02", "employee": str(org.guru.pk)}).status_code == 403
 
 
 @pytest.mark.parametrize(("username", "params", "status", "code"), [
