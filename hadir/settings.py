@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "hadir.discipline",
     "hadir.tpp",
     "hadir.reports",
+    "hadir.integrity",
     "hadir.audit",
     "hadir.notify",
     "hadir.web",
