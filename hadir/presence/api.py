@@ -28,7 +28,7 @@ from pydantic import field_validator
 
 from hadir.parsing import json_alternative
 
-from . import services
+from . import fraud, services
 from .checks import tz_label
 from .models import ApelStatus, CheckIn, DailyStatus, DayStatus
 
@@ -54,6 +54,19 @@ class CheckInIn(Schema):
     mock_location: bool = Field(False, description="Perangkat mendeteksi lokasi palsu")
     device_id: str = Field("", max_length=128)
     employee_id: int | None = Field(None, description="Opsional; harus pegawai yang sedang masuk")
+    gps_samples: str = Field("", max_length=2000, description=(
+        "Opsional: sampel GPS mentah yang dikumpulkan aplikasi untuk presensi ini, \"lat,lon;lat,lon;…\" "
+        "(maks. 30). Penerima GPS asli selalu bergeser sedikit; sampel yang semuanya persis sama ditandai "
+        "no_gps_jitter."))
+
+    @field_validator("gps_samples")
+    @classmethod
+    def _samples_well_formed(cls, value: str) -> str:
+        try:
+            fraud.parse_samples(value)
+        except ValueError:
+            raise ValueError(_("format sampel GPS: \"lat,lon;lat,lon;…\", paling banyak 30 sampel")) from None
+        return value
 
     @field_validator("client_time")
     @classmethod

@@ -129,6 +129,23 @@ def is_clock_skewed(client_time: dt.datetime | None, server_time: dt.datetime,
     return abs(client_time - server_time) > limit
 
 
+MAX_SAMPLES = 30
+
+
+def parse_samples(text: str) -> list[tuple[float, float]]:
+    """The raw GPS samples an app sends with a check-in, "lat,lon;lat,lon;…" (ValueError when malformed)."""
+    out: list[tuple[float, float]] = []
+    for part in (p for p in text.split(";") if p.strip()):
+        lat_text, sep, lon_text = part.partition(",")
+        lat, lon = float(lat_text), float(lon_text)
+        if not sep or not (-90 <= lat <= 90 and -180 <= lon <= 180) or math.isnan(lat) or math.isnan(lon):
+            raise ValueError(part)
+        out.append((lat, lon))
+    if len(out) > MAX_SAMPLES:
+        raise ValueError(f"more than {MAX_SAMPLES} samples")
+    return out
+
+
 def has_no_jitter(samples: list[tuple[float, float]], min_samples: int = JITTER_MIN_SAMPLES) -> bool:
     """Several GPS samples of one check-in, all at exactly the same point."""
     if len(samples) < min_samples:

@@ -21,7 +21,7 @@ from hadir.errors import NotAllowed, Unprocessable
 from hadir.org.models import Employee, WorkLocation, employee_of
 from hadir.schedules.services import WorkDay, workday_at
 
-from . import pipeline
+from . import fraud, pipeline
 from .checks import CheckInAttempt, clock_skew_allowance
 from .models import CheckIn, CheckInSource, DailyStatus
 from .pipeline import record_checkin, record_many
@@ -56,6 +56,14 @@ class Capture(Protocol):
     def device_id(self) -> str: ...
     @property
     def employee_id(self) -> int | None: ...
+    @property
+    def gps_samples(self) -> str: ...
+
+
+def capture_flags(capture: Capture) -> list[str]:
+    """Flags read from the capture itself (pure, on the request path)."""
+    samples = fraud.parse_samples(getattr(capture, "gps_samples", "") or "")
+    return [fraud.NO_GPS_JITTER] if fraud.has_no_jitter(samples) else []
 
 
 class OfflineCapture(Capture, Protocol):
@@ -85,7 +93,7 @@ def check_in(user: Any, capture: Capture, photo: UploadedFile | None = None) -> 
         employee=emp, kind=capture.kind, source=CheckInSource.MOBILE, client_uuid=capture.client_uuid,
         client_time=capture.client_time, latitude=capture.latitude, longitude=capture.longitude,
         accuracy_m=capture.accuracy_m, mock_location=capture.mock_location, device_id=capture.device_id,
-        photo=photo,
+        photo=photo, flags=capture_flags(capture),
     ))
 
 
@@ -115,6 +123,7 @@ def check_in_offline(user: Any, captures: Sequence[OfflineCapture],
             employee=emp, kind=c.kind, source=CheckInSource.OFFLINE, client_uuid=c.client_uuid,
             occurred_at=c.captured_at - offset, client_time=c.captured_at, latitude=c.latitude,
             longitude=c.longitude, accuracy_m=c.accuracy_m, mock_location=c.mock_location, device_id=c.device_id,
+            flags=capture_flags(c),
         )
         for c in captures
     ])

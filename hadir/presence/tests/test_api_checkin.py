@@ -373,3 +373,21 @@ def test_openapi_documents_the_request_bodies(client: Any) -> None:
     refs = [v for v in str(spec).split("'") if v.startswith("#/components/schemas/")]
     missing = {r for r in refs if r.rsplit("/", 1)[1] not in spec["components"]["schemas"]}
     assert not missing, missing
+
+
+@pytest.mark.parametrize(("samples", "flagged"), [
+    ("", False),
+    ("-3.7956312,102.2592718", False),
+    ("-3.7956312,102.2592718;-3.7956312,102.2592718;-3.7956312,102.2592718", True),  # one point, three times
+    ("-3.7956312,102.2592718;-3.7956318,102.2592709;-3.7956305,102.2592722", False),  # a real receiver's jitter
+])
+def test_gps_samples_without_jitter_are_flagged(staf_api: Any, clock: Clock, samples: str, flagged: bool) -> None:
+    out = staf_api.post("/checkins", body(gps_samples=samples)).json()
+    assert out["verdict"] == "accepted"
+    assert ("no_gps_jitter" in CheckIn.objects.get().fraud_flags) is flagged
+
+
+@pytest.mark.parametrize("samples", ["abc", "-3.79,102.25;91,102", "1,2;" * 31, "-3.79;102.25"])
+def test_malformed_gps_samples_are_refused_and_nothing_stored(staf_api: Any, clock: Clock, samples: str) -> None:
+    r = staf_api.post("/checkins", body(gps_samples=samples))
+    assert r.status_code == 422 and "sampel GPS" in r.content.decode() and not CheckIn.objects.exists()

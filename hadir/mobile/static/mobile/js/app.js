@@ -124,7 +124,9 @@
       latitude: best.latitude, longitude: best.longitude,
       // The uncertainty we report is the larger of what the chip claims and how far the samples wandered.
       accuracy_m: Math.round(Math.max(best.accuracy, spread) * 10) / 10,
-      best_accuracy_m: best.accuracy, spread_m: Math.round(spread * 10) / 10, n: samples.length
+      best_accuracy_m: best.accuracy, spread_m: Math.round(spread * 10) / 10, n: samples.length,
+      // The raw samples go with the check-in: a real receiver jitters, a fake-GPS app repeats one point.
+      gps_samples: samples.slice(-30).map(function (s) { return s.latitude + "," + s.longitude; }).join(";")
     };
   }
   function sampleLocation(durationMs, onProgress) {
@@ -458,7 +460,7 @@
         var item = {
           client_uuid: uuid4(), user: state.me ? state.me.username : "", kind: kind, captured_at: capturedAt,
           latitude: pos.latitude, longitude: pos.longitude, accuracy_m: pos.accuracy_m, spread_m: pos.spread_m,
-          samples: pos.n, mock_location: false, device_id: key, photo: photo || null
+          samples: pos.n, gps_samples: pos.gps_samples || "", mock_location: false, device_id: key, photo: photo || null
         };
         // Saved before sending: if the answer never arrives the queue still has it.
         return Q.put(item).then(function () { return sendOnline(item); });
@@ -472,6 +474,7 @@
     if (!navigator.onLine) return queued(item);
     var form = new FormData();
     ["client_uuid", "kind", "latitude", "longitude", "accuracy_m", "device_id"].forEach(function (k) { form.append(k, item[k]); });
+    if (item.gps_samples) form.append("gps_samples", item.gps_samples);
     form.append("client_time", item.captured_at);
     form.append("mock_location", item.mock_location ? "true" : "false");
     if (item.photo) form.append("photo", item.photo, "swafoto.jpg");

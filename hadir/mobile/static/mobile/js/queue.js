@@ -96,7 +96,8 @@
       longitude: item.longitude,
       accuracy_m: item.accuracy_m,
       mock_location: !!item.mock_location,
-      device_id: item.device_id || ""
+      device_id: item.device_id || "",
+      gps_samples: item.gps_samples || ""
     };
   }
 
