@@ -403,3 +403,7 @@ HADIR_REPORT_SYNC_MAX_EMPLOYEES = int(os.environ.get("HADIR_REPORT_SYNC_MAX_EMPL
 HADIR_REPORT_EXPORT_DAYS = int(os.environ.get("HADIR_REPORT_EXPORT_DAYS", "7"))
 CELERY_BEAT_SCHEDULE["reports-purge-exports"] = {"task": "hadir.reports.purge_exports",
                                                  "schedule": crontab(hour=20, minute=15)}
+
+# Online check-ins of these kinds are refused without a selfie (comma-separated: masuk, pulang, apel_pagi,
+# apel_sore). Offline check-ins send their selfie after the check-in (POST /api/presence/checkins/{uuid}/photo).
+HADIR_SELFIE_REQUIRED_KINDS = os.environ.get("HADIR_SELFIE_REQUIRED_KINDS", "")

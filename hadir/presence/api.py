@@ -167,6 +167,16 @@ def post_checkin(request: HttpRequest, payload: Form[CheckInIn],
     return Status(201 if created else 200, checkin_out(row))
 
 
+@router.post("/checkins/{client_uuid}/photo", response={200: CheckInOut},
+             summary="Kirim swafoto presensi luring setelah presensinya terkirim",
+             description="Batch luring berupa JSON; swafoto yang diambil saat luring dikirim sesudahnya, satu per "
+             "presensi, sebagai multipart `photo` (JPEG/PNG/WebP, maks. 5 MB). Hanya untuk presensi luring milik "
+             "sendiri (404 bila bukan), sekali saja (409 bila sudah ada).")
+def post_offline_photo(request: HttpRequest, client_uuid: uuid.UUID,
+                       photo: File[UploadedFile]) -> dict[str, Any]:
+    return checkin_out(services.attach_offline_photo(request.user, client_uuid, photo))
+
+
 @router.post("/checkins/batch", response={200: BatchOut}, summary="Kirim presensi yang diambil saat luring")
 def post_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
     results = services.check_in_offline(request.user, payload.items, payload.sent_at)

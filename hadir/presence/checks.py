@@ -65,6 +65,12 @@ def mock_location_policy() -> str:
     return str(getattr(settings, "HADIR_MOCK_LOCATION_POLICY", "reject"))
 
 
+def selfie_required_kinds() -> frozenset[str]:
+    """Kinds of online check-in refused without a selfie (HADIR_SELFIE_REQUIRED_KINDS, e.g. "masuk,pulang")."""
+    raw = getattr(settings, "HADIR_SELFIE_REQUIRED_KINDS", "")
+    return frozenset(k.strip() for k in str(raw).split(",") if k.strip())
+
+
 @dataclass
 class CheckInAttempt:
     """One attempt to check in, as a phone, an offline batch or a terminal sent it."""
@@ -298,6 +304,8 @@ def evaluate(attempt: CheckInAttempt, ctx: Context, now: dt.datetime) -> Decisio
     refused = check_device(attempt, ctx)
     if refused is not None:
         decision.reject(*refused)
+    if attempt.source == CheckInSource.MOBILE and attempt.photo is None and attempt.kind in selfie_required_kinds():
+        decision.reject("photo_required", _("Swafoto wajib untuk presensi ini. Ambil swafoto lalu kirim lagi."))
 
     # The date hint (location's calendar date) is only for the geofence lift; the work day decides local_date.
     check_geofence(attempt, decision, locations, hint)

@@ -13,18 +13,21 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hadir.errors import NotAllowed, Unprocessable
+from hadir.errors import Conflict, NotAllowed, NotFound, Unprocessable
 from hadir.org.models import Employee, WorkLocation, employee_of
 from hadir.schedules.services import WorkDay, workday_at
 
 from . import fraud, pipeline
 from .checks import CheckInAttempt, clock_skew_allowance
 from .models import CheckIn, CheckInSource, DailyStatus
+from .photos import clean_photo
 from .pipeline import record_checkin, record_many
+from .signals import checkin_photo_added
 
 # The columns the phone is shown (it polls /today; the ORM's SQL compiler is most of that request's cost).
 CHECKIN_SHOWN_FIELDS = ("client_uuid", "kind", "verdict", "reason_code", "reason", "occurred_at", "local_date",
@@ -127,6 +130,26 @@ def check_in_offline(user: Any, captures: Sequence[OfflineCapture],
         )
         for c in captures
     ])
+
+
+def attach_offline_photo(user: Any, client_uuid: uuid.UUID, photo: UploadedFile) -> CheckIn:
+    """The selfie of a check-in captured offline, sent once the check-in itself is stored (the batch is JSON):
+    only by its employee (404 otherwise), only for an offline check-in (409), once (409)."""
+    emp = current_employee(user)
+    row = CheckIn.objects.filter(client_uuid=client_uuid, employee=emp).first()
+    if row is None:
+        raise NotFound(_("Presensi tidak ditemukan."), field="client_uuid", code="not_found")
+    if row.source != CheckInSource.OFFLINE:
+        raise Conflict(_("Swafoto susulan hanya untuk presensi luring."), code="not_offline")
+    if row.photo:
+        raise Conflict(_("Presensi ini sudah memiliki swafoto."), code="photo_exists")
+    content = clean_photo(photo)  # 413/422 before anything is stored
+    row.photo.save(content.name or "swafoto.jpg", content, save=False)
+    if not CheckIn.objects.filter(pk=row.pk, photo="").update(photo=row.photo.name):
+        row.photo.storage.delete(str(row.photo.name))  # a concurrent upload won
+        raise Conflict(_("Presensi ini sudah memiliki swafoto."), code="photo_exists")
+    transaction.on_commit(lambda: checkin_photo_added.send(sender=CheckIn, checkin=row))
+    return row
 
 
 @dataclass

@@ -192,6 +192,7 @@ def test_offline_checkin_is_queued_then_synced_exactly_once(
     rows = list(CheckIn.objects.filter(client_uuid=queued_uuid))
     assert len(rows) == 1
     assert rows[0].source == "offline" and rows[0].verdict == "accepted"
+    assert items[0]["photo"] is not None and rows[0].photo.name  # the selfie taken offline followed its check-in
     # The server corrected the capture time by the phone's clock offset (sent_at): it lands on the frozen day.
     assert timezone.localtime(rows[0].occurred_at).date() == dt.date(2026, 11, 16)
 

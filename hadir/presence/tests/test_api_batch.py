@@ -7,11 +7,12 @@ import uuid
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hadir.presence.models import CheckIn, Validity
 from hadir.testing import Clock
 
-from .conftest import WIB
+from .conftest import WIB, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,33 @@ def test_batch_reusing_someone_elses_uuid_stores_nothing(api_for: Any, org: Any,
     r = api_for(org.staf.user).post("/checkins/batch", {"items": [item(clock.now), theirs]})
     assert r.status_code == 409
     assert CheckIn.objects.count() == 1
+
+
+def test_a_selfie_taken_offline_follows_its_checkin(api_for: Any, org: Any, clock: Any) -> None:
+    staf = api_for(org.staf.user)
+    item = {"kind": "masuk", "client_uuid": str(uuid.uuid4()), "captured_at": clock.now.isoformat(),
+            "latitude": NEAR_DINKES[0], "longitude": NEAR_DINKES[1], "accuracy_m": 10, "device_id": "android-7f3a"}
+    clock.set(clock.now + dt.timedelta(hours=2))
+    assert staf.post("/checkins/batch", {"items": [item]}).status_code == 200
+    photo = SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")
+    r = staf.post_multipart(f"/checkins/{item['client_uuid']}/photo", {"photo": photo})
+    assert r.status_code == 200, r.content
+    row = CheckIn.objects.get(client_uuid=item["client_uuid"])
+    assert row.photo.name.endswith(".jpg")
+    # once only; only one's own; only offline check-ins
+    again = staf.post_multipart(f"/checkins/{item['client_uuid']}/photo",
+                                {"photo": SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")})
+    assert again.status_code == 409 and again.json()["code"] == "photo_exists"
+    other = api_for(org.kabid.user).post_multipart(
+        f"/checkins/{item['client_uuid']}/photo",
+        {"photo": SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")})
+    assert other.status_code == 404
+    online = staf.post("/checkins", {"kind": "pulang", "client_uuid": str(uuid.uuid4()),
+                                     "latitude": NEAR_DINKES[0], "longitude": NEAR_DINKES[1], "accuracy_m": 10,
+                                     "device_id": "android-7f3a"}).json()
+    assert staf.post_multipart(f"/checkins/{online['client_uuid']}/photo", {
+        "photo": SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")}).status_code == 409
+    broken = staf.post("/checkins/batch", {"items": [{**item, "client_uuid": str(uuid.uuid4())}]}).json()
+    bad = staf.post_multipart(f"/checkins/{broken['results'][0]['client_uuid']}/photo",
+                              {"photo": SimpleUploadedFile("s.jpg", b"not an image", content_type="image/jpeg")})
+    assert bad.status_code == 422 and not CheckIn.objects.get(client_uuid=broken["results"][0]["client_uuid"]).photo

@@ -391,3 +391,18 @@ def test_gps_samples_without_jitter_are_flagged(staf_api: Any, clock: Clock, sam
 def test_malformed_gps_samples_are_refused_and_nothing_stored(staf_api: Any, clock: Clock, samples: str) -> None:
     r = staf_api.post("/checkins", body(gps_samples=samples))
     assert r.status_code == 422 and "sampel GPS" in r.content.decode() and not CheckIn.objects.exists()
+
+
+def test_a_selfie_required_by_policy(staf_api: Any, clock: Clock, settings: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import image_bytes
+
+    settings.HADIR_SELFIE_REQUIRED_KINDS = "masuk, pulang"
+    out = staf_api.post("/checkins", body()).json()
+    assert (out["verdict"], out["reason_code"]) == ("rejected", "photo_required")
+    assert "Swafoto wajib" in out["reason"]
+    with_photo = staf_api.post_multipart("/checkins", {
+        **body(), "photo": SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")}).json()
+    assert with_photo["verdict"] == "accepted"
+    assert staf_api.post("/checkins", body(kind="ping")).json()["reason_code"] != "photo_required"

@@ -85,7 +85,7 @@
   }
 
   // The wire form of a queued item for POST /api/presence/checkins/batch. The batch endpoint is
-  // JSON only, so a selfie taken offline stays on the phone and is not sent.
+  // JSON only: a selfie taken offline follows once its check-in is stored (uploadPhotos).
   function toPayload(item) {
     return {
       client_uuid: item.client_uuid,
@@ -117,16 +117,21 @@
       return Promise.all([getMeta("user"), getMeta("csrf"), getMeta("lang"), getMeta("batch_url")]).then(function (m) {
         var user = m[0], csrf = m[1], lang = m[2] || "id", url = options.batchUrl || m[3] || "/api/presence/checkins/batch";
         if (!user) return { sent: 0, results: [], error: "auth" };
-        return forUser(user).then(function (items) {
+        return forUser(user).then(function (all) {
           var outcome = { sent: 0, results: [], error: null, message: "" };
+          // Items already stored whose selfie did not get through last time: only the selfie is left to send.
+          var photoOnly = all.filter(function (i) { return i.stored; });
+          var items = all.filter(function (i) { return !i.stored; });
           var chunks = [];
           for (var i = 0; i < items.length; i += BATCH_SIZE) chunks.push(items.slice(i, i + BATCH_SIZE));
-          return chunks.reduce(function (prev, chunk) {
-            return prev.then(function () {
-              if (outcome.error) return;
-              return sendChunk(url, chunk, csrf, lang, outcome);
-            });
-          }, Promise.resolve()).then(function () {
+          return uploadPhotos(url, photoOnly, csrf, lang).then(function () {
+            return chunks.reduce(function (prev, chunk) {
+              return prev.then(function () {
+                if (outcome.error) return;
+                return sendChunk(url, chunk, csrf, lang, outcome);
+              });
+            }, Promise.resolve());
+          }).then(function () {
             if (outcome.results.length) {
               return getMeta("recent_results").then(function (recent) {
                 var merged = outcome.results.concat(recent || []).slice(0, 30);
@@ -182,11 +187,32 @@
           }
         });
         outcome.sent += acked.length;
-        return remove(acked);
+        var withPhoto = chunk.filter(function (i) { return i.photo && acked.indexOf(i.client_uuid) !== -1; });
+        return remove(acked.filter(function (u) { return !byUuid[u].photo; })).then(function () {
+          return Promise.all(withPhoto.map(function (i) { i.stored = true; return put(i); }));
+        }).then(function () { return uploadPhotos(url, withPhoto, csrf, lang); });
       });
     }, function () {
       outcome.error = "offline";
     });
+  }
+
+  /* The selfies of stored offline check-ins, one multipart POST each; an item leaves the queue once its selfie
+   * is in (or refused for good: a 4xx other than auth). Network or server trouble: it stays for the next flush. */
+  function uploadPhotos(batchUrl, items, csrf, lang) {
+    return items.reduce(function (prev, item) {
+      return prev.then(function () {
+        var form = new FormData();
+        form.append("photo", item.photo, "swafoto.jpg");
+        return fetch(batchUrl.replace(/batch\/?$/, item.client_uuid + "/photo"), {
+          method: "POST", credentials: "same-origin", body: form,
+          headers: { "Accept": "application/json", "Accept-Language": lang, "X-CSRFToken": csrf || "",
+                     "X-Requested-With": "hadir-queue" }
+        }).then(function (resp) {
+          if (resp.status < 500 && resp.status !== 401 && resp.status !== 403) return remove([item.client_uuid]);
+        }, function () {});
+      });
+    }, Promise.resolve());
   }
 
   global.HadirQueue = {
