@@ -168,7 +168,7 @@ def test_a_selfie_taken_offline_follows_its_checkin(api_for: Any, org: Any, cloc
     r = staf.post_multipart(f"/checkins/{item['client_uuid']}/photo", {"photo": photo})
     assert r.status_code == 200, r.content
     row = CheckIn.objects.get(client_uuid=item["client_uuid"])
-    assert row.photo.name.endswith(".jpg")
+    assert str(row.photo.name).endswith(".jpg")
     # once only; only one's own; only offline check-ins
     again = staf.post_multipart(f"/checkins/{item['client_uuid']}/photo",
                                 {"photo": SimpleUploadedFile("s.jpg", image_bytes(), content_type="image/jpeg")})
