@@ -20,6 +20,7 @@ urlpatterns = [
     path("tpp/", include("hadir.tpp.urls")),
     path("disiplin/", include("hadir.discipline.urls")),
     path("laporan/", include("hadir.reports.urls")),
+    path("integritas/", include("hadir.integrity.urls")),
     path("akun/", include("hadir.org.urls")),
     path("", include("hadir.web.urls")),
 ]

@@ -52,6 +52,14 @@ def manage_url(context: dict[str, Any]) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def integrity_url(context: dict[str, Any]) -> str:
+    """The "Integritas" review page for operators, BKPSDM and super-admins, or ""."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return reverse("integrity:overview") if user is not None and is_admin_role(user) else ""
+
+
+@register.simple_tag(takes_context=True)
 def is_auditor(context: dict[str, Any]) -> bool:
     """May the viewer read the audit trail (BKPSDM and super-admins)?"""
     request = context.get("request")

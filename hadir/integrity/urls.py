@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "integrity"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("presensi/<int:checkin_id>/", views.detail, name="detail"),
+    path("presensi/<int:checkin_id>/foto/", views.photo, name="photo"),
+]
