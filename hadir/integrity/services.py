@@ -62,7 +62,7 @@ def enrol(employee: Employee, photo: UploadedFile, by: Any, *, source: str = Enr
         record(by, "face_enrolment.create", enrolment, {}, {"employee_id": employee.pk, "source": source,
                                                             "status": enrolment.status})
         if approve:
-            approve_enrolment(enrolment, by)
+            enrolment = approve_enrolment(enrolment, by)
     return enrolment
 
 
