@@ -32,9 +32,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from face_photos import photos  # noqa: E402
 from PIL import Image, ImageEnhance, ImageOps  # noqa: E402
 
-from face_photos import photos  # noqa: E402
 from hadir.integrity.face import analyse, distance  # noqa: E402
 
 

@@ -9,7 +9,6 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from . import services
-from .models import EnrolmentSource
 
 router = Router(tags=["integrity"])
 
@@ -17,7 +16,7 @@ router = Router(tags=["integrity"])
 class EnrolmentIn(Schema):
     employee_id: int = Field(..., ge=1, description="ID pegawai yang direkam wajahnya")
     source: Literal["upload", "camera"] = Field(
-        EnrolmentSource.UPLOAD.value,
+        "upload",
         description="`camera`: difoto di aplikasi di hadapan operator; `upload`: foto diunggah operator")
 
 

@@ -13,7 +13,6 @@ class IntegrityConfig(AppConfig):
         from hadir.presence.fraud import FLAG_LABELS
         from hadir.presence.signals import checkins_recorded
 
-        from .models import FaceFlag
         from .tasks import ROUTED_FLAGS, queue_verification
 
         # the words for the face flags wherever fraud flags are shown (approval queue, admin, the phone)

@@ -39,7 +39,7 @@ def test_operator_enrols_an_employee_of_their_opd(org: Any) -> None:
     assert out == {"id": row.pk, "employee_id": org.staf.pk, "status": "approved", "source": "upload"}
     assert row.employee == org.staf and row.created_by == org.operator_dinkes
     assert row.decided_by == org.operator_dinkes and len(row.embedding) == 128
-    assert (settings.MEDIA_ROOT / row.photo.name).exists()
+    assert (settings.MEDIA_ROOT / str(row.photo.name)).exists()
     assert set(AuditEntry.objects.filter(target_id=str(row.pk)).values_list("action", flat=True)) == {
         "face_enrolment.create", "face_enrolment.approve"}
 

@@ -3,7 +3,10 @@ no face and two faces are counted, not guessed."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from hadir.integrity import face
 
@@ -51,9 +54,6 @@ def test_threshold_from_settings(settings: object) -> None:
 
 
 def test_big_photo_is_downscaled_before_detection() -> None:
-    from PIL import Image
-    import io
-
     big = Image.open(io.BytesIO(photo("obama.jpg"))).resize((2400, 2000))
     pixels = face.load_pixels(jpeg(big))
     assert max(pixels.shape[:2]) <= face.MAX_SIDE

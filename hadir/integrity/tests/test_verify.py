@@ -27,7 +27,7 @@ NEAR_DINKES = (-3.7956312, 102.2592718)
 
 
 def check_in(employee: Any, selfie: bytes, kind: str = "masuk") -> Any:
-    data = {"kind": kind, "client_uuid": str(uuid.uuid4()), "client_time": "2026-11-23T07:15:02+07:00",
+    data: dict[str, Any] = {"kind": kind, "client_uuid": str(uuid.uuid4()), "client_time": "2026-11-23T07:15:02+07:00",
             "latitude": NEAR_DINKES[0], "longitude": NEAR_DINKES[1], "accuracy_m": 12.5, "device_id": "android-1",
             "photo": SimpleUploadedFile("selfie.jpg", selfie, content_type="image/jpeg")}
     r = Client().post("/api/presence/checkins", data,
@@ -76,7 +76,7 @@ def test_mismatch_keeps_the_distance(org: Any, enrolled: Any, clock: Clock,
         clock.shift(dt.timedelta(hours=9))
         other = check_in(org.staf, photo("biden.jpg"), "pulang")
     near, far = FaceCheck.objects.get(checkin=same), FaceCheck.objects.get(checkin=other)
-    assert near.distance is not None and far.distance is not None
+    assert near.distance is not None and far.distance is not None and near.threshold is not None
     assert near.distance < near.threshold == 0.53 < far.distance
     assert far.flag == "face_mismatch"
 
