@@ -82,6 +82,12 @@ def test_too_big_photo(org: Any, settings: Any) -> None:
     assert not FaceEnrolment.objects.exists() and not stored_files()
 
 
+def test_english_message(org: Any) -> None:
+    r = post(org.operator_dinkes, org.staf.pk, two_faces(), lang="en")
+    assert r.status_code == 422
+    assert r.json()["message"] == "2 faces were detected in the photo. An enrolment photo must show one face only."
+
+
 @pytest.mark.parametrize(("who", "whom", "status"), [
     ("operator_disdik", "staf", 404),  # another OPD's employee: not revealed
     ("operator_dinkes", "guru", 404),
