@@ -32,6 +32,17 @@ def employee_in_scope(user: Any, employee_id: int) -> Employee:
     return employee
 
 
+def enrolment_in_scope(user: Any, enrolment_id: int) -> FaceEnrolment:
+    """An enrolment of an employee the user may enrol (same rules as `employee_in_scope`)."""
+    if admin_paths(user) == []:
+        raise NotAllowed(_("Hanya operator OPD atau admin BKPSDM yang dapat merekam wajah pegawai."),
+                         code="forbidden")
+    enrolment = FaceEnrolment.objects.select_related("employee__unit").filter(pk=enrolment_id).first()
+    if enrolment is None or not can_administer_unit(user, enrolment.employee.unit):
+        raise NotFound(_("Rekam wajah tidak ditemukan."), code="enrolment_not_found")
+    return enrolment
+
+
 def face_of(data: bytes) -> list[float]:
     """The embedding of the one face in an enrolment photo; 422 with the reason otherwise."""
     try:

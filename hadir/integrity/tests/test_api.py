@@ -113,3 +113,18 @@ def test_missing_photo_and_bad_employee_id(org: Any) -> None:
 def test_anonymous_is_401(org: Any) -> None:
     r = Client().post("/api/integrity/enrolments", {"employee_id": org.staf.pk})
     assert r.status_code == 401
+
+
+def get(user: Any, path: str) -> Any:
+    return Client().get(f"/api/integrity/enrolments{path}",
+                        headers={"Authorization": f"Bearer {issue_token(user, 'test')}"})
+
+
+def test_photo_streamed_only_in_scope(org: Any) -> None:
+    enrolment_id = post(org.operator_dinkes, org.staf.pk, photo("obama.jpg")).json()["id"]
+    r = get(org.operator_dinkes, f"/{enrolment_id}/photo")
+    assert r.status_code == 200 and r["Content-Type"] == "image/jpeg"
+    assert b"".join(r.streaming_content)[:2] == b"\xff\xd8"
+    assert get(org.operator_dinkes, f"/{enrolment_id}").json()["status"] == "approved"
+    assert get(org.operator_disdik, f"/{enrolment_id}/photo").status_code == 404
+    assert get(org.staf.user, f"/{enrolment_id}/photo").status_code == 403
