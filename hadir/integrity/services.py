@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,7 +93,12 @@ def approve_enrolment(enrolment: FaceEnrolment, by: Any) -> FaceEnrolment:
                    {"status": EnrolmentStatus.REPLACED, "replaced_by": enrolment.pk},
                    _("Rekam wajah ulang"))
         enrolment.status, enrolment.decided_by, enrolment.decided_at = EnrolmentStatus.APPROVED, by, now
-        enrolment.save(update_fields=["status", "decided_by", "decided_at"])
+        try:
+            with transaction.atomic():
+                enrolment.save(update_fields=["status", "decided_by", "decided_at"])
+        except IntegrityError:  # another face of this employee was approved at the same instant
+            raise Conflict(_("Rekam wajah pegawai ini sedang diubah oleh pengguna lain; coba lagi."),
+                           code="concurrent_enrolment") from None
         record(by, "face_enrolment.approve", enrolment, {"status": EnrolmentStatus.PENDING},
                {"status": EnrolmentStatus.APPROVED, "replaces": [o.pk for o in previous]})
     return enrolment
