@@ -14,6 +14,7 @@ from hadir.audit.api import router as audit_router
 from hadir.auth import API_AUTH
 from hadir.discipline.api import router as discipline_router
 from hadir.errors import install_handlers
+from hadir.integrity.api import router as integrity_router
 from hadir.integrity.review import router as integrity_review_router
 from hadir.leave.api import router as leave_router
 from hadir.mobile.api import router as mobile_router
@@ -69,6 +70,7 @@ api.add_router("/presence", presence_router)
 api.add_router("/terminals", terminals_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/leave", leave_router)
+api.add_router("/integrity", integrity_router)
 api.add_router("/audit", audit_router)
 api.add_router("/dashboard", web_router)
 api.add_router("/tpp", tpp_router)

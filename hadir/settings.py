@@ -88,11 +88,11 @@ INSTALLED_APPS = [
     "hadir.presence",
     "hadir.terminals",
     "hadir.approvals",
+    "hadir.integrity",
     "hadir.leave",
     "hadir.discipline",
     "hadir.tpp",
     "hadir.reports",
-    "hadir.integrity",
     "hadir.audit",
     "hadir.notify",
     "hadir.web",
@@ -347,6 +347,10 @@ HADIR_OFFLINE_MAX_AGE_DAYS = int(os.environ.get("HADIR_OFFLINE_MAX_AGE_DAYS", "7
 # right after its commit. The beat job catches up whatever a lost task left.
 HADIR_STATUS_REFRESH_DELAY = float(os.environ.get("HADIR_STATUS_REFRESH_DELAY", "1"))
 CELERY_BEAT_SCHEDULE["presence-drain-outbox"] = {"task": "hadir.presence.drain_outbox", "schedule": 60.0}
+# Face match (docs/integrity.md): the distance above which a selfie is not the enrolled person; chosen with
+# bench/face_threshold.py. A lost verification task is caught up every 5 minutes.
+HADIR_FACE_MATCH_THRESHOLD = float(os.environ.get("HADIR_FACE_MATCH_THRESHOLD", "0.53"))
+CELERY_BEAT_SCHEDULE["integrity-verify-missing"] = {"task": "hadir.integrity.verify_missing", "schedule": 300.0}
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

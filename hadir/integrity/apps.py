@@ -5,9 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 
-def _recorded(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
-    """New check-ins drained by the presence outbox: assess them after the drain commits (a Celery task; inline
-    when there is no worker)."""
+def _assess_later(checkins: list[Any]) -> None:
+    """The history signals of new check-ins, after the drain commits (a Celery task; inline without a worker)."""
     from .assess import assess
 
     ids = [c.pk for c in checkins]
@@ -17,9 +16,21 @@ def _recorded(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
 
 class IntegrityConfig(AppConfig):
     name = "hadir.integrity"
-    verbose_name = _("Integritas presensi")
+    verbose_name = _("Integritas")
 
     def ready(self) -> None:
+        # (imports inside ready(): Django loads models before apps are ready)
+        from hadir.presence.fraud import FLAG_LABELS
         from hadir.presence.signals import checkins_recorded
 
-        checkins_recorded.connect(_recorded, weak=False, dispatch_uid="integrity.assess")
+        from .tasks import ROUTED_FLAGS, queue_verification
+
+        # the words for the face flags wherever fraud flags are shown (approval queue, admin, the phone)
+        FLAG_LABELS.update({str(flag): flag.label for flag in ROUTED_FLAGS})
+
+        def _checkins_recorded(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
+            """New check-ins: selfies verified and history signals added, off the request path."""
+            queue_verification(checkins)
+            _assess_later(checkins)
+
+        checkins_recorded.connect(_checkins_recorded, weak=False, dispatch_uid="integrity.checkins_recorded")
