@@ -21,7 +21,7 @@ class IntegrityConfig(AppConfig):
     def ready(self) -> None:
         # (imports inside ready(): Django loads models before apps are ready)
         from hadir.presence.fraud import FLAG_LABELS
-        from hadir.presence.signals import checkins_recorded
+        from hadir.presence.signals import checkin_photo_added, checkins_recorded
 
         from .tasks import ROUTED_FLAGS, queue_verification
 
@@ -33,4 +33,9 @@ class IntegrityConfig(AppConfig):
             queue_verification(checkins)
             _assess_later(checkins)
 
+        def _photo_added(sender: Any, checkin: Any, **kwargs: Any) -> None:
+            """A selfie taken offline arrived after its check-in: verify it too."""
+            queue_verification([checkin])
+
         checkins_recorded.connect(_checkins_recorded, weak=False, dispatch_uid="integrity.checkins_recorded")
+        checkin_photo_added.connect(_photo_added, weak=False, dispatch_uid="integrity.checkin_photo_added")

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("presensi/<int:checkin_id>/", views.detail, name="detail"),
     path("presensi/<int:checkin_id>/foto/", views.photo, name="photo"),
+    path("presensi/<int:checkin_id>/wajah/", views.enrolled_face, name="enrolled_face"),
+    path("persetujuan/<int:item_id>/wajah/", views.enrolled_face_for_approval, name="approval_face"),
 ]

@@ -19,6 +19,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hadir.approvals.models import ApprovalItem, ItemKind
+from hadir.approvals.services import can_decide
 from hadir.errors import NotAllowed
 from hadir.files import private_file
 from hadir.org.models import Employee, Unit
@@ -26,6 +28,7 @@ from hadir.org.scoping import path_q
 from hadir.presence.fraud import FLAG_LABELS
 from hadir.presence.models import CheckIn
 
+from .models import EnrolmentStatus, FaceCheck, FaceEnrolment
 from .review import review_paths
 from .risk import monthly, score, weight
 
@@ -127,6 +130,8 @@ def detail(request: HttpRequest, checkin_id: int) -> HttpResponse:
         "risk": score(row.fraud_flags or [], row.reason_code if row.verdict == "rejected" else ""),
         "around": around, "device": device, "devices_of_account": devices_of_account,
         "map_data": {"points": points, "locations": locations},
+        "enrolled": FaceEnrolment.objects.filter(employee=emp, status=EnrolmentStatus.APPROVED).exists(),
+        "face_check": FaceCheck.objects.filter(checkin=row).first(),
         "tile_url": settings.HADIR_MAP_TILE_URL, "tile_attribution": settings.HADIR_MAP_TILE_ATTRIBUTION,
     })
 
@@ -142,3 +147,28 @@ def photo(request: HttpRequest, checkin_id: int) -> HttpResponseBase:
         return private_file(row.photo, content_type=content_type, cache_control="private, max-age=300")
     except FileNotFoundError:
         raise Http404 from None
+
+
+def _enrolled_face(employee_id: int) -> HttpResponseBase:
+    enrolment = FaceEnrolment.objects.filter(employee_id=employee_id, status=EnrolmentStatus.APPROVED).first()
+    if enrolment is None or not enrolment.photo:
+        raise Http404
+    try:
+        return private_file(enrolment.photo, content_type="image/jpeg", cache_control="private, max-age=300")
+    except FileNotFoundError:
+        raise Http404 from None
+
+
+@login_required
+def enrolled_face(request: HttpRequest, checkin_id: int) -> HttpResponseBase:
+    """The enrolled face of a check-in's employee, for the evidence page (the reviewer's scope)."""
+    return _enrolled_face(_checkin(request, checkin_id).employee_id)
+
+
+@login_required
+def enrolled_face_for_approval(request: HttpRequest, item_id: int) -> HttpResponseBase:
+    """The enrolled face beside the selfie in the atasan's queue: for whoever may decide (or decided) the item."""
+    item = ApprovalItem.objects.filter(pk=item_id, kind=ItemKind.CHECKIN).select_related("employee__unit").first()
+    if item is None or not (can_decide(request.user, item) or item.decided_by_id == request.user.pk):
+        raise Http404
+    return _enrolled_face(item.employee_id)

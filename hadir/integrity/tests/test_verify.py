@@ -15,6 +15,7 @@ from hadir.approvals.models import ApprovalItem
 from hadir.audit.models import AuditEntry
 from hadir.integrity import services, tasks
 from hadir.integrity.models import FaceCheck
+from hadir.org.models import Employee
 from hadir.org.tokens import issue_token
 from hadir.presence.models import CheckIn
 from hadir.testing import Clock
@@ -126,3 +127,38 @@ def test_face_flags_have_words() -> None:
     from hadir.presence.fraud import FLAG_LABELS
 
     assert str(FLAG_LABELS["face_mismatch"]) == "Wajah tidak cocok dengan rekam wajah"
+
+
+def test_a_selfie_sent_after_its_offline_check_in_is_verified(org: Any, enrolled: Any, clock: Clock,
+                                                              django_capture_on_commit_callbacks: Any) -> None:
+    headers = {"Authorization": f"Bearer {issue_token(org.staf.user, 'hp')}"}
+    item = {"kind": "masuk", "client_uuid": str(uuid.uuid4()), "captured_at": clock.now.isoformat(),
+            "latitude": NEAR_DINKES[0], "longitude": NEAR_DINKES[1], "accuracy_m": 12.5, "device_id": "android-1"}
+    clock.shift(dt.timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Client().post("/api/presence/checkins/batch", {"items": [item]}, content_type="application/json",
+                             headers=headers).status_code == 200
+        r = Client().post(f"/api/presence/checkins/{item['client_uuid']}/photo",
+                          {"photo": SimpleUploadedFile("s.jpg", photo("biden.jpg"), content_type="image/jpeg")},
+                          headers=headers)
+    assert r.status_code == 200, r.content
+    row = CheckIn.objects.get(client_uuid=str(item["client_uuid"]))
+    assert FaceCheck.objects.get(checkin=row).flag == "face_mismatch" and "face_mismatch" in row.fraud_flags
+
+
+def test_the_atasan_sees_the_selfie_beside_the_enrolled_face(org: Any, enrolled: Any, clock: Clock,
+                                                             django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        row = check_in(org.staf, photo("biden.jpg"))
+    item = ApprovalItem.objects.get(checkin=row)
+    approver = Employee.objects.get(position_id=item.approver_position_id or 0)  # the atasan it waits for
+    assert approver.user is not None
+    c = Client()
+    c.force_login(approver.user)
+    html = c.get("/persetujuan/").content.decode()
+    assert f"/persetujuan/{item.pk}/foto/" in html and f"/integritas/persetujuan/{item.pk}/wajah/" in html
+    face = c.get(f"/integritas/persetujuan/{item.pk}/wajah/")
+    assert face.status_code == 200 and face["Content-Type"] == "image/jpeg"
+    other = Client()
+    other.force_login(org.guru.user)
+    assert other.get(f"/integritas/persetujuan/{item.pk}/wajah/").status_code == 404
