@@ -90,13 +90,14 @@ def heads_by_opd(opd_ids: list[int], on: dt.date) -> dict[int, dict[int, Any]]:
         is_active=True, user__is_active=True, position__is_head=True, position__unit_id__in=opd_ids,
     ).select_related("user", "position")
     for emp in holders:
-        assert emp.position is not None
+        assert emp.position is not None and emp.user_id is not None
         out[emp.position.unit_id][emp.user_id] = emp.user
     acting = Delegation.objects.filter(
         position__is_head=True, position__unit_id__in=opd_ids, start_date__lte=on, end_date__gte=on,
         delegate__is_active=True, delegate__user__is_active=True,
     ).select_related("position", "delegate__user")
     for d in acting:
+        assert d.delegate.user_id is not None
         out[d.position.unit_id][d.delegate.user_id] = d.delegate.user
     return out
 
@@ -141,9 +142,9 @@ def summaries(opd_ids: list[int], start: dt.date, end: dt.date) -> dict[int, Sum
                       dl=Count("pk", filter=COUNTS["dl"]), attended=Count("pk", filter=Q(status__in=RATE_ATTENDED)),
                       not_attended=Count("pk", filter=not_attended_q(now))))
     for r in rows:
-        s = out[r.pop("employee__unit__opd_id")]
-        for name, value in r.items():
-            setattr(s, name, value)
+        s = out[int(r["employee__unit__opd_id"] or 0)]
+        for name in ("hadir", "terlambat", "tk", "excused", "dl", "attended", "not_attended"):
+            setattr(s, name, r[name])  # type: ignore[literal-required]
     return out
 
 

@@ -49,8 +49,10 @@ def regency(org: Org) -> Iterator[Org]:
     org.admin_bkpsdm.save()
     # the week of 5–11 October 2026 for Dewi (Dinkes): one late day (TL2), one TK, one cuti
     week = [dt.date(2026, 10, d) for d in range(5, 12)]
-    for day, status, extra in zip(week, ["hadir", "terlambat", "tk", "cuti", "hadir", "libur", "libur"], [
-            {}, {"late_minutes": 45, "late_category": "TL2"}, {}, {"excuse_ref": "CUTI-1"}, {}, {}, {}], strict=True):
+    extras: list[dict[str, Any]] = [{}, {"late_minutes": 45, "late_category": "TL2"}, {}, {"excuse_ref": "CUTI-1"},
+                                    {}, {}, {}]
+    for day, status, extra in zip(week, ["hadir", "terlambat", "tk", "cuti", "hadir", "libur", "libur"], extras,
+                                  strict=True):
         put(org.staf, day, status, **extra)
     put(org.staf, dt.date(2026, 10, 12), "tk")  # the Monday of the run: not in the previous week
     put(org.staf, dt.date(2026, 10, 1), "tk")   # earlier in the month: only in the monthly recap
@@ -64,7 +66,7 @@ def sheet_of(message: Any) -> tuple[str, Any]:
     return name, load_workbook(io.BytesIO(content))
 
 
-def cells_of(ws: Any, nip: str) -> dict[str, Any]:
+def cells_of(ws: Any, nip: str | None) -> dict[str, Any]:
     header = [c.value for c in ws[5]]
     row = next(r for r in ws.iter_rows(min_row=6, values_only=True) if r[1] == nip)
     return dict(zip(header, row, strict=False))
@@ -160,6 +162,7 @@ def test_recipients_are_configurable(regency: Org, run: Run, settings: Any) -> N
 def test_an_opd_without_head_is_skipped_and_a_plt_stands_in(regency: Org, run: Run,
                                                             caplog: pytest.LogCaptureFixture) -> None:
     p_kadisdik = regency.kadisdik.position
+    assert p_kadisdik is not None
     regency.kadisdik.position = None
     regency.kadisdik.save()
     with caplog.at_level(logging.WARNING, logger="hadir.reports.schedule"):
