@@ -265,6 +265,22 @@ CELERY_BEAT_SCHEDULE["discipline-refresh-cases"] = {
     "task": "hadir.discipline.refresh_cases",
     "schedule": crontab(hour=19, minute=30),
 }
+# reports: scheduled recaps (docs/reports-schedule.md) — the previous week's every Monday, the previous month's on
+# the 1st, to OPD heads (and Plt/Plh) and regency BKPSDM admins, inbox + e-mail with the Excel attached. Beat runs in
+# UTC: 23:00 UTC is 06:00 WIB of the next day (the Monday / the 1st); the tasks check the local date themselves.
+HADIR_RECAP_WEEKLY = env_bool("HADIR_RECAP_WEEKLY", True)
+HADIR_RECAP_MONTHLY = env_bool("HADIR_RECAP_MONTHLY", True)
+HADIR_RECAP_WEEKLY_TO = env_list("HADIR_RECAP_WEEKLY_TO", "heads")
+HADIR_RECAP_MONTHLY_TO = env_list("HADIR_RECAP_MONTHLY_TO", "heads,bkpsdm")
+_RECAP_HOUR_UTC = int(os.environ.get("HADIR_RECAP_HOUR_UTC", "23"))
+CELERY_BEAT_SCHEDULE["reports-weekly-recap"] = {
+    "task": "hadir.reports.send_weekly_recap",
+    "schedule": crontab(hour=_RECAP_HOUR_UTC, minute=0, day_of_week="sun" if _RECAP_HOUR_UTC >= 17 else "mon"),
+}
+CELERY_BEAT_SCHEDULE["reports-monthly-recap"] = {
+    "task": "hadir.reports.send_monthly_recap",
+    "schedule": crontab(hour=_RECAP_HOUR_UTC, minute=0, day_of_month="28-31" if _RECAP_HOUR_UTC >= 17 else "1"),
+}
 # notify/web: enabled push channels (the in-app inbox is always on), the site address for links in
 # e-mails, the dashboard map's tile server (the page works without tiles, e.g. on an offline LAN).
 HADIR_NOTIFY_CHANNELS = env_list("HADIR_NOTIFY_CHANNELS", "email")

@@ -11,6 +11,7 @@ settings.HADIR_BASE_URL: absolute site address used in links sent outside the we
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -41,6 +42,18 @@ class Channel:
         raise NotImplementedError
 
 
+# E-mail attachments, made when the e-mail is sent (nothing is stored): notification kind → a function of the
+# notification giving [(file name, content, MIME type)]. Apps above notify register theirs in AppConfig.ready()
+# (reports: the recap workbook of a scheduled recap).
+Attachment = tuple[str, bytes, str]
+ATTACHMENT_SOURCES: dict[str, Callable[[Notification], list[Attachment]]] = {}
+
+
+def attachments_for(notification: Notification) -> list[Attachment]:
+    source = ATTACHMENT_SOURCES.get(notification.kind)
+    return source(notification) if source is not None else []
+
+
 def absolute_url(url: str) -> str:
     if not url or url.startswith(("http://", "https://")):
         return url
@@ -65,12 +78,15 @@ class EmailChannel(Channel):
         return str(email)
 
     def send(self, notification: Notification, address: str) -> None:
-        EmailMessage(
+        message = EmailMessage(
             subject=f"[Hadir] {notification.subject}",
             body=message_text(notification),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
-        ).send(fail_silently=False)
+        )
+        for filename, content, mimetype in attachments_for(notification):
+            message.attach(filename, content, mimetype)
+        message.send(fail_silently=False)
 
 
 class WhatsAppChannel(Channel):

@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     WARNING = "warning", _("Peringatan")
     DIGEST = "digest", _("Ringkasan harian")
     APPROVAL = "approval", pgettext_lazy("jenis notifikasi", "Persetujuan")
+    RECAP = "recap", _("Rekap kehadiran")
 
 
 class Notification(models.Model):

@@ -106,9 +106,10 @@ def workbook(employees: QuerySet[Employee], start: dt.date, end: dt.date, *, lab
                        *[r.counts[key] for key, _label in COLUMNS], *_extra(r),
                        None if r.rate is None else round(r.rate, 2), kinds,
                        *grid.get(r.employee_id, [""] * len(dates))])
+            # (the row's index from the header, not ws.max_row: openpyxl scans every cell to answer that)
             if r.counts["tk"]:
-                ws.cell(ws.max_row, tk_col).fill = RED
-            ws.cell(ws.max_row, rate_col).number_format = "0.00"
+                ws.cell(head_row + n, tk_col).fill = RED
+            ws.cell(head_row + n, rate_col).number_format = "0.00"
         t = grand_total(items, _("Jumlah"))
         ws.append(["", "", _("Jumlah"), "", *[t.counts[key] for key, _l in COLUMNS], *_extra(t),
                    None if t.rate is None else round(t.rate, 2)])
