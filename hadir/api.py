@@ -16,6 +16,7 @@ from hadir.discipline.api import router as discipline_router
 from hadir.errors import install_handlers
 from hadir.integrity.api import router as integrity_router
 from hadir.integrity.review import router as integrity_review_router
+from hadir.integrity.rollcall_api import router as integrity_rollcall_router
 from hadir.leave.api import router as leave_router
 from hadir.mobile.api import router as mobile_router
 from hadir.notify.api import router as notify_router
@@ -77,5 +78,6 @@ api.add_router("/tpp", tpp_router)
 api.add_router("/discipline", discipline_router)
 api.add_router("/reports", reports_router)
 api.add_router("/integrity", integrity_review_router)
+api.add_router("/integrity", integrity_rollcall_router)
 api.add_router("/mobile", mobile_router)
 api.add_router("/notifications", notify_router)

@@ -427,3 +427,10 @@ CELERY_BEAT_SCHEDULE["reports-purge-exports"] = {"task": "hadir.reports.purge_ex
 # Online check-ins of these kinds are refused without a selfie (comma-separated: masuk, pulang, apel_pagi,
 # apel_sore). Offline check-ins send their selfie after the check-in (POST /api/presence/checkins/{uuid}/photo).
 HADIR_SELFIE_REQUIRED_KINDS = os.environ.get("HADIR_SELFIE_REQUIRED_KINDS", "")
+
+# Roll calls (hadir.integrity.rollcall, docs/integrity.md): created every 2 minutes for the units with a policy,
+# within HADIR_ROLLCALL_WINDOW_HOURS of the day's start; their positions and selfies follow HADIR_PING_RETENTION_DAYS.
+HADIR_ROLLCALL_WINDOW_HOURS = float(os.environ.get("HADIR_ROLLCALL_WINDOW_HOURS", "7"))
+CELERY_BEAT_SCHEDULE["integrity-roll-calls"] = {"task": "hadir.integrity.roll_calls", "schedule": 120.0}
+CELERY_BEAT_SCHEDULE["integrity-purge-roll-calls"] = {"task": "hadir.integrity.purge_roll_calls",
+                                                      "schedule": crontab(hour=20, minute=40)}

@@ -23,6 +23,7 @@ class IntegrityConfig(AppConfig):
         from hadir.presence.fraud import FLAG_LABELS
         from hadir.presence.signals import checkin_photo_added, checkins_recorded
 
+        from . import rollcall  # noqa: F401  (registers the roll-call tasks)
         from .tasks import ROUTED_FLAGS, queue_verification
 
         # the words for the face flags wherever fraud flags are shown (approval queue, admin, the phone)

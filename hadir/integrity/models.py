@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -93,3 +94,86 @@ class FaceCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checkin_id} {self.flag or 'match'}"
+
+
+# --- presence during the day: roll calls ("apel/stor wajah" at random times) -------------------------------------
+
+class RollCallPolicy(models.Model):
+    """N roll calls a working day for the staff of a unit (an OPD or any unit below it; the nearest policy above an
+    employee's unit applies), each answered within `answer_minutes` with a position and, if asked, a selfie."""
+
+    unit = models.OneToOneField("org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE,
+                                related_name="roll_call_policy")
+    calls_per_day = models.PositiveSmallIntegerField(_("panggilan per hari"), default=3)
+    answer_minutes = models.PositiveSmallIntegerField(_("batas menjawab (menit)"), default=15)
+    selfie_required = models.BooleanField(_("wajib swafoto"), default=True)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("kebijakan panggilan kehadiran")
+        verbose_name_plural = _("kebijakan panggilan kehadiran")
+
+    def __str__(self) -> str:
+        return f"{self.unit} ×{self.calls_per_day}/{self.answer_minutes} mnt"
+
+    def clean(self) -> None:
+        if not 1 <= self.calls_per_day <= 12:
+            raise ValidationError({"calls_per_day": _("Antara 1 dan 12 panggilan per hari.")})
+        if not 5 <= self.answer_minutes <= 120:
+            raise ValidationError({"answer_minutes": _("Batas menjawab antara 5 dan 120 menit.")})
+
+
+class FieldWorkPosition(models.Model):
+    """A jabatan whose holders work in the field (penyuluh, pengawas…): no roll calls for them."""
+
+    position = models.OneToOneField("org.Position", verbose_name=_("jabatan"), on_delete=models.CASCADE,
+                                    related_name="field_work")
+    note = models.CharField(_("keterangan"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("jabatan kerja lapangan")
+        verbose_name_plural = _("jabatan kerja lapangan")
+
+    def __str__(self) -> str:
+        return str(self.position)
+
+
+class RollCallStatus(models.TextChoices):
+    ASKED = "asked", _("Menunggu jawaban")
+    ANSWERED = "answered", _("Dijawab")
+    MISSED = "missed", _("Tidak dijawab")
+
+
+def roll_call_path(instance: RollCall, filename: str) -> str:
+    return f"panggilan/{instance.date:%Y/%m}/{uuid.uuid4()}.jpg"
+
+
+class RollCall(models.Model):
+    employee = models.ForeignKey(Employee, verbose_name=_("pegawai"), on_delete=models.CASCADE,
+                                 related_name="roll_calls")
+    date = models.DateField(_("tanggal"))
+    seq = models.PositiveSmallIntegerField(_("ke"))
+    asked_at = models.DateTimeField(_("ditanyakan"))
+    deadline = models.DateTimeField(_("batas menjawab"))
+    selfie_required = models.BooleanField(_("wajib swafoto"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=RollCallStatus.choices,
+                              default=RollCallStatus.ASKED)
+    answered_at = models.DateTimeField(_("dijawab"), null=True, blank=True)
+    latitude = models.FloatField(_("lintang"), null=True, blank=True)
+    longitude = models.FloatField(_("bujur"), null=True, blank=True)
+    accuracy_m = models.FloatField(_("akurasi (m)"), null=True, blank=True)
+    distance_m = models.FloatField(_("jarak ke lokasi (m)"), null=True, blank=True)
+    in_place = models.BooleanField(_("di tempat"), null=True)
+    photo = models.ImageField(_("swafoto"), upload_to=roll_call_path, null=True, blank=True)
+    face_flag = models.CharField(_("pencocokan wajah"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("panggilan kehadiran")
+        verbose_name_plural = _("panggilan kehadiran")
+        ordering = ["-asked_at"]
+        constraints = [models.UniqueConstraint(fields=["employee", "date", "seq"], name="uniq_roll_call")]
+        indexes = [models.Index(fields=["status", "deadline"], name="rollcall_status_deadline"),
+                   models.Index(fields=["date", "status"], name="rollcall_date_status")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.date} #{self.seq} {self.status}"

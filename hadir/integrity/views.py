@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 
 from hadir.approvals.models import ApprovalItem, ItemKind
 from hadir.approvals.services import can_decide
-from hadir.errors import NotAllowed
+from hadir.errors import DomainError, NotAllowed
 from hadir.files import private_file
 from hadir.org.models import Employee, Unit
 from hadir.org.scoping import path_q
 from hadir.presence.fraud import FLAG_LABELS
 from hadir.presence.models import CheckIn
 
+from . import rollcall
 from .models import EnrolmentStatus, FaceCheck, FaceEnrolment
 from .review import review_paths
 from .risk import monthly, score, weight
@@ -172,3 +173,26 @@ def enrolled_face_for_approval(request: HttpRequest, item_id: int) -> HttpRespon
     if item is None or not (can_decide(request.user, item) or item.decided_by_id == request.user.pk):
         raise Http404
     return _enrolled_face(item.employee_id)
+
+
+@login_required
+def rollcall_app(request: HttpRequest) -> HttpResponse:
+    """The employee's open roll calls, answered here with the phone's position (and a selfie when asked)."""
+    error, done = "", None
+    if request.method == "POST":
+        try:
+            call_id = int(request.POST.get("call", ""))
+            lat, lon = float(request.POST.get("latitude", "")), float(request.POST.get("longitude", ""))
+            accuracy = float(request.POST["accuracy_m"]) if request.POST.get("accuracy_m") else None
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError
+        except ValueError:
+            error = _("Lokasi belum didapat. Izinkan akses lokasi lalu coba lagi.")
+        else:
+            try:
+                done = rollcall.answer(request.user, call_id, lat, lon, accuracy, request.FILES.get("photo"))
+            except DomainError as exc:
+                error = exc.message
+    return render(request, "integrity/rollcall.html", {
+        "calls": rollcall.pending_for(request.user), "error": error, "done": done,
+    }, status=400 if error else 200)

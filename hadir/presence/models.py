@@ -151,6 +151,11 @@ class DailyStatus(models.Model):
     corrected = models.BooleanField(gettext_lazy("dikoreksi"), default=False,
                                     help_text=gettext_lazy("Hari ini memuat presensi dari koreksi yang disetujui."))
     computed_at = models.DateTimeField("dihitung", auto_now=True)
+    # Presence during the day (hadir.integrity roll calls): asked, and answered in place. Written by the integrity
+    # app, never by the status computation (a database default, so its raw upserts leave them alone).
+    roll_calls_asked = models.PositiveSmallIntegerField(gettext_lazy("panggilan kehadiran"), default=0, db_default=0)
+    roll_calls_ok = models.PositiveSmallIntegerField(gettext_lazy("panggilan dijawab di tempat"), default=0,
+                                                     db_default=0)
 
     class Meta:
         verbose_name = "status harian"
