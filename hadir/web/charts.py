@@ -90,7 +90,7 @@ class SvgChart:
     lines: list[Line] = field(default_factory=list)
     circles: list[Circle] = field(default_factory=list)
     labels: list[Label] = field(default_factory=list)
-    legend: list[tuple[float, str, str]] = field(default_factory=list)  # (x, colour, name) on the top row
+    legend: list[tuple[float, float, str, str]] = field(default_factory=list)  # (x, y, colour, name), top rows
 
 
 def pct_label(v: float) -> str:
@@ -112,11 +112,20 @@ def _h_grid(chart: SvgChart, axis: Axis, left: float, right: float, top: float, 
         chart.grid.append(Grid(left, y, right, y, pct_label(t) if fmt == "pct" else _num(t), left - 4, y + 3))
 
 
-def _legend(chart: SvgChart, items: list[tuple[str, str]], left: float) -> None:
-    x = left
+LEGEND_CHARS = 30
+
+
+def _legend(chart: SvgChart, items: list[tuple[str, str]], left: float, right: float) -> int:
+    """Legend entries left to right, wrapping to a new row at `right`; returns the number of rows."""
+    x, row = left, 0
     for color, name in items:
-        chart.legend.append((x, color, name))
-        x += 18 + 6.2 * min(len(name), 28) + 14
+        short = name if len(name) <= LEGEND_CHARS else name[:LEGEND_CHARS - 1] + "…"
+        width = 16 + 5.8 * len(short) + 14
+        if x > left and x + width > right:
+            x, row = left, row + 1
+        chart.legend.append((x, 6 + 14 * row, color, short))
+        x += width
+    return row + 1 if items else 0
 
 
 def column_chart(chart_id: str, title: str, labels: list[str], stacks: list[tuple[str, str, list[float]]],
@@ -124,7 +133,9 @@ def column_chart(chart_id: str, title: str, labels: list[str], stacks: list[tupl
     """Columns (stacked when several `stacks` of (name, colour, values)) over `labels`; the rate axis may start
     above 0, so a column is drawn from the axis floor."""
     chart = SvgChart(chart_id, title, width, height)
-    left, right, top, bottom = 48.0, width - 8.0, 28.0, height - 24.0
+    left, right, bottom = 48.0, width - 8.0, height - 24.0
+    rows = _legend(chart, [(c, n) for n, c, _v in stacks], left, right) if len(stacks) > 1 else 0
+    top = 28.0 + 14 * max(0, rows - 1)
     plot_h = bottom - top
     _h_grid(chart, axis, left, right, top, plot_h, fmt)
     slot = (right - left) / max(1, len(labels))
@@ -147,8 +158,6 @@ def column_chart(chart_id: str, title: str, labels: list[str], stacks: list[tupl
             shown = pct_label(total) if fmt == "pct" else _num(total)
             chart.labels.append(Label(x + slot * 0.35, _y(total, axis, top, plot_h) - 3, shown))
         chart.labels.append(Label(x + slot * 0.35, bottom + 14, label))
-    if len(stacks) > 1:
-        _legend(chart, [(c, n) for n, c, _v in stacks], left)
     return chart
 
 
@@ -157,22 +166,23 @@ def line_chart(chart_id: str, title: str, labels: list[str], series: list[tuple[
                width: int = 720, height: int = 260) -> SvgChart:
     """One line per series (rates); `total` as a dashed grey line."""
     chart = SvgChart(chart_id, title, width, height)
-    left, right, top, bottom = 48.0, width - 16.0, 40.0, height - 24.0
+    drawn: list[tuple[str, str, list[float | None], bool]] = [
+        (name, PALETTE[i % len(PALETTE)], values, False) for i, (name, values) in enumerate(series)]
+    if total is not None:
+        drawn.append((total_name, "#607d8b", total, True))
+    left, right, bottom = 48.0, width - 44.0, height - 24.0
+    rows = _legend(chart, [(c, n) for n, c, _v, _d in drawn], 8.0, width - 8.0)
+    top = 26.0 + 14 * rows
     plot_h = bottom - top
     _h_grid(chart, axis, left, right, top, plot_h, "pct")
     step = (right - left) / max(1, len(labels) - 1) if len(labels) > 1 else 0.0
     xs = [left + i * step if len(labels) > 1 else (left + right) / 2 for i in range(len(labels))]
     for x, label in zip(xs, labels, strict=True):
         chart.labels.append(Label(x, bottom + 14, label))
-    drawn: list[tuple[str, str, list[float | None], bool]] = [
-        (name, PALETTE[i % len(PALETTE)], values, False) for i, (name, values) in enumerate(series)]
-    if total is not None:
-        drawn.append((total_name, "#607d8b", total, True))
     for name, color, values, dashed in drawn:
         pts = [(x, _y(v, axis, top, plot_h), f"{name} · {lab}: {pct_label(v)}")
                for x, lab, v in zip(xs, labels, values, strict=True) if v is not None]
         chart.lines.append(Line(" ".join(f"{x:.1f},{y:.1f}" for x, y, _t in pts), color, name, dashed, pts))
-    _legend(chart, [(c, n) for n, c, _v, _d in drawn], left)
     return chart
 
 

@@ -299,6 +299,7 @@ def _chart_period(request: HttpRequest, today: dt.date) -> tuple[ChartPeriod, st
 
 
 CHART_TABLES = ("weekly", "daily", "tk", "late", "map")
+RANKED_OPDS = 30  # bars in the ranking chart (the table lists every OPD)
 
 
 def _week_label(monday: dt.date, period: ChartPeriod) -> str:
@@ -326,10 +327,9 @@ def chart_page_data(scope: BoardScope, period: ChartPeriod, opd: int | None) -> 
         "rows": [[s.name, *[_rate(s.points.get(w)) for w in weeks], _rate(s.total)] for s in w_ranked]
         + ([[_("Semua OPD"), *[_rate(w_total.get(w)) for w in weeks], _rate(pooled)]] if w_ranked else []),
     }
-    all_rates = [s.total for s in w_ranked] + [v for s in w_ranked for v in s.points.values()]
-    axis = rc.rate_axis(all_rates)
     rank = chart_svg.rank_chart("chart-rank", _("Tingkat kehadiran per OPD, terendah di atas"),
-                                [(s.name, s.total) for s in w_ranked[:25]], axis)
+                                [(s.name, s.total) for s in w_ranked[:RANKED_OPDS]],
+                                rc.rate_axis([s.total for s in w_ranked]))
     worst = [s for s in w_ranked if s.total is not None][:5]
     weekly = chart_svg.line_chart(
         "chart-weekly", _("Tingkat kehadiran per minggu: lima OPD terendah dan semua OPD"), w_labels,

@@ -138,8 +138,10 @@ def test_page_for_bkpsdm_shows_the_month_worst_first_on_a_fitted_axis(month: Org
     assert [row[0] for row in weekly["rows"]] == ["Dinas Kesehatan", "Dinas Pendidikan", "Semua OPD"]
     assert weekly["rows"][0][1:] == [100.0, 83.3, 90.9]
     assert "90,9%" in html and "83,3%" in html
-    # the ranking's axis starts near the lowest rate (83.3 − 2 → 80), not at 0
-    assert [g.label for g in r.context["charts"]["rank"].grid] == ["80%", "85%", "90%", "95%", "100%"]
+    # the ranking's axis starts near the lowest OPD's rate over the month (90.9 − 2 → 85), not at 0
+    assert [g.label for g in r.context["charts"]["rank"].grid] == ["85%", "90%", "95%", "100%"]
+    # the weekly lines' axis fits the lowest week (83.3 − 2 → 80)
+    assert [g.label for g in r.context["charts"]["weekly"].grid] == ["80%", "85%", "90%", "95%", "100%"]
     for chart_id in ("chart-rank", "chart-weekly", "chart-daily", "chart-tk", "chart-late", "chart-map"):
         assert f'id="{chart_id}"' in html
     assert r.context["tables"]["late"]["rows"][-1] == ["16/11–22/11", 2, 65, 1, 1, 0, 0]
