@@ -124,10 +124,13 @@ def weekly_trends(scope: BoardScope, start: dt.date, end: dt.date, opd: int | No
         tk=Count("id", filter=Q(status=DayStatus.TK)),
         late=Count("id", filter=LATE_Q),
         minutes=Sum("late_minutes", filter=LATE_Q),
-        **{c.lower(): Count("id", filter=LATE_Q & Q(late_category=c)) for c in TL_CATEGORIES},
+        tl1=Count("id", filter=LATE_Q & Q(late_category="TL1")),
+        tl2=Count("id", filter=LATE_Q & Q(late_category="TL2")),
+        tl3=Count("id", filter=LATE_Q & Q(late_category="TL3")),
+        tl4=Count("id", filter=LATE_Q & Q(late_category="TL4")),
     )
     out = [WeekTrend(_as_date(r["week"]), r["tk"], r["late"], r["minutes"] or 0,
-                     {c: r[c.lower()] for c in TL_CATEGORIES}) for r in rows]
+                     {"TL1": r["tl1"], "TL2": r["tl2"], "TL3": r["tl3"], "TL4": r["tl4"]}) for r in rows]
     return sorted(out, key=lambda t: t.week)
 
 

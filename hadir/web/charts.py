@@ -128,7 +128,7 @@ def _legend(chart: SvgChart, items: list[tuple[str, str]], left: float, right: f
     return row + 1 if items else 0
 
 
-def column_chart(chart_id: str, title: str, labels: list[str], stacks: list[tuple[str, str, list[float]]],
+def column_chart(chart_id: str, title: str, labels: list[str], stacks: list[tuple[str, str, list[float | None]]],
                  axis: Axis, fmt: str = "num", width: int = 720, height: int = 240) -> SvgChart:
     """Columns (stacked when several `stacks` of (name, colour, values)) over `labels`; the rate axis may start
     above 0, so a column is drawn from the axis floor."""

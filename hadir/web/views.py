@@ -354,11 +354,11 @@ def chart_page_data(scope: BoardScope, period: ChartPeriod, opd: int | None) -> 
     trends = rc.weekly_trends(scope, period.start, period.end, opd)
     t_labels = [_week_label(t.week, period) for t in trends]
     tables["tk"] = {"title": _("Hari tanpa keterangan (TK) per minggu"), "rates": False,
-                    "header": [_("Minggu"), _("Hari TK")], "rows": [[lab, t.tk] for lab, t in zip(t_labels, trends)]}
+                    "header": [_("Minggu"), _("Hari TK")], "rows": [[lab, t.tk] for lab, t in zip(t_labels, trends, strict=True)]}
     tables["late"] = {"title": _("Keterlambatan per minggu"), "rates": False,
                       "header": [_("Minggu"), _("Hari terlambat"), _("Menit terlambat"), *rc.TL_CATEGORIES],
                       "rows": [[lab, t.late, t.late_minutes, *[t.tl[c] for c in rc.TL_CATEGORIES]]
-                               for lab, t in zip(t_labels, trends)]}
+                               for lab, t in zip(t_labels, trends, strict=True)]}
     tk = chart_svg.column_chart("chart-tk", _("Hari TK per minggu"), t_labels,
                                 [(_("Hari TK"), "#e53935", [float(t.tk) for t in trends])],
                                 rc.count_axis([float(t.tk) for t in trends]))
