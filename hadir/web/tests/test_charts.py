@@ -209,3 +209,19 @@ def test_excel_holds_the_numbers_of_the_page(month: Org, clock: Any, chart: str)
     assert values[4] == table["header"]
     assert values[5:] == table["rows"]
     assert table["rows"]  # the seeded month has numbers in every chart
+
+
+def test_queries_do_not_grow_with_the_data(month: Org, clock: Any, django_assert_max_num_queries: Any) -> None:
+    """One GROUP BY per chart: the page costs the same few queries whatever the number of OPDs, weeks or
+    employees (session, user, scope, OPD list, zone, and the charts' queries)."""
+    c = login("bkpsdm")
+    with django_assert_max_num_queries(20) as ctx:
+        assert c.get("/dasbor/grafik/?bulan=2026-11").status_code == 200
+    before = len(ctx.captured_queries)
+    for i in range(5):  # more data: another week of statuses and check-ins
+        d = dt.date(2026, 11, 2) + dt.timedelta(days=i)
+        status(month.kadisdik, DayStatus.TK, d)
+        CheckIn.objects.create(employee=month.kadisdik, kind="masuk", occurred_at=dt.datetime(2026, 11, 2, 0, 20, tzinfo=dt.UTC),
+                               local_date=d, verdict="accepted", location=month.loc_disdik)
+    with django_assert_max_num_queries(before):
+        assert c.get("/dasbor/grafik/?bulan=2026-11").status_code == 200
