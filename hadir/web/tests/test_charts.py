@@ -15,6 +15,7 @@ from hadir.org.scoping import board_scope
 from hadir.presence.models import CheckIn, DailyStatus, DayStatus
 from hadir.reports.charts import (
     Axis,
+    Series,
     checkins_per_location,
     count_axis,
     rate_axis,
@@ -54,6 +55,22 @@ def test_rate_axis_is_fitted_to_the_data(values: list[float | None], axis: Axis)
 ])
 def test_count_axis_starts_at_zero_and_ends_round(values: list[float], axis: Axis) -> None:
     assert count_axis(values) == axis
+
+
+def _series(name: str, *weeks: tuple[int, int]) -> Series:
+    return Series(0, name, {}, {NOV_9 + dt.timedelta(weeks=i): w for i, w in enumerate(weeks)})
+
+
+def test_worst_first_orders_by_the_pooled_period_rate() -> None:
+    series = [
+        _series("A", (9, 1), (10, 0)),  # 19 / 20 = 95 %
+        _series("B", (0, 0)),  # nobody expected: last
+        _series("C", (1, 1), (30, 0)),  # 31 / 32 = 96.9 % although one week was 50 %
+        _series("D", (18, 2)),  # 90 %
+        _series("E", (19, 1), (9, 1)),  # 28 / 30 = 93.3 %
+        _series("AA", (19, 1)),  # 95 %, tie with A: by name
+    ]
+    assert [s.name for s in worst_first(series)] == ["D", "E", "A", "AA", "C", "B"]
 
 
 def status(emp: Any, st: str, day: dt.date, **kw: Any) -> DailyStatus:
