@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -31,11 +33,14 @@ from hadir.discipline.rules import (
     summarize,
 )
 from hadir.errors import DomainError
+from hadir.files import bulan, tanggal
 from hadir.org.models import Employee, EmployeeKind, Unit
 from hadir.org.scoping import BoardScope, board_scope
 from hadir.presence.models import CheckIn, CheckInKind, DailyStatus, Verdict
+from hadir.presence.rates import attendance_rate
+from hadir.reports import charts as rc
 
-from . import charts as chart_data
+from . import charts as chart_svg
 from .board import (
     CACHE_SECONDS,
     CATEGORIES,
@@ -253,22 +258,169 @@ def absence_detail(request: HttpRequest, employee_id: int) -> HttpResponse:
     })
 
 
+@dataclass(frozen=True)
+class ChartPeriod:
+    start: dt.date
+    end: dt.date
+    month: str  # "YYYY-MM" when the period is (the elapsed part of) one month, else ""
+
+
+def _chart_period(request: HttpRequest, today: dt.date) -> tuple[ChartPeriod, str]:
+    """The period of ?bulan=YYYY-MM or ?mulai=&sampai= (ISO dates), else this month up to today; with a message
+    (and this month) when the input is unreadable, in the future, or longer than a year."""
+    default = ChartPeriod(today.replace(day=1), today, today.strftime("%Y-%m"))
+    raw_month = request.GET.get("bulan", "").strip()
+    raw_start, raw_end = request.GET.get("mulai", "").strip(), request.GET.get("sampai", "").strip()
+    if raw_start or raw_end:
+        try:
+            start, end = dt.date.fromisoformat(raw_start), dt.date.fromisoformat(raw_end)
+        except ValueError:
+            return default, _("Tanggal mulai dan sampai harus diisi dengan tanggal yang valid (TTTT-BB-HH).")
+        if start > end:
+            return default, _("Tanggal mulai harus sebelum tanggal sampai.")
+        if start > today:
+            return default, _("Periode belum dimulai; grafik hanya untuk hari yang sudah lewat.")
+        end = min(end, today)
+        if (end - start).days > 366:
+            return default, _("Rentang paling panjang satu tahun.")
+        return ChartPeriod(start, end, ""), ""
+    if not raw_month:
+        return default, ""
+    try:
+        first = dt.datetime.strptime(raw_month, "%Y-%m").date()
+    except ValueError:
+        return default, _("Bulan tidak valid (gunakan TTTT-BB, mis. 2026-11); menampilkan bulan ini.")
+    if first.year < 2000:
+        return default, _("Bulan tidak valid (gunakan TTTT-BB, mis. 2026-11); menampilkan bulan ini.")
+    if first > today:
+        return default, _("Bulan %(bulan)s belum berjalan; menampilkan bulan ini.") % {"bulan": bulan(first)}
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return ChartPeriod(first, min(last, today), raw_month), ""
+
+
+CHART_TABLES = ("weekly", "daily", "tk", "late", "map")
+RANKED_OPDS = 30  # bars in the ranking chart (the table lists every OPD)
+
+
+def _week_label(monday: dt.date, period: ChartPeriod) -> str:
+    a, b = max(monday, period.start), min(monday + dt.timedelta(days=6), period.end)
+    return f"{a.day}/{a.month}–{b.day}/{b.month}"
+
+
+def _rate(v: float | None) -> float | None:
+    return None if v is None else round(v, 1)
+
+
+def chart_page_data(scope: BoardScope, period: ChartPeriod, opd: int | None) -> dict[str, Any]:
+    """Every chart of the page and the table of its numbers (what the Excel download holds): one query each."""
+    tables: dict[str, dict[str, Any]] = {}
+    # Rate per OPD per week of the period, worst OPD first.
+    weeks, w_series = rc.rates(scope, period.start, period.end, True, opd)
+    w_ranked = rc.worst_first(w_series)
+    w_total = rc.overall(w_series)
+    w_labels = [_week_label(w, period) for w in weeks]
+    pooled = attendance_rate(sum(a for s in w_series for a, _n in s.sums.values()),
+                                sum(n for s in w_series for _a, n in s.sums.values()))
+    tables["weekly"] = {
+        "title": _("Tingkat kehadiran per OPD per minggu"), "rates": True,
+        "header": [_("OPD"), *[_("Minggu %(w)s (%%)") % {"w": w} for w in w_labels], _("Periode (%)")],
+        "rows": [[s.name, *[_rate(s.points.get(w)) for w in weeks], _rate(s.total)] for s in w_ranked]
+        + ([[_("Semua OPD"), *[_rate(w_total.get(w)) for w in weeks], _rate(pooled)]] if w_ranked else []),
+    }
+    rank = chart_svg.rank_chart("chart-rank", _("Tingkat kehadiran per OPD, terendah di atas"),
+                                [(s.name, s.total) for s in w_ranked[:RANKED_OPDS]],
+                                rc.rate_axis([s.total for s in w_ranked]))
+    worst = [s for s in w_ranked if s.total is not None][:5]
+    weekly = chart_svg.line_chart(
+        "chart-weekly", _("Tingkat kehadiran per minggu: lima OPD terendah dan semua OPD"), w_labels,
+        [(s.name, [s.points.get(w) for w in weeks]) for s in worst], rc.rate_axis(
+            [v for s in worst for v in s.points.values()] + list(w_total.values())),
+        total=[w_total.get(w) for w in weeks], total_name=_("Semua OPD"))
+    # Per day: the last 14 days of the period.
+    d_start = max(period.start, period.end - dt.timedelta(days=13))
+    days, d_series = rc.rates(scope, d_start, period.end, False, opd)
+    d_total = rc.overall(d_series)
+    d_ranked = rc.worst_first(d_series)
+    tables["daily"] = {
+        "title": _("Tingkat kehadiran per OPD per hari"), "rates": True,
+        "header": [_("OPD"), *[f"{d.day}/{d.month} (%)" for d in days]],
+        "rows": [[s.name, *[_rate(s.points.get(d)) for d in days]] for s in d_ranked]
+        + ([[_("Semua OPD"), *[_rate(d_total.get(d)) for d in days]]] if d_ranked else []),
+    }
+    daily = chart_svg.column_chart(
+        "chart-daily", _("Tingkat kehadiran per hari, semua OPD"), [f"{d.day}/{d.month}" for d in days],
+        [(_("Semua OPD"), "#1565c0", [d_total.get(d) for d in days])], rc.rate_axis(list(d_total.values())), "pct")
+    # TK and lateness per week.
+    trends = rc.weekly_trends(scope, period.start, period.end, opd)
+    t_labels = [_week_label(t.week, period) for t in trends]
+    tables["tk"] = {"title": _("Hari tanpa keterangan (TK) per minggu"), "rates": False,
+                    "header": [_("Minggu"), _("Hari TK")], "rows": [[lab, t.tk] for lab, t in zip(t_labels, trends, strict=True)]}
+    tables["late"] = {"title": _("Keterlambatan per minggu"), "rates": False,
+                      "header": [_("Minggu"), _("Hari terlambat"), _("Menit terlambat"), *rc.TL_CATEGORIES],
+                      "rows": [[lab, t.late, t.late_minutes, *[t.tl[c] for c in rc.TL_CATEGORIES]]
+                               for lab, t in zip(t_labels, trends, strict=True)]}
+    tk = chart_svg.column_chart("chart-tk", _("Hari TK per minggu"), t_labels,
+                                [(_("Hari TK"), "#e53935", [float(t.tk) for t in trends])],
+                                rc.count_axis([float(t.tk) for t in trends]))
+    late = chart_svg.column_chart(
+        "chart-late", _("Hari terlambat per minggu menurut kategori TL"), t_labels,
+        [(c, chart_svg.TL_COLORS[c], [float(t.tl[c]) for t in trends]) for c in rc.TL_CATEGORIES],
+        rc.count_axis([float(sum(t.tl.values())) for t in trends]))
+    # Check-ins per work location.
+    locations = rc.checkins_per_location(scope, period.start, period.end, opd)
+    tables["map"] = {"title": _("Presensi per lokasi kerja"), "rates": False,
+                     "header": [_("Lokasi kerja"), _("OPD"), _("Lintang"), _("Bujur"), _("Presensi diterima"),
+                                _("Pegawai")],
+                     "rows": [[c.name, c.opd, round(c.lat, 6), round(c.lon, 6), c.checkins, c.employees]
+                              for c in locations]}
+    bubbles = chart_svg.bubble_map("chart-map", _("Presensi per lokasi kerja"), locations)
+    return {"tables": tables, "charts": {"rank": rank, "weekly": weekly, "daily": daily, "tk": tk, "late": late,
+                                         "map": bubbles},
+            "map_points": [{"name": c.name, "opd": c.opd, "lat": c.lat, "lon": c.lon, "n": c.checkins}
+                           for c in locations]}
+
+
 @login_required
 def charts(request: HttpRequest) -> HttpResponse:
+    """Rate per OPD over the weeks of a period (fitted axis, worst first), per day, TK and lateness trends and the
+    month's check-ins per work location; each chart as PNG (in the browser) and its numbers as Excel."""
     scope = _scope(request)
     today = scope_today(scope)
     f = _filters(request, scope)
-    d_periods, d_series = chart_data.daily_rates(scope, today, 14, opd=f.opd)
-    w_periods, w_series = chart_data.weekly_rates(scope, today, 8, opd=f.opd)
-    d_overall = chart_data.overall(d_series)
-    w_overall = chart_data.overall(w_series)
+    period, problem = _chart_period(request, today)
+    wants_xlsx = request.GET.get("format") == "xlsx"
+    chart = request.GET.get("chart", "")
+    if wants_xlsx and problem:
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    if wants_xlsx and chart not in CHART_TABLES:
+        return HttpResponse(_("Grafik tidak dikenal; pilih salah satu: %(names)s.") % {
+            "names": ", ".join(CHART_TABLES)}, status=400, content_type="text/plain; charset=utf-8")
+    data = chart_page_data(scope, period, f.opd)
+    opd = Unit.objects.filter(pk=f.opd).first() if f.opd else None
+    subtitle = _("%(scope)s · Periode: %(start)s – %(end)s") % {
+        "scope": opd.name if opd else _("Semua OPD dalam cakupan"), "start": tanggal(period.start),
+        "end": tanggal(period.end)}
+    if wants_xlsx:
+        t = data["tables"][chart]
+        body = rc.table_workbook(t["title"], subtitle, t["header"], t["rows"])
+        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        name = f"grafik-{chart}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    params = {"opd": f.opd or ""}
+    if period.month:
+        params["bulan"] = period.month
+    else:
+        params.update(mulai=period.start.isoformat(), sampai=period.end.isoformat())
+    query = urlencode({k: v for k, v in params.items() if v})
     return render(request, "web/charts.html", {
         **_common(request, scope, "charts"), "f": f, "opds": list(scope.opds().values_list("pk", "name")),
-        "d_periods": d_periods, "d_series": [(s, [s.points.get(p) for p in d_periods]) for s in d_series],
-        "w_periods": w_periods, "w_series": [(s, [s.points.get(p) for p in w_periods]) for s in w_series],
-        "d_bars": chart_data.bar_chart([(p.strftime("%d/%m"), d_overall.get(p)) for p in d_periods]),
-        "w_bars": chart_data.bar_chart([(p.strftime("%d/%m"), w_overall.get(p)) for p in w_periods]),
-    })
+        "period": period, "problem": problem, "subtitle": subtitle, "query": query,
+        "max_month": today.strftime("%Y-%m"), "today": today,
+        "tile_url": getattr(settings, "HADIR_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "tile_attribution": getattr(settings, "HADIR_MAP_TILE_ATTRIBUTION", "© OpenStreetMap"),
+        **data,
+    }, status=400 if problem else 200)
 
 
 @login_required

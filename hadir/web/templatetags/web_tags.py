@@ -103,3 +103,20 @@ def num(value: int | None) -> str:
         return "—"
     text = f"{int(value):,}"
     return text if (get_language() or "id").startswith("en") else text.replace(",", ".")
+
+
+@register.filter
+def cell(value: Any) -> str:
+    """A chart table's cell as the page shows it: a rate (float) "96,7%", a count grouped, None "—"."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return pct(value)
+    if isinstance(value, int):
+        return num(value)
+    return str(value)
+
+
+@register.filter
+def is_rate(value: Any) -> bool:
+    return value is None or isinstance(value, float)
