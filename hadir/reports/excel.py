@@ -36,11 +36,13 @@ DATE_FORMAT = "dd/mm/yyyy"
 
 
 def _extra(r: RecapRow | Total) -> list[int]:
-    return [r.invalid_checkins, r.terminal_down_days, r.late_minutes, r.early_minutes]
+    return [r.invalid_checkins, r.terminal_down_days, r.late_minutes, r.early_minutes, r.roll_calls_asked,
+            r.roll_calls_ok]
 
 
 EXTRA_HEADERS = [gettext_lazy("Presensi tidak valid"), gettext_lazy("Hari mesin mati"),
-                 gettext_lazy("Menit terlambat"), gettext_lazy("Menit pulang cepat")]
+                 gettext_lazy("Menit terlambat"), gettext_lazy("Menit pulang cepat"),
+                 gettext_lazy("Panggilan kehadiran"), gettext_lazy("Panggilan dijawab di tempat")]
 
 
 def _title(ws: Worksheet, label: str, start: dt.date, end: dt.date) -> None:

@@ -39,7 +39,7 @@ NUMBER_COLUMNS: list[tuple[str, str]] = [
     ("late_minutes", "Mnt T"), ("psw1", "PSW1"), ("psw2", "PSW2"), ("psw3", "PSW3"), ("psw4", "PSW4"),
     ("early_minutes", "Mnt P"), ("tk", "TK"), ("izin", "I"), ("sakit", "S"), ("cuti", "C"), ("dl", "DL"),
     ("apel_pagi", "Apel P"), ("apel_sore", "Apel S"), ("invalid_checkins", "Tdk valid"),
-    ("terminal_down_days", "Mesin mati"),
+    ("terminal_down_days", "Mesin mati"), ("roll_calls_asked", "Pgl"), ("roll_calls_ok", "Pgl di tempat"),
 ]
 
 
@@ -136,7 +136,7 @@ def _summary(rows: list[RecapRow], total_name: str, cell: ParagraphStyle) -> Tab
     t = grand_total(rows, total_name)
     data.append(["", Paragraph(f"<b>{escape(total_name)}</b>", cell),
                  *[str(value(t, k)) for k, _l in NUMBER_COLUMNS], rate_text(t.rate)])
-    return _table(data, [0.7 * cm, 5.6 * cm, *[0.92 * cm] * len(NUMBER_COLUMNS), 1.2 * cm], total_row=True)
+    return _table(data, [0.7 * cm, 4.7 * cm, *[0.86 * cm] * len(NUMBER_COLUMNS), 1.2 * cm], total_row=True)
 
 
 def _grid(rows: list[RecapRow], dates: list[dt.date], grid: dict[int, list[str]], cell: ParagraphStyle) -> Table:
@@ -207,7 +207,7 @@ def build(sel: Selection, *, signer_opd: Unit | None = None, today: dt.date | No
         data.append([_("Jumlah"), str(g.employees), *[str(value(g, k)) for k, _l in NUMBER_COLUMNS],
                      rate_text(g.rate)])
         story += [Paragraph(escape(_("Rekap per OPD")), s["title"]),
-                  _table(data, [5.1 * cm, 1.2 * cm, *[0.92 * cm] * len(NUMBER_COLUMNS), 1.2 * cm], total_row=True),
+                  _table(data, [4.2 * cm, 1.2 * cm, *[0.86 * cm] * len(NUMBER_COLUMNS), 1.2 * cm], total_row=True),
                   PageBreak()]
     for i, (opd, items) in enumerate(groups):
         if len(groups) > 1:

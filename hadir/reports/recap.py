@@ -58,6 +58,8 @@ class RecapRow:
     not_attended: int = 0
     invalid_checkins: int = 0
     terminal_down_days: int = 0
+    roll_calls_asked: int = 0  # presence during the day (hadir.integrity roll calls)
+    roll_calls_ok: int = 0  # … answered in time, in place
     leave_kinds: dict[str, int] = field(default_factory=dict)  # LeaveKind value → days (izin, sakit, cuti by kind)
 
     @property
@@ -86,6 +88,8 @@ def recap(employees: QuerySet[Employee], start: dt.date, end: dt.date,
     aggregates: dict[str, Any] = {f"n_{name}": Count("id", filter=q) for name, q in COUNTS.items()}
     aggregates["n_late_minutes"] = Sum("late_minutes")
     aggregates["n_early_minutes"] = Sum("early_minutes")
+    aggregates["n_roll_calls_asked"] = Sum("roll_calls_asked")
+    aggregates["n_roll_calls_ok"] = Sum("roll_calls_ok")
     aggregates["n_attended"] = Count("id", filter=Q(status__in=RATE_ATTENDED))
     aggregates["n_not_attended"] = Count("id", filter=not_attended_q(now))
     by_employee: dict[int, dict[str, Any]] = {r["employee_id"]: dict(r) for r in statuses(employees, start, end).order_by().values("employee_id")
@@ -103,6 +107,7 @@ def recap(employees: QuerySet[Employee], start: dt.date, end: dt.date,
             late_minutes=int(agg.get("n_late_minutes") or 0), early_minutes=int(agg.get("n_early_minutes") or 0),
             attended=int(agg.get("n_attended") or 0), not_attended=int(agg.get("n_not_attended") or 0),
             invalid_checkins=invalid.get(e["pk"], 0), terminal_down_days=down.get(e["pk"], 0),
+            roll_calls_asked=int(agg.get("n_roll_calls_asked") or 0), roll_calls_ok=int(agg.get("n_roll_calls_ok") or 0),
             leave_kinds=kinds.get(e["pk"], {})))
     return rows
 
@@ -159,6 +164,8 @@ class Total:
     not_attended: int = 0
     invalid_checkins: int = 0
     terminal_down_days: int = 0
+    roll_calls_asked: int = 0
+    roll_calls_ok: int = 0
 
     def add(self, r: RecapRow) -> None:
         self.employees += 1
@@ -170,6 +177,8 @@ class Total:
         self.not_attended += r.not_attended
         self.invalid_checkins += r.invalid_checkins
         self.terminal_down_days += r.terminal_down_days
+        self.roll_calls_asked += r.roll_calls_asked
+        self.roll_calls_ok += r.roll_calls_ok
 
     @property
     def rate(self) -> float | None:

@@ -34,6 +34,8 @@ from hadir.discipline.rules import (
 )
 from hadir.errors import DomainError
 from hadir.files import bulan, tanggal
+from hadir.integrity.models import RollCallPolicy
+from hadir.integrity.rollcall import away_now
 from hadir.org.models import Employee, EmployeeKind, Unit
 from hadir.org.scoping import BoardScope, board_scope
 from hadir.presence.models import CheckIn, CheckInKind, DailyStatus, Verdict
@@ -153,7 +155,18 @@ def board(request: HttpRequest, opd_id: int | None = None) -> HttpResponse:
         "tile_url": getattr(settings, "HADIR_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "tile_attribution": getattr(settings, "HADIR_MAP_TILE_ATTRIBUTION", "© OpenStreetMap"),
         "dismissals": list(open_dismissals(request.user).order_by("opened_at")[:20]),
+        "away": _away_now(scope, f.opd) if day == scope_today(scope) else [],
     })
+
+
+def _away_now(scope: Any, opd_id: int | None) -> list[Any]:
+    """Who is away now by the roll calls of the last two hours (missed, or answered away from the workplace)."""
+    if not RollCallPolicy.objects.filter(active=True).exists():
+        return []
+    staff = Employee.objects.filter(scope.q("unit__"))
+    if opd_id:
+        staff = staff.filter(unit__opd_id=opd_id)
+    return away_now(staff.values("pk"))[:30]
 
 
 @login_required
