@@ -24,10 +24,11 @@ class IntegrityConfig(AppConfig):
         from hadir.presence.signals import checkin_photo_added, checkins_recorded
 
         from . import rollcall  # noqa: F401  (registers the roll-call tasks)
-        from .tasks import ROUTED_FLAGS, queue_verification
+        from .tasks import REUSED_PHOTO, REUSED_PHOTO_LABEL, ROUTED_FLAGS, queue_verification
 
         # the words for the face flags wherever fraud flags are shown (approval queue, admin, the phone)
         FLAG_LABELS.update({str(flag): flag.label for flag in ROUTED_FLAGS})
+        FLAG_LABELS[REUSED_PHOTO] = REUSED_PHOTO_LABEL
 
         def _checkins_recorded(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
             """New check-ins: selfies verified and history signals added, off the request path."""

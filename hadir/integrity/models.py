@@ -86,6 +86,8 @@ class FaceCheck(models.Model):
     distance = models.FloatField(_("jarak wajah"), null=True, blank=True,
                                  help_text=_("Jarak embedding ke rekam wajah (0 = identik)"))
     threshold = models.FloatField(_("ambang"), null=True, blank=True)
+    photo_hash = models.CharField(_("sidik foto"), max_length=16, blank=True, db_index=True,
+                                  help_text=_("Hash perseptual (dHash 64 bit) untuk mengenali foto yang dikirim ulang"))
     computed_at = models.DateTimeField(_("diperiksa"), auto_now=True)
 
     class Meta:

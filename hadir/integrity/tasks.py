@@ -16,13 +16,18 @@ the recent accepted check-ins with a selfie and no FaceCheck.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from collections.abc import Sequence
 from typing import Any
 
+import imagehash
+import numpy as np
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from hadir.approvals.services import open_checkin_items
 from hadir.audit.services import record_many
@@ -38,6 +43,49 @@ ROUTED_FLAGS = {FaceFlag.NO_FACE, FaceFlag.MULTIPLE_FACES, FaceFlag.FACE_MISMATC
 CATCH_UP_WINDOW = dt.timedelta(hours=24)
 CATCH_UP_AFTER = dt.timedelta(minutes=2)  # younger ones are normally still in the queue
 BATCH = 200
+REUSED_PHOTO = "reused_photo"
+REUSED_PHOTO_LABEL = _("Swafoto yang sama sudah pernah dikirim untuk presensi lain")
+# Two selfies whose 64-bit dHash differ in at most this many bits are the same photo (re-sent, re-encoded, scaled);
+# two separate shots of one person at one desk differ in far more (docs/integrity.md).
+REUSED_MAX_BITS = 4
+REUSED_WINDOW = dt.timedelta(days=60)
+
+
+def photo_hash(selfie: bytes) -> str:
+    """The selfie's perceptual hash (imagehash's 64-bit dHash, as 16 hex digits), "" when unreadable."""
+    try:
+        with Image.open(io.BytesIO(selfie)) as img:
+            img.draft("L", (256, 256))  # JPEG: decode at reduced size, the hash needs 9×8 pixels
+            return str(imagehash.dhash(ImageOps.exif_transpose(img)))
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return ""
+
+
+def reused(new: list[tuple[int, int, dt.date, str]]) -> set[int]:
+    """Check-in ids (of `new`: id, employee, local date, hash) whose selfie was already sent with another check-in —
+    another day's, another employee's, or the same day's other check-in — within REUSED_WINDOW. One query."""
+    new = [n for n in new if n[3]]
+    if not new:
+        return set()
+    since = min(n[2] for n in new) - REUSED_WINDOW
+    ids = [n[0] for n in new]
+    earlier = list(FaceCheck.objects.filter(checkin__local_date__gte=since).exclude(photo_hash="")
+                   .exclude(checkin_id__in=ids).values_list("checkin_id", "checkin__employee_id",
+                                                            "checkin__local_date", "photo_hash"))
+    pool = earlier + new
+    if len(pool) < 2:
+        return set()
+    hashes = np.array([int(h, 16) for *_rest, h in pool], dtype=np.uint64)
+    out: set[int] = set()
+    for cid, _emp, _day, h in new:
+        bits = np.unpackbits((hashes ^ np.uint64(int(h, 16))).view(np.uint8)).reshape(len(pool), 64).sum(axis=1)
+        for j in np.nonzero(bits <= REUSED_MAX_BITS)[0]:
+            other = pool[int(j)]
+            if other[0] != cid:  # another check-in: another day, another employee, or masuk's photo at pulang
+                out.add(cid)
+                break
+    return out
+
 
 
 def queue_verification(checkins: Sequence[CheckIn]) -> None:
@@ -84,37 +132,42 @@ def verify(checkin_ids: Sequence[int]) -> list[FaceCheck]:
     checks: list[FaceCheck] = []
     for checkin in checkins:
         enrolment = enrolments.get(checkin.employee_id)
-        if enrolment is None:
-            checks.append(FaceCheck(checkin=checkin, flag=FaceFlag.NOT_ENROLLED))
-            continue
         try:
             with checkin.photo.open("rb") as fh:
                 selfie = fh.read()
         except OSError:  # purged or lost: nothing to judge
             checks.append(FaceCheck(checkin=checkin, enrolment=enrolment, flag=FaceFlag.UNREADABLE))
             continue
+        digest = photo_hash(selfie)
+        if enrolment is None:
+            checks.append(FaceCheck(checkin=checkin, flag=FaceFlag.NOT_ENROLLED, photo_hash=digest))
+            continue
         flag, faces, dist = judge(selfie, enrolment.embedding, threshold)
         checks.append(FaceCheck(checkin=checkin, enrolment=enrolment, flag=flag, faces=faces, distance=dist,
-                                threshold=threshold))
+                                threshold=threshold, photo_hash=digest))
+    again = reused([(c.checkin.pk, c.checkin.employee_id, c.checkin.local_date, c.photo_hash) for c in checks])
+    flags: dict[int, list[str]] = {c.checkin.pk: [str(c.flag)] for c in checks if c.flag in ROUTED_FLAGS}
+    for cid in again:
+        flags.setdefault(cid, []).append(REUSED_PHOTO)
     with transaction.atomic():
         FaceCheck.objects.bulk_create(checks, ignore_conflicts=True)
-        _flag([c for c in checks if c.flag in ROUTED_FLAGS])
+        _flag(flags)
     return checks
 
 
-def _flag(checks: list[FaceCheck]) -> None:
-    """Append each check's flag to its check-in's fraud flags (logged), then apply the approval policy."""
-    if not checks:
+def _flag(flag_of: dict[int, list[str]]) -> None:
+    """Append the flags to their check-ins' fraud flags (logged), then apply the approval policy."""
+    if not flag_of:
         return
-    flag_of = {c.checkin_id: str(c.flag) for c in checks}
     rows = list(CheckIn.objects.select_for_update().filter(pk__in=list(flag_of)).order_by("pk"))
     changed: list[CheckIn] = []
     audit: list[tuple[Any, dict[str, Any], dict[str, Any]]] = []
     for row in rows:
         before = list(row.fraud_flags or [])
-        if flag_of[row.pk] in before:
+        added = [f for f in flag_of[row.pk] if f not in before]
+        if not added:
             continue
-        row.fraud_flags = [*before, flag_of[row.pk]]
+        row.fraud_flags = [*before, *added]
         changed.append(row)
         audit.append((row, {"fraud_flags": before}, {"fraud_flags": row.fraud_flags}))
     if not changed:

@@ -20,7 +20,7 @@ from hadir.org.tokens import issue_token
 from hadir.presence.models import CheckIn
 from hadir.testing import Clock
 
-from .conftest import blank, phone_selfie, photo, two_faces
+from .conftest import DATA, blank, jpeg, phone_selfie, photo, two_faces
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,27 @@ def test_the_atasan_sees_the_selfie_beside_the_enrolled_face(org: Any, enrolled:
     other = Client()
     other.force_login(org.guru.user)
     assert other.get(f"/integritas/persetujuan/{item.pk}/wajah/").status_code == 404
+
+
+def test_the_same_photo_sent_again_is_flagged(org: Any, enrolled: Any, clock: Clock,
+                                              django_capture_on_commit_callbacks: Any) -> None:
+    """A colleague's phone with Dewi's photo in its gallery: the same picture (re-encoded, resized) on another day
+    and for another employee is `reused_photo`; a fresh photo of the same person is not."""
+    from PIL import Image
+
+    from hadir.integrity.tasks import REUSED_PHOTO
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = check_in(org.staf, photo("obama3.jpg"))
+    clock.shift(dt.timedelta(days=1))
+    resized = jpeg(Image.open(DATA / "obama3.jpg").resize((300, 300)), quality=70)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = check_in(org.staf, resized)
+        other = check_in(org.kabid, photo("obama3.jpg"))
+        fresh = check_in(org.sekretaris, photo("obama.jpg"))
+    for row in (first, again, other, fresh):
+        row.refresh_from_db()
+    assert REUSED_PHOTO not in first.fraud_flags
+    assert REUSED_PHOTO in again.fraud_flags and REUSED_PHOTO in other.fraud_flags
+    assert REUSED_PHOTO not in fresh.fraud_flags  # another photo (of the same face) is not a reuse
+    assert ApprovalItem.objects.filter(checkin=again).exists()
