@@ -41,7 +41,7 @@ MAX_SIDE = 400
 # the office sign) or a tall portrait photo. Costs a second detection only for photos without a face at first.
 RETRY_SIDE = 800
 # Measured with bench/face_threshold.py on the real photos described in docs/integrity.md: same-person pairs lay
-# at 0.05–0.44, different persons at 0.62 and above; 0.53 is the middle of that gap (dlib's authors use 0.6 on
+# at 0.03–0.44, different persons at 0.62 and above; 0.53 is the middle of that gap (dlib's authors use 0.6 on
 # LFW, which sits close to the nearest different-person pair here).
 DEFAULT_THRESHOLD = 0.53
 
