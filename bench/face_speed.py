@@ -1,7 +1,7 @@
 """Face match speed: selfies per second per core for what the verification task does with one selfie — decode,
 downscale, detect once, embed once, compare with the enrolled embedding.
 
-    python bench/face_speed.py [--seconds 10] [--side 480]
+    python bench/face_speed.py [--seconds 10] [--side 400]
 
 Selfies: real face photos (hadir/integrity/tests/data) blown up to a phone camera's 1280×960 and saved as JPEG
 quality 85 (~100–200 kB, what a phone sends). One process, one thread: the figure is per core (the task is
@@ -72,7 +72,7 @@ def main() -> None:
             steps[key].append(value_ms)
         done += 1
     cpu = time.process_time() - cpu0
-    print(f"{done} selfies of {len(photos[0]) // 1024}–{max(len(p) for p in photos) // 1024} kB (1280×960 JPEG), "
+    print(f"{done} selfies of {min(len(p) for p in photos) // 1024}–{max(len(p) for p in photos) // 1024} kB (1280×960 JPEG), "
           f"detector at {args.side} px")
     for key, values in steps.items():
         print(f"  {key:17} median {statistics.median(values):6.1f} ms CPU")
