@@ -283,7 +283,13 @@ CELERY_BEAT_SCHEDULE["reports-monthly-recap"] = {
 }
 # notify/web: enabled push channels (the in-app inbox is always on), the site address for links in
 # e-mails, the dashboard map's tile server (the page works without tiles, e.g. on an offline LAN).
-HADIR_NOTIFY_CHANNELS = env_list("HADIR_NOTIFY_CHANNELS", "email")
+# Web Push to the PWA (hadir.notify.webpush): the VAPID key pair (base64url; docs/deploy.md) and a contact; with the
+# keys set, "webpush" joins the default channels.
+HADIR_VAPID_PUBLIC_KEY = os.environ.get("HADIR_VAPID_PUBLIC_KEY", "")
+HADIR_VAPID_PRIVATE_KEY = os.environ.get("HADIR_VAPID_PRIVATE_KEY", "")
+HADIR_VAPID_SUBJECT = os.environ.get("HADIR_VAPID_SUBJECT", "mailto:bkpsdm@localhost")
+HADIR_NOTIFY_CHANNELS = env_list("HADIR_NOTIFY_CHANNELS",
+                                 "email,webpush" if HADIR_VAPID_PUBLIC_KEY and HADIR_VAPID_PRIVATE_KEY else "email")
 HADIR_BASE_URL = os.environ.get("HADIR_BASE_URL", "")
 # (HADIR_TILE_URL, the mobile app's map setting, configures both when the dashboard's is not set.)
 HADIR_MAP_TILE_URL = os.environ.get("HADIR_MAP_TILE_URL") or os.environ.get(

@@ -118,6 +118,8 @@ def js_messages() -> dict[str, str]:
         "totals": _("Total terlambat {late} menit · pulang cepat {early} menit"),
         "device_info": _("HP ini terdaftar sebagai perangkat presensi Anda sejak {date}."),
         "shared_device": _("Perangkat ini juga terdaftar untuk pegawai lain dan ditandai untuk diperiksa."),
+        "push_on": _("Pemberitahuan aktif di HP ini."),
+        "push_denied": _("Pemberitahuan ditolak oleh peramban; izinkan di pengaturan situs."),
     }
 
 
@@ -131,6 +133,8 @@ def _config(request: HttpRequest) -> dict[str, Any]:
             "batch": "/api/presence/checkins/batch",
             "me": "/api/org/me",
             "device": "/api/mobile/device",
+            "push_key": "/api/notifications/push-key",
+            "push_subscribe": "/api/notifications/push-subscriptions",
         },
         "urls": {
             "app": reverse("mobile:app"),

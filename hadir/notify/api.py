@@ -8,12 +8,12 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hadir.pagination import LimitOffset
 
-from . import services
+from . import services, webpush
 
 router = Router(tags=["notify"])
 
@@ -63,3 +63,36 @@ def count(request: HttpRequest) -> dict[str, int]:
 def read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     services.read(request.user, payload.ids)
     return {"unread": services.unread_count(request.user)}
+
+
+class PushKeyOut(Schema):
+    public_key: str = Field(description="Kunci publik VAPID (base64url) untuk PushManager.subscribe; kosong: Web "
+                                        "Push tidak dipasang")
+
+
+class PushKeysIn(Schema):
+    p256dh: str = Field(min_length=20, max_length=200)
+    auth: str = Field(min_length=8, max_length=100)
+
+
+class PushSubscriptionIn(Schema):
+    endpoint: str = Field(min_length=10, max_length=500)
+    keys: PushKeysIn
+
+
+@router.get("/push-key", response=PushKeyOut, summary="Kunci publik VAPID untuk berlangganan Web Push")
+def push_key(request: HttpRequest) -> dict[str, str]:
+    return {"public_key": webpush.public_key()}
+
+
+@router.post("/push-subscriptions", response={201: None}, summary="Daftarkan langganan Web Push peramban ini")
+def push_subscribe(request: HttpRequest, payload: PushSubscriptionIn) -> Status[None]:
+    webpush.subscribe(request.user, payload.endpoint, payload.keys.p256dh, payload.keys.auth,
+                      request.headers.get("User-Agent", ""))
+    return Status(201, None)
+
+
+@router.delete("/push-subscriptions", response={204: None}, summary="Hapus langganan Web Push peramban ini")
+def push_unsubscribe(request: HttpRequest, endpoint: str) -> Status[None]:
+    webpush.unsubscribe(request.user, endpoint)
+    return Status(204, None)

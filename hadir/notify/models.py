@@ -72,3 +72,21 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} {self.channel} {self.status}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (the PWA), for the Web Push channel (hadir.notify.webpush)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField("endpoint", max_length=500, unique=True)
+    p256dh = models.CharField("kunci p256dh", max_length=200)
+    auth = models.CharField("kunci auth", max_length=100)
+    user_agent = models.CharField("perangkat", max_length=200, blank=True)
+    created_at = models.DateTimeField("dibuat", default=timezone.now)
+
+    class Meta:
+        verbose_name = "langganan Web Push"
+        verbose_name_plural = "langganan Web Push"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.endpoint[:40]}"

@@ -118,3 +118,18 @@ self.addEventListener("message", function (event) {
     event.waitUntil(caches.delete(DATA_CACHE));
   }
 });
+
+// Web Push (hadir.notify.webpush): a roll call or another notice; a tap opens its page in the app.
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { body: event.data && event.data.text() }; }
+  event.waitUntil(self.registration.showNotification(data.title || "Hadir", {
+    body: data.body || "", tag: data.kind || "hadir", data: { url: data.url || "/m/" }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = (event.notification.data && event.notification.data.url) || "/m/";
+  event.waitUntil(self.clients.openWindow(url));
+});

@@ -644,7 +644,7 @@
     navigator.serviceWorker.addEventListener("message", function (ev) {
       if (ev.data && ev.data.type === "hadir-synced") { refreshQueue(); loadToday(); }
     });
-    navigator.serviceWorker.register(CFG.urls.sw, { scope: CFG.urls.app }).catch(function () {});
+    navigator.serviceWorker.register(CFG.urls.sw, { scope: CFG.urls.app }).then(setupPush).catch(function () {});
   }
 
   updateOnline();
@@ -662,5 +662,35 @@
     });
 
   // Exposed for debugging and the browser tests.
+  /* ---------- Web Push: roll calls and other notices reach the phone (when the server has VAPID keys) ---------- */
+  function b64urlToBytes(text) {
+    var pad = "=".repeat((4 - text.length % 4) % 4);
+    var raw = atob((text + pad).replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(raw, function (c) { return c.charCodeAt(0); });
+  }
+  function setupPush(registration) {
+    var btn = $("btn-push");
+    if (!btn || !registration || !registration.pushManager || !window.Notification) return;
+    api(CFG.api.push_key).then(function (r) {
+      var key = r.ok && r.data && r.data.public_key;
+      if (!key) return;
+      return registration.pushManager.getSubscription().then(function (existing) {
+        if (existing) return send(existing);  // keep the server's copy fresh
+        btn.hidden = false;
+        btn.addEventListener("click", function () {
+          Notification.requestPermission().then(function (p) {
+            if (p !== "granted") { btn.textContent = MSG.push_denied; return; }
+            return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlToBytes(key) })
+              .then(send).then(function () { btn.textContent = MSG.push_on; btn.disabled = true; });
+          }).catch(function () {});
+        });
+      });
+    }).catch(function () {});
+    function send(sub) {
+      var json = sub.toJSON();
+      return api(CFG.api.push_subscribe, { method: "POST", json: { endpoint: json.endpoint, keys: json.keys } });
+    }
+  }
+
   window.Hadir = { state: state, flush: flushNow, queue: Q, summarise: summarise, haversine: haversine };
 })();
