@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from hadir.approvals import demo as approvals_demo
 from hadir.discipline import demo as discipline_demo
+from hadir.integrity import demo as integrity_demo
 from hadir.leave import demo as leave_demo
 from hadir.mobile import demo as mobile_demo
 from hadir.presence import demo as presence_demo
@@ -31,4 +32,5 @@ DEMO_HOOKS: list[tuple[str, DemoHook]] = [
     ("hadir.discipline", discipline_demo.seed),
     ("hadir.tpp", tpp_demo.seed),
     ("hadir.mobile", mobile_demo.seed),
+    ("hadir.integrity", integrity_demo.seed),
 ]
