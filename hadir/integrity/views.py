@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -21,15 +21,15 @@ from django.utils.translation import gettext as _
 
 from hadir.approvals.models import ApprovalItem, ItemKind
 from hadir.approvals.services import can_decide
-from hadir.errors import DomainError, NotAllowed
+from hadir.errors import DomainError, InvalidRequest, NotAllowed
 from hadir.files import private_file
 from hadir.org.models import Employee, Unit
 from hadir.org.scoping import path_q
 from hadir.presence.fraud import FLAG_LABELS
 from hadir.presence.models import CheckIn
 
-from . import rollcall
-from .models import EnrolmentStatus, FaceCheck, FaceEnrolment
+from . import rollcall, services
+from .models import EnrolmentSource, EnrolmentStatus, FaceCheck, FaceEnrolment
 from .review import review_paths
 from .risk import monthly, score, weight
 
@@ -195,4 +195,38 @@ def rollcall_app(request: HttpRequest) -> HttpResponse:
                 error = exc.message
     return render(request, "integrity/rollcall.html", {
         "calls": rollcall.pending_for(request.user), "error": error, "done": done,
+    }, status=400 if error else 200)
+
+
+@login_required
+def enrolments(request: HttpRequest) -> HttpResponse:
+    """Operators and BKPSDM enrol employees' faces: a photo uploaded, or taken with this device's camera while the
+    employee stands in front of the operator. Made by them it is approved at once; a new one replaces the old."""
+    paths = _paths(request)
+    message, error = "", ""
+    if request.method == "POST":
+        try:
+            emp = services.employee_in_scope(request.user, int(request.POST.get("employee", "0") or 0))
+            upload = request.FILES.get("photo")
+            if upload is None:
+                raise InvalidRequest(_("Pilih atau ambil foto wajah."), field="photo")
+            source = EnrolmentSource.CAMERA if request.POST.get("source") == "camera" else EnrolmentSource.UPLOAD
+            services.enrol(emp, upload, request.user, source=source)
+            message = _("Wajah %(name)s terekam.") % {"name": emp.name}
+        except ValueError:
+            error = _("Pilihan tidak valid.")
+        except DomainError as exc:
+            error = exc.message
+    q = (request.GET.get("q") or "").strip()[:100]
+    staff = Employee.objects.filter(is_active=True).select_related("unit")
+    if paths is not None:
+        staff = staff.filter(path_q(paths, "unit__"))
+    if q:
+        staff = staff.filter(Q(name__icontains=q) | Q(nip__startswith=q))
+    enrolled = dict(FaceEnrolment.objects.filter(status=EnrolmentStatus.APPROVED, employee__in=staff)
+                    .values_list("employee_id", "created_at"))
+    rows = [(e, enrolled.get(e.pk)) for e in staff.order_by("unit__path", "name")[:200]]
+    return render(request, "integrity/enrolments.html", {
+        "nav": "integrity", "rows": rows, "q": q, "message": message, "error": error,
+        "count": staff.count(), "enrolled_count": len(enrolled),
     }, status=400 if error else 200)

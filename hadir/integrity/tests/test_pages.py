@@ -61,3 +61,25 @@ def test_evidence_page(org: Org) -> None:
 def test_bad_date_is_a_message(org: Org) -> None:
     response = client("bkpsdm").get("/integritas/", {"tanggal": "2026-13-45"})
     assert response.status_code == 400 and "Tanggal tidak valid" in response.content.decode()
+
+
+def test_an_operator_enrols_a_face_from_the_page(org: Org) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hadir.integrity.models import FaceEnrolment
+
+    from .conftest import blank, photo
+
+    op = client("op_dinkes")
+    page = op.get("/integritas/wajah/").content.decode()
+    assert f'data-employee="{org.staf.pk}"' in page and f'data-employee="{org.guru.pk}"' not in page
+    ok = op.post("/integritas/wajah/", {"employee": org.staf.pk, "source": "camera",
+                                        "photo": SimpleUploadedFile("w.jpg", photo("obama.jpg"), "image/jpeg")})
+    assert ok.status_code == 200 and 'id="enrol-ok"' in ok.content.decode()
+    assert FaceEnrolment.objects.get(employee=org.staf).source == "camera"
+    no_face = op.post("/integritas/wajah/", {"employee": org.kabid.pk,
+                                             "photo": SimpleUploadedFile("w.jpg", blank(), "image/jpeg")})
+    assert no_face.status_code == 400 and "Tidak ada wajah" in no_face.content.decode()
+    other_opd = op.post("/integritas/wajah/", {"employee": org.guru.pk,
+                                               "photo": SimpleUploadedFile("w.jpg", photo("obama.jpg"), "image/jpeg")})
+    assert other_opd.status_code == 400 and not FaceEnrolment.objects.filter(employee=org.guru).exists()
