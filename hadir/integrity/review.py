@@ -41,6 +41,10 @@ class ReviewCheckInOut(Schema):
     reason_code: str
     fraud_flags: list[str] = Field(description="Kode tanda kecurangan yang stabil (docs/integrity.md)")
     risk: int = Field(description="Skor risiko 0–100 dari tanda-tandanya (docs/integrity.md)")
+    face: str | None = Field(None, description="Hasil pencocokan wajah swafoto: '' cocok, no_face, multiple_faces, "
+                                               "face_mismatch, not_enrolled (bukan tanda), unreadable; null: belum/"
+                                               "tanpa swafoto")
+    face_distance: float | None = None
 
 
 def review_paths(user: Any) -> list[str] | None:
@@ -84,13 +88,14 @@ def review_checkins(request: HttpRequest, date: str, opd: int | None = OPD, empl
                              code="bad_date") from None
     rows = scoped_checkins(request.user, day, opd, employee).values(
         "id", "client_uuid", "employee_id", "employee__nip", "kind", "source", "occurred_at", "verdict",
-        "reason_code", "fraud_flags")
+        "reason_code", "fraud_flags", "face_check__flag", "face_check__distance")
     out = []
     for r in rows:
         flags = list(r["fraud_flags"] or [])
         risk = score(flags, r["reason_code"] if r["verdict"] == "rejected" else "")
         if min_risk is not None and risk < min_risk:
             continue
-        out.append({**r, "nip": r.pop("employee__nip"), "fraud_flags": flags, "risk": risk})
+        out.append({**r, "nip": r.pop("employee__nip"), "fraud_flags": flags, "risk": risk,
+                    "face": r.pop("face_check__flag"), "face_distance": r.pop("face_check__distance")})
     out.sort(key=lambda r: (-r["risk"], r["occurred_at"], r["id"]))
     return out

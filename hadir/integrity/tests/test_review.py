@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2026, 11, 2)
 FIELDS = {"id", "client_uuid", "employee_id", "nip", "kind", "source", "occurred_at", "verdict", "reason_code",
-          "fraud_flags", "risk"}
+          "fraud_flags", "risk", "face", "face_distance"}
 
 
 def checkin(emp: Any, minute: int, *, verdict: str = "accepted", reason_code: str = "", flags: list[str] | None = None,
