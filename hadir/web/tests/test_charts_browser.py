@@ -24,6 +24,9 @@ def test_bkpsdm_reads_last_months_charts_and_downloads_a_png(page_of: Any, live_
     user.save()
     last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     page = page_of("admin.bkpsdm")
+    # Let the landing board finish its own map request first: the live server shares one in-memory SQLite
+    # connection between its threads, and two requests querying at once there can stall each other.
+    page.wait_for_selector("#map[data-loaded]", state="attached")
     page.goto(f"{live_server.url}/dasbor/grafik/?bulan={last_month}")
     page.screenshot(path=str(screenshot_dir / "charts-month.png"), full_page=True)
     page.wait_for_selector("#chart-rank rect.bar")
