@@ -65,7 +65,7 @@ def read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     return {"unread": services.unread_count(request.user)}
 
 
-class PushKeyOut(Schema):
+class WebPushKeyOut(Schema):
     public_key: str = Field(description="Kunci publik VAPID (base64url) untuk PushManager.subscribe; kosong: Web "
                                         "Push tidak dipasang")
 
@@ -80,7 +80,7 @@ class PushSubscriptionIn(Schema):
     keys: PushKeysIn
 
 
-@router.get("/push-key", response=PushKeyOut, summary="Kunci publik VAPID untuk berlangganan Web Push")
+@router.get("/push-key", response=WebPushKeyOut, summary="Kunci publik VAPID untuk berlangganan Web Push")
 def push_key(request: HttpRequest) -> dict[str, str]:
     return {"public_key": webpush.public_key()}
 
