@@ -8,6 +8,7 @@ worker is not tied up streaming a file. Without it (the demo, tests) Django stre
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import IO, Any
 from urllib.parse import quote
@@ -101,6 +102,12 @@ def tanggal(day: Any) -> str:
         return "—"
     with translation.override("id"):
         return dateformat.format(day, "j F Y")
+
+
+def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and the last day of `day`'s calendar month."""
+    first = day.replace(day=1)
+    return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def bulan(month: Any) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from hadir.files import month_bounds
 from hadir.leave.models import LeaveKind, LeaveRequest
 from hadir.org.models import Employee
 from hadir.presence.models import ApelStatus, CheckIn, DailyStatus, DayStatus, Verdict
@@ -225,8 +226,7 @@ def day_code(status: str, is_working_day: bool, late_category: str, early_catego
 
 def month_grid(employees: QuerySet[Employee], month: dt.date) -> tuple[list[dt.date], dict[int, list[str]]]:
     """(the month's dates, employee → one code per date) — the classic rekap absensi."""
-    first = month.replace(day=1)
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    first, last = month_bounds(month)
     dates = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
     index = {d: i for i, d in enumerate(dates)}
     grid: dict[int, list[str]] = defaultdict(lambda: [""] * len(dates))

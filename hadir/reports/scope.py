@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hadir.errors import InvalidRequest, NotFound
-from hadir.files import tanggal
+from hadir.files import month_bounds, tanggal
 from hadir.org.models import Employee, Unit, employee_of
 from hadir.org.scoping import BoardScope, board_scope, path_q
 
@@ -30,11 +30,6 @@ _EAST = zoneinfo.ZoneInfo("Asia/Jayapura")
 
 def latest_today() -> dt.date:
     return timezone.localdate(timezone=_EAST)
-
-
-def month_bounds(first: dt.date) -> tuple[dt.date, dt.date]:
-    first = first.replace(day=1)
-    return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def parse_month(raw: str, field: str = "month") -> dt.date:
@@ -134,7 +129,5 @@ def select(user: Any, start: dt.date, end: dt.date, *, opd_id: int | None = None
             raise NotFound(_("Pegawai tidak ditemukan."), field="employee_id", code="not_found")
         return Selection(start, end, Employee.objects.filter(pk=emp.pk), f"{emp.name} ({emp.nip or '—'})",
                          emp.unit.opd, opd_id=opd_id, unit_id=unit_id, employee_id=emp.pk)
-    # Active staff whose employment overlaps the period (one who left during it is listed: their days count).
-    qs = qs.filter(Q(active_from__lte=end) | Q(active_from__isnull=True),
-                   Q(active_until__gte=start) | Q(active_until__isnull=True), is_active=True)
+    qs = qs.active_between(start, end)  # one who left during the period is listed: their days count
     return Selection(start, end, qs, label, opd, opd_id=opd_id, unit_id=unit_id)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from hadir.audit.services import AuditRow, record_rows
 from hadir.discipline.sanctions import active_tukin_cuts
 from hadir.errors import Unprocessable
+from hadir.files import month_bounds
 from hadir.leave import rules as leave_rules
 from hadir.leave.models import LeaveRequest
 from hadir.org.models import Employee
@@ -35,7 +36,7 @@ from hadir.presence.models import ApelStatus, CheckIn, DailyStatus, DayStatus, V
 from hadir.terminals.models import TerminalDownDay
 
 from . import rules
-from .models import Base, Line, Period, Result, RuleSet, month_bounds
+from .models import Base, Line, Period, Result, RuleSet
 
 BATCH = 5000
 

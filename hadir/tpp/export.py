@@ -16,10 +16,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from hadir.files import bulan, sheet_name, spreadsheet_text
+from hadir.files import bulan, month_bounds, sheet_name, spreadsheet_text
 from hadir.terminals.models import TerminalDownDay
 
-from .models import Base, Result, month_bounds
+from .models import Base, Result
 
 RUPIAH = '#,##0;[Red]-#,##0'
 

@@ -8,7 +8,6 @@ the arithmetic and docs/tpp.md for the whole picture.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -240,7 +239,3 @@ class Line(models.Model):
         return f"{self.date or ''} {self.event} {self.amount}"
 
 
-def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
-    first = month.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, nxt - dt.timedelta(days=1)

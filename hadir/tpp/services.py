@@ -19,12 +19,13 @@ from openpyxl import load_workbook
 
 from hadir.audit.services import AuditRow, record, record_rows
 from hadir.errors import Conflict, InvalidRequest, NotAllowed, NotFound, Unprocessable
+from hadir.files import month_bounds
 from hadir.org.models import Employee, Unit, employee_of
 from hadir.org.scoping import board_scope, is_bkpsdm
 from hadir.presence.models import DailyStatus
 
 from . import engine
-from .models import Base, LeaveRule, Period, Result, RuleSet, month_bounds
+from .models import Base, LeaveRule, Period, Result, RuleSet
 
 MAX_BASE_ROWS = 100_000
 RULESET_FILE_VERSION = 1

@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hadir.errors import DomainError, InvalidRequest
-from hadir.files import bulan
+from hadir.files import bulan, month_bounds
 from hadir.org.models import Unit, employee_of
 from hadir.org.scoping import board_scope
 
 from . import export, services
 from .api import MAX_UPLOAD
-from .models import Period, Result, month_bounds
+from .models import Period, Result
 from .rules import ADJUSTMENT, NO_TPP, SANCTION, TERMINAL_DOWN
 
 EVENT_LABELS = {

@@ -33,7 +33,7 @@ from hadir.discipline.rules import (
     summarize,
 )
 from hadir.errors import DomainError
-from hadir.files import bulan, tanggal
+from hadir.files import bulan, month_bounds, tanggal
 from hadir.integrity.models import RollCallPolicy
 from hadir.integrity.rollcall import away_now
 from hadir.org.models import Employee, EmployeeKind, Unit
@@ -307,8 +307,7 @@ def _chart_period(request: HttpRequest, today: dt.date) -> tuple[ChartPeriod, st
         return default, _("Bulan tidak valid (gunakan TTTT-BB, mis. 2026-11); menampilkan bulan ini.")
     if first > today:
         return default, _("Bulan %(bulan)s belum berjalan; menampilkan bulan ini.") % {"bulan": bulan(first)}
-    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    return ChartPeriod(first, min(last, today), raw_month), ""
+    return ChartPeriod(first, min(month_bounds(first)[1], today), raw_month), ""
 
 
 CHART_TABLES = ("weekly", "daily", "tk", "late", "map")
