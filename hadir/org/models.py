@@ -223,8 +223,12 @@ class Sex(models.TextChoices):
 
 class EmployeeQuerySet(models.QuerySet["Employee"]):
     def active_on(self, day: dt.date) -> EmployeeQuerySet:
-        return self.filter(Q(active_from__lte=day) | Q(active_from__isnull=True)).filter(
-            Q(active_until__gte=day) | Q(active_until__isnull=True)
+        return self.active_between(day, day)
+
+    def active_between(self, start: dt.date, end: dt.date) -> EmployeeQuerySet:
+        """Active staff whose employment overlaps [start, end] (one who left during it is included)."""
+        return self.filter(Q(active_from__lte=end) | Q(active_from__isnull=True)).filter(
+            Q(active_until__gte=start) | Q(active_until__isnull=True)
         ).filter(is_active=True)
 
 

@@ -78,8 +78,7 @@ def parse_key(key: str) -> tuple[int | None, dt.date, dt.date]:
 
 def employees_in(opd_id: int | None, start: dt.date, end: dt.date) -> QuerySet[Employee]:
     """The staff of an OPD (None: of the regency) active at some point of [start, end]."""
-    qs = Employee.objects.filter(is_active=True).filter(
-        Q(active_from__isnull=True) | Q(active_from__lte=end), Q(active_until__isnull=True) | Q(active_until__gte=start))
+    qs = Employee.objects.active_between(start, end)
     return qs if opd_id is None else qs.filter(unit__opd_id=opd_id)
 
 
