@@ -5,15 +5,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 
-def _assess_later(checkins: list[Any]) -> None:
-    """The history signals of new check-ins, after the drain commits (a Celery task; inline without a worker)."""
-    from .assess import assess
-
-    ids = [c.pk for c in checkins]
-    if ids:
-        transaction.on_commit(lambda: assess.delay(ids))
-
-
 class IntegrityConfig(AppConfig):
     name = "hadir.integrity"
     verbose_name = _("Integritas")
@@ -24,6 +15,7 @@ class IntegrityConfig(AppConfig):
         from hadir.presence.signals import checkin_photo_added, checkins_recorded
 
         from . import rollcall  # noqa: F401  (registers the roll-call tasks)
+        from .assess import assess
         from .tasks import REUSED_PHOTO, REUSED_PHOTO_LABEL, ROUTED_FLAGS, queue_verification
 
         # the words for the face flags wherever fraud flags are shown (approval queue, admin, the phone)
@@ -33,7 +25,9 @@ class IntegrityConfig(AppConfig):
         def _checkins_recorded(sender: Any, checkins: list[Any], **kwargs: Any) -> None:
             """New check-ins: selfies verified and history signals added, off the request path."""
             queue_verification(checkins)
-            _assess_later(checkins)
+            ids = [c.pk for c in checkins]  # the history signals, after the drain commits
+            if ids:
+                transaction.on_commit(lambda: assess.delay(ids))
 
         def _photo_added(sender: Any, checkin: Any, **kwargs: Any) -> None:
             """A selfie taken offline arrived after its check-in: verify it too."""

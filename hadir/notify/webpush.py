@@ -9,7 +9,7 @@ POSTs to that address, so it is never a user's free choice (no requests into the
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -19,10 +19,7 @@ from pywebpush import WebPushException, webpush
 from hadir.errors import InvalidRequest
 
 from .channels import Channel, ChannelNotConfigured, absolute_url, register_channel
-from .models import PushSubscription
-
-if TYPE_CHECKING:
-    from .models import Notification
+from .models import Notification, PushSubscription
 
 DEFAULT_HOSTS = ("fcm.googleapis.com", "updates.push.services.mozilla.com", "push.services.mozilla.com",
                  "notify.windows.com", "push.apple.com")
